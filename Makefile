@@ -1,0 +1,49 @@
+# Switchboard build, test and demo entry points. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO ?= go
+BIN := bin
+SERVICES := scripts/services
+
+.PHONY: all build ui test test-go test-ui demo services services-stop clean
+
+all: build
+
+# ui builds the agent desk into agent-ui/dist, which the Go binary embeds.
+ui:
+	@if [ -f agent-ui/package.json ]; then \
+		cd agent-ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
+	fi
+
+build: ui
+	mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+services:
+	@$(SERVICES)/env.sh >/dev/null
+
+services-stop:
+	$(SERVICES)/postgres.sh stop
+	$(SERVICES)/redis.sh stop
+
+# test runs every test against real PostgreSQL and Redis (started by the services scripts),
+# with the race detector, then the browser tests in headless Chromium.
+test: ui
+	eval "$$($(SERVICES)/env.sh)" && \
+	$(GO) vet ./... && \
+	$(GO) test -race -count=1 -timeout 75m ./...
+	@$(MAKE) --no-print-directory test-ui
+
+test-ui:
+	@if [ -f agent-ui/package.json ] && grep -q '"test:e2e"' agent-ui/package.json; then \
+		eval "$$($(SERVICES)/env.sh)" && $(MAKE) --no-print-directory build >/dev/null && \
+		cd agent-ui && npm run --silent test:e2e; \
+	fi
+
+# demo brings everything up on this machine and serves the demo until interrupted.
+demo: build
+	eval "$$($(SERVICES)/env.sh)" && $(BIN)/switchboard demo
+
+clean:
+	rm -rf $(BIN) agent-ui/dist

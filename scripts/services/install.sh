@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs from Debian's packages whatever the tests and the demo need and the machine lacks:
+# PostgreSQL server binaries, redis-server and Chromium. Nothing is fetched from anywhere else.
+set -euo pipefail
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo=sudo; fi
+echo "install.sh: installing ${missing[*]} from Debian's packages" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
+  $sudo apt-get update -q >/dev/null
+  $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+}
+# The Debian package starts a system-wide Redis on port 6379; the project runs its own instance.
+if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null; then
+  $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi
