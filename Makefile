@@ -6,7 +6,7 @@ GO ?= go
 BIN := bin
 SERVICES := scripts/services
 
-.PHONY: all build ui test test-go test-ui demo services services-stop clean
+.PHONY: all build ui test test-fuzz test-ui demo services services-stop clean
 
 all: build
 
@@ -33,7 +33,16 @@ test: ui
 	eval "$$($(SERVICES)/env.sh)" && \
 	$(GO) vet ./... && \
 	$(GO) test -race -count=1 -timeout 75m ./...
+	@$(MAKE) --no-print-directory test-fuzz
 	@$(MAKE) --no-print-directory test-ui
+
+# test-fuzz runs every target listed in scripts/fuzz-targets.txt for FUZZTIME.
+FUZZTIME ?= 10s
+test-fuzz:
+	@grep -v '^\s*\(#\|$$\)' scripts/fuzz-targets.txt | while read -r pkg name; do \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) "./$$pkg" || exit 1; \
+	done
 
 test-ui:
 	@if [ -f agent-ui/package.json ] && grep -q '"test:e2e"' agent-ui/package.json; then \
