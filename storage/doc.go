@@ -1,0 +1,16 @@
+// Package storage keeps Switchboard's CRM data and call log in PostgreSQL through pgx.
+//
+// Open returns a *pgxpool.Pool; Migrate applies the schema embedded from
+// storage/migrations (goose, up and down); CheckMigrations tells /readyz whether the schema
+// is current. Each table has a repository type in its own file (Users, Contacts, Companies,
+// Tags, Interactions, Tickets, Tasks, AuditLog), built from the pool and holding no other
+// state, so every repository is safe for concurrent use by many goroutines.
+//
+// Caller lookup is Contacts.FindByPhone: it normalises any textual form of a number with
+// package crm/phone and matches the E.164 form through an index. Contacts.Card returns
+// the screen-pop card (contact, company, phones, e-mails, tags, recent calls, open tickets).
+//
+// Errors: a missing row is crm.ErrNotFound (wrapped), a withheld number phone.ErrWithheld,
+// a unique or check constraint violation crm.ErrConflict or crm.ErrInvalid; callers test
+// them with errors.Is.
+package storage
