@@ -1,0 +1,233 @@
+// Package config loads Switchboard's settings from an optional TOML file and from
+// SWITCHBOARD_<SECTION>_<KEY> environment variables, which override the file.
+//
+// Every key, its default, unit and environment variable is listed in docs/configuration.md.
+// Load is the only entry point; the package never reads the process environment itself, so
+// callers pass os.Environ() (or a test's list) in. A loaded Config is a plain value and safe
+// to share read-only between goroutines.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// DefaultARIApplication is the Stasis application name used when an ARI server entry names none.
+const DefaultARIApplication = "switchboard"
+
+// Config is the whole configuration of one Switchboard process.
+type Config struct {
+	HTTP     HTTP        `toml:"http"`
+	Database Database    `toml:"database"`
+	Redis    Redis       `toml:"redis"`
+	Phone    Phone       `toml:"phone"`
+	Log      Log         `toml:"log"`
+	ARI      []ARIServer `toml:"ari"`
+	Shutdown Shutdown    `toml:"shutdown"`
+}
+
+// HTTP is the web server's listener and browser-facing security settings.
+type HTTP struct {
+	// Listen is the TCP address (host:port) of the HTTP server.
+	Listen string `toml:"listen"`
+	// PublicOrigins are the scheme://host[:port] origins from which browsers may open the
+	// WebSocket. Empty means only http://<Listen>.
+	PublicOrigins []string `toml:"public_origins"`
+	// CookieSecure sets the Secure attribute on session cookies; turn it on behind HTTPS.
+	CookieSecure bool `toml:"cookie_secure"`
+}
+
+// Origins returns the allowed WebSocket origins: PublicOrigins, or http://<Listen> when none are set.
+func (h HTTP) Origins() []string {
+	if len(h.PublicOrigins) > 0 {
+		return h.PublicOrigins
+	}
+	return []string{"http://" + h.Listen}
+}
+
+// Database is the PostgreSQL connection.
+type Database struct {
+	// URL is a pgx connection string (postgres://user:password@host:port/db?sslmode=...).
+	URL SecretURL `toml:"url"`
+}
+
+// Redis is the optional Redis connection; an empty URL runs one node without Redis.
+type Redis struct {
+	URL SecretURL `toml:"url"`
+}
+
+// Phone holds the rules for reading phone numbers.
+type Phone struct {
+	// DefaultRegion is the ISO 3166-1 alpha-2 region assumed for numbers written without
+	// a country code, such as 8 (495) 123-45-67 in Russia.
+	DefaultRegion string `toml:"default_region"`
+}
+
+// Log selects the log level and output format.
+type Log struct {
+	// Level is one of debug, info, warn, error.
+	Level string `toml:"level"`
+	// Format is auto (text on a terminal, JSON otherwise), text or json.
+	Format string `toml:"format"`
+}
+
+// SlogLevel returns Level as a slog.Level. Load has validated it, so the error is nil then.
+func (l Log) SlogLevel() (slog.Level, error) {
+	var level slog.Level
+	err := level.UnmarshalText([]byte(l.Level))
+	return level, err
+}
+
+// ARIServer is one Asterisk server reached through the Asterisk REST Interface.
+type ARIServer struct {
+	// Name identifies the server in logs and metrics; it defaults to the URL's host.
+	Name string `toml:"name"`
+	// URL is the ARI base URL, for example http://127.0.0.1:8088/ari.
+	URL string `toml:"url"`
+	// Username and Password are the ari.conf user's credentials.
+	Username string `toml:"username"`
+	Password Secret `toml:"password"`
+	// Application is the Stasis application the dialplan sends calls to.
+	Application string `toml:"application"`
+}
+
+// LogValue describes the server for logs without its password.
+func (s ARIServer) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("name", s.Name),
+		slog.String("url", s.URL),
+		slog.String("username", s.Username),
+		slog.String("application", s.Application),
+	)
+}
+
+// Shutdown bounds a graceful stop.
+type Shutdown struct {
+	// GracePeriod is how long in-flight requests and calls may take to finish after
+	// SIGINT or SIGTERM before the process closes them.
+	GracePeriod Duration `toml:"grace_period"`
+}
+
+// Duration is a time.Duration written in Go syntax ("15s", "1m30s") in files and variables.
+type Duration time.Duration
+
+// UnmarshalText parses Go duration syntax.
+func (d *Duration) UnmarshalText(text []byte) error {
+	parsed, err := time.ParseDuration(string(text))
+	if err != nil {
+		return fmt.Errorf("parse duration %q: use Go duration syntax such as 15s or 1m30s", text)
+	}
+	*d = Duration(parsed)
+	return nil
+}
+
+// MarshalText writes Go duration syntax.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(time.Duration(d).String()), nil
+}
+
+// Default returns the configuration used for every key that neither the file nor the
+// environment sets. The database URL has no default and must be given.
+func Default() Config {
+	return Config{
+		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
+		Phone:    Phone{DefaultRegion: "RU"},
+		Log:      Log{Level: "info", Format: "auto"},
+		Shutdown: Shutdown{GracePeriod: Duration(15 * time.Second)},
+	}
+}
+
+// Load builds the configuration: defaults, then the TOML file at path (skipped when path
+// is empty), then the SWITCHBOARD_* variables in environ ("KEY=value" entries, as from
+// os.Environ). It returns every invalid value at once, each as a *FieldError joined with
+// errors.Join, or a *FileError when the file cannot be read or parsed.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Default()
+	sources := map[string]string{}
+
+	if path != "" {
+		if err := loadFile(path, &cfg, sources); err != nil {
+			return Config{}, err
+		}
+	}
+	if err := applyEnv(&cfg, environ, sources); err != nil {
+		return Config{}, err
+	}
+	applyDerivedDefaults(&cfg)
+
+	if err := validate(&cfg, sources); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func loadFile(path string, cfg *Config, sources map[string]string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &FileError{Path: path, Err: err, msg: msgFileMissing}
+		}
+		return &FileError{Path: path, Err: err, msg: msgFileUnreadable}
+	}
+
+	meta, err := toml.Decode(string(data), cfg)
+	if err != nil {
+		return &FileError{Path: path, Err: err, msg: msgFileInvalid}
+	}
+	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
+		names := make([]string, len(undecoded))
+		for i, key := range undecoded {
+			names[i] = key.String()
+		}
+		return &FileError{Path: path, Err: fmt.Errorf("unknown keys: %s", strings.Join(names, ", ")), msg: msgFileUnknownKeys}
+	}
+
+	source := "file " + path
+	for _, key := range meta.Keys() {
+		sources[key.String()] = source
+	}
+	return nil
+}
+
+// applyDerivedDefaults fills the defaults that depend on other keys.
+func applyDerivedDefaults(cfg *Config) {
+	for i := range cfg.ARI {
+		server := &cfg.ARI[i]
+		if server.Application == "" {
+			server.Application = DefaultARIApplication
+		}
+		if server.Name == "" {
+			server.Name = hostOf(server.URL)
+		}
+		if server.Name == "" {
+			server.Name = fmt.Sprintf("ari%d", i)
+		}
+	}
+}
+
+// LogValue describes the configuration for a start-up log line, with every secret redacted.
+func (c Config) LogValue() slog.Value {
+	servers := make([]any, len(c.ARI))
+	for i, server := range c.ARI {
+		servers[i] = slog.Attr{Key: server.Name, Value: server.LogValue()}
+	}
+	return slog.GroupValue(
+		slog.String("http_listen", c.HTTP.Listen),
+		slog.Any("http_public_origins", c.HTTP.Origins()),
+		slog.Bool("http_cookie_secure", c.HTTP.CookieSecure),
+		slog.String("database_url", c.Database.URL.String()),
+		slog.String("redis_url", c.Redis.URL.String()),
+		slog.String("phone_default_region", c.Phone.DefaultRegion),
+		slog.String("log_level", c.Log.Level),
+		slog.String("log_format", c.Log.Format),
+		slog.Group("ari", servers...),
+		slog.Duration("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod)),
+	)
+}

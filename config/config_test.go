@@ -1,0 +1,360 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const validDB = "postgres://switchboard:s3cret@127.0.0.1:5432/switchboard?sslmode=disable"
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "switchboard.toml")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := Load("", []string{"SWITCHBOARD_DATABASE_URL=" + validDB})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if cfg.HTTP.Listen != "127.0.0.1:8080" {
+		t.Errorf("http.listen = %q, want 127.0.0.1:8080", cfg.HTTP.Listen)
+	}
+	if got := cfg.HTTP.Origins(); len(got) != 1 || got[0] != "http://127.0.0.1:8080" {
+		t.Errorf("Origins() = %v, want [http://127.0.0.1:8080]", got)
+	}
+	if cfg.HTTP.CookieSecure {
+		t.Error("http.cookie_secure defaults to true, want false")
+	}
+	if cfg.Phone.DefaultRegion != "RU" {
+		t.Errorf("phone.default_region = %q, want RU", cfg.Phone.DefaultRegion)
+	}
+	if cfg.Log.Level != "info" || cfg.Log.Format != "auto" {
+		t.Errorf("log = %+v, want info/auto", cfg.Log)
+	}
+	if time.Duration(cfg.Shutdown.GracePeriod) != 15*time.Second {
+		t.Errorf("shutdown.grace_period = %v, want 15s", time.Duration(cfg.Shutdown.GracePeriod))
+	}
+	if cfg.Redis.URL != "" || len(cfg.ARI) != 0 {
+		t.Errorf("redis/ari not empty by default: %q %v", cfg.Redis.URL, cfg.ARI)
+	}
+}
+
+func TestLoadFileThenEnvironment(t *testing.T) {
+	path := writeFile(t, `
+[http]
+listen = "127.0.0.1:9000"
+public_origins = ["https://crm.example.com/"]
+cookie_secure = true
+
+[database]
+url = "postgres://file:filepw@db.example.com/switchboard"
+
+[phone]
+default_region = "gb"
+
+[log]
+level = "DEBUG"
+format = "json"
+
+[shutdown]
+grace_period = "40s"
+
+[[ari]]
+name = "pbx1"
+url = "http://10.0.0.1:8088/ari"
+username = "switchboard"
+password = "filesecret"
+
+[[ari]]
+url = "http://10.0.0.2:8088/ari"
+username = "sb2"
+password = "pw2"
+application = "sb-test"
+`)
+	env := []string{
+		"SWITCHBOARD_HTTP_LISTEN=127.0.0.1:9100",
+		"SWITCHBOARD_DATABASE_URL=" + validDB,
+		"SWITCHBOARD_ARI_0_PASSWORD=envsecret",
+		"SWITCHBOARD_ARI_2_URL=https://10.0.0.3/ari",
+		"SWITCHBOARD_ARI_2_USERNAME=third",
+		"SWITCHBOARD_ARI_2_PASSWORD=pw3",
+		"SWITCHBOARD_PG_PORT=55433", // a service-script variable, not a key: ignored
+		"OTHER=1",
+	}
+	cfg, err := Load(path, env)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+
+	if cfg.HTTP.Listen != "127.0.0.1:9100" {
+		t.Errorf("http.listen = %q, want the environment's 127.0.0.1:9100", cfg.HTTP.Listen)
+	}
+	if got := cfg.HTTP.PublicOrigins; len(got) != 1 || got[0] != "https://crm.example.com" {
+		t.Errorf("public_origins = %v, want [https://crm.example.com] without the slash", got)
+	}
+	if !cfg.HTTP.CookieSecure {
+		t.Error("cookie_secure from the file was lost")
+	}
+	if cfg.Database.URL.Reveal() != validDB {
+		t.Errorf("database.url = %q, want the environment's", cfg.Database.URL.Reveal())
+	}
+	if cfg.Phone.DefaultRegion != "GB" {
+		t.Errorf("default_region = %q, want GB", cfg.Phone.DefaultRegion)
+	}
+	if cfg.Log.Level != "debug" || cfg.Log.Format != "json" {
+		t.Errorf("log = %+v, want debug/json", cfg.Log)
+	}
+	if time.Duration(cfg.Shutdown.GracePeriod) != 40*time.Second {
+		t.Errorf("grace_period = %v, want 40s", time.Duration(cfg.Shutdown.GracePeriod))
+	}
+
+	if len(cfg.ARI) != 3 {
+		t.Fatalf("ari has %d servers, want 3: %+v", len(cfg.ARI), cfg.ARI)
+	}
+	if cfg.ARI[0].Name != "pbx1" || cfg.ARI[0].Password.Reveal() != "envsecret" || cfg.ARI[0].Application != "switchboard" {
+		t.Errorf("ari[0] = %+v, want pbx1 with the environment's password and the default application", cfg.ARI[0])
+	}
+	if cfg.ARI[1].Name != "10.0.0.2:8088" || cfg.ARI[1].Application != "sb-test" {
+		t.Errorf("ari[1] = %+v, want the host as name and sb-test", cfg.ARI[1])
+	}
+	if cfg.ARI[2].URL != "https://10.0.0.3/ari" || cfg.ARI[2].Username != "third" {
+		t.Errorf("ari[2] = %+v, want the server added from the environment", cfg.ARI[2])
+	}
+}
+
+func TestLoadSecretFromFile(t *testing.T) {
+	secretPath := filepath.Join(t.TempDir(), "db-url")
+	if err := os.WriteFile(secretPath, []byte(validDB+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load("", []string{"SWITCHBOARD_DATABASE_URL_FILE=" + secretPath})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if cfg.Database.URL.Reveal() != validDB {
+		t.Errorf("database.url = %q, want the file's contents without the newline", cfg.Database.URL.Reveal())
+	}
+
+	_, err = Load("", []string{"SWITCHBOARD_DATABASE_URL_FILE=" + secretPath, "SWITCHBOARD_DATABASE_URL=" + validDB})
+	if err == nil || !strings.Contains(err.Error(), "SWITCHBOARD_DATABASE_URL_FILE") {
+		t.Errorf("both set: err = %v, want a complaint naming both variables", err)
+	}
+}
+
+// fieldErrors returns the *FieldError values joined in err.
+func fieldErrors(t *testing.T, err error) []*FieldError {
+	t.Helper()
+	if err == nil {
+		t.Fatal("Load returned no error")
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %T is not a joined error: %v", err, err)
+	}
+	var out []*FieldError
+	for _, e := range joined.Unwrap() {
+		var fe *FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("error %T is not a *FieldError: %v", e, e)
+		}
+		out = append(out, fe)
+	}
+	return out
+}
+
+func TestLoadValidationErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       []string
+		key       string
+		value     string
+		wantFixIn string
+	}{
+		{"missing database", nil, "database.url", "", "SWITCHBOARD_DATABASE_URL"},
+		{"bad database", []string{"SWITCHBOARD_DATABASE_URL=postgres://u:topsecret@h/db?sslmode=bogus"}, "database.url", "postgres://u:xxxxx@h/db?sslmode=bogus", "postgres://"},
+		{"unparsable database", []string{"SWITCHBOARD_DATABASE_URL=postgres://u:topsecret@h:notaport/db"}, "database.url", "xxxxx", "percent-encode"},
+		{"listen without port", []string{"SWITCHBOARD_HTTP_LISTEN=localhost"}, "http.listen", "localhost", "127.0.0.1:8080"},
+		{"listen port too big", []string{"SWITCHBOARD_HTTP_LISTEN=127.0.0.1:70000"}, "http.listen", "127.0.0.1:70000", "host:port"},
+		{"origin with path", []string{"SWITCHBOARD_HTTP_PUBLIC_ORIGINS=https://a.example/desk"}, "http.public_origins", "https://a.example/desk", "scheme://host"},
+		{"origin ftp", []string{"SWITCHBOARD_HTTP_PUBLIC_ORIGINS=ftp://a.example"}, "http.public_origins", "ftp://a.example", "scheme://host"},
+		{"cookie not bool", []string{"SWITCHBOARD_HTTP_COOKIE_SECURE=yes please"}, "http.cookie_secure", "yes please", "docs/configuration.md"},
+		{"bad redis", []string{"SWITCHBOARD_REDIS_URL=http://:pw@h:6379"}, "redis.url", "http://:xxxxx@h:6379", "redis://"},
+		{"unknown region", []string{"SWITCHBOARD_PHONE_DEFAULT_REGION=XX"}, "phone.default_region", "XX", "ISO 3166-1"},
+		{"unknown level", []string{"SWITCHBOARD_LOG_LEVEL=loud"}, "log.level", "loud", "debug, info"},
+		{"unknown format", []string{"SWITCHBOARD_LOG_FORMAT=xml"}, "log.format", "xml", "json"},
+		{"zero grace", []string{"SWITCHBOARD_SHUTDOWN_GRACE_PERIOD=0s"}, "shutdown.grace_period", "0s", "15s"},
+		{"grace not duration", []string{"SWITCHBOARD_SHUTDOWN_GRACE_PERIOD=15"}, "shutdown.grace_period", "15", "docs/configuration.md"},
+		{"ari gap", []string{"SWITCHBOARD_ARI_1_URL=http://h/ari"}, "ari[1]", "1", "without gaps"},
+		{"ari missing password", []string{"SWITCHBOARD_ARI_0_URL=http://h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u"}, "ari[0].password", "", "PASSWORD_FILE"},
+		{"ari bad application", []string{"SWITCHBOARD_ARI_0_URL=http://h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u", "SWITCHBOARD_ARI_0_PASSWORD=p", "SWITCHBOARD_ARI_0_APPLICATION=my app"}, "ari[0].application", "my app", "letters"},
+		{"ari credentials in url", []string{"SWITCHBOARD_ARI_0_URL=http://u:leak@h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u", "SWITCHBOARD_ARI_0_PASSWORD=p"}, "ari[0].url", "http://u:xxxxx@h:8088/ari", "username and password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := tt.env
+			if tt.key != "database.url" {
+				env = append([]string{"SWITCHBOARD_DATABASE_URL=" + validDB}, env...)
+			}
+			errs := fieldErrors(t, func() error { _, err := Load("", env); return err }())
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors, want 1: %v", len(errs), errs)
+			}
+			fe := errs[0]
+			if fe.Key != tt.key {
+				t.Errorf("key = %q, want %q", fe.Key, tt.key)
+			}
+			if fe.Value != tt.value {
+				t.Errorf("value = %q, want %q", fe.Value, tt.value)
+			}
+			if !strings.Contains(fe.Error(), tt.wantFixIn) {
+				t.Errorf("message %q does not contain %q", fe.Error(), tt.wantFixIn)
+			}
+			if strings.Contains(fe.Error(), "topsecret") || strings.Contains(fe.Error(), "leak") {
+				t.Errorf("message leaks a secret: %q", fe.Error())
+			}
+			if ru := fe.Localize("ru"); ru == fe.Error() || !strings.Contains(ru, tt.key) {
+				t.Errorf("Russian message %q is not translated or lacks the key", ru)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryError(t *testing.T) {
+	errs := fieldErrors(t, func() error {
+		_, err := Load("", []string{"SWITCHBOARD_LOG_LEVEL=loud", "SWITCHBOARD_HTTP_LISTEN=nope"})
+		return err
+	}())
+	keys := map[string]bool{}
+	for _, fe := range errs {
+		keys[fe.Key] = true
+	}
+	for _, want := range []string{"log.level", "http.listen", "database.url"} {
+		if !keys[want] {
+			t.Errorf("no error for %s among %v", want, errs)
+		}
+	}
+}
+
+func TestLoadFileErrors(t *testing.T) {
+	env := []string{"SWITCHBOARD_DATABASE_URL=" + validDB}
+	tests := []struct {
+		name    string
+		content string
+		want    string
+	}{
+		{"unknown key", "[http]\nlisten = \"127.0.0.1:1\"\nlistn = \"x\"\n", "http.listn"},
+		{"not toml", "[http\nlisten=", "not valid TOML"},
+		{"wrong type", "[http]\ncookie_secure = \"maybe\"\n", "not valid TOML"},
+		{"bad duration", "[shutdown]\ngrace_period = \"soon\"\n", "not valid TOML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tt.content), env)
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("err = %v, want a *FileError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %q, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+
+	_, err := Load(filepath.Join(t.TempDir(), "absent.toml"), env)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+func TestLoadFileSourceInError(t *testing.T) {
+	path := writeFile(t, "[log]\nlevel = \"chatty\"\n")
+	errs := fieldErrors(t, func() error {
+		_, err := Load(path, []string{"SWITCHBOARD_DATABASE_URL=" + validDB})
+		return err
+	}())
+	if len(errs) != 1 || errs[0].Source != "file "+path || errs[0].Env != "SWITCHBOARD_LOG_LEVEL" {
+		t.Fatalf("errors = %+v, want one naming the file and SWITCHBOARD_LOG_LEVEL", errs)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"postgres://u:pw@h:5432/db?sslmode=disable", "postgres://u:xxxxx@h:5432/db?sslmode=disable"},
+		{"postgres://u@h/db", "postgres://u@h/db"},
+		{"redis://:pw@127.0.0.1:6379/0", "redis://:xxxxx@127.0.0.1:6379/0"},
+		{"postgres://h/db?user=u&password=pw", "postgres://h/db?password=xxxxx&user=u"},
+		{"host=h user=u password=pw dbname=d", "host=h user=u password=xxxxx dbname=d"},
+		{"host=h password='p w' dbname=d", "host=h password=xxxxx dbname=d"},
+		{"u:pw@h", "xxxxx"},
+		{"%zz:pw", "xxxxx"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestConfigLogValueRedacts(t *testing.T) {
+	cfg, err := Load("", []string{
+		"SWITCHBOARD_DATABASE_URL=" + validDB,
+		"SWITCHBOARD_REDIS_URL=redis://:redispw@127.0.0.1:6379/0",
+		"SWITCHBOARD_ARI_0_URL=http://127.0.0.1:8088/ari",
+		"SWITCHBOARD_ARI_0_USERNAME=u",
+		"SWITCHBOARD_ARI_0_PASSWORD=aripw",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	logger.Info("start", "config", cfg, "server", cfg.ARI[0], "password", cfg.ARI[0].Password)
+	out := buf.String()
+	for _, secret := range []string{"s3cret", "redispw", "aripw"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log line contains %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, `"http_listen":"127.0.0.1:8080"`) || !strings.Contains(out, "127.0.0.1:8088") {
+		t.Errorf("log line lacks the non-secret settings: %s", out)
+	}
+}
+
+func TestDocsListEveryVariable(t *testing.T) {
+	for _, doc := range []string{"../docs/configuration.md", "../docs/configuration.ru.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatalf("read %s: %v", doc, err)
+		}
+		for _, v := range Variables() {
+			if !bytes.Contains(data, []byte("`"+v.Name+"`")) {
+				t.Errorf("%s does not document %s", doc, v.Name)
+			}
+		}
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	cfg, err := Load("../deploy/switchboard.toml", []string{
+		"SWITCHBOARD_DATABASE_URL=" + validDB,
+		"SWITCHBOARD_ARI_0_PASSWORD=example",
+	})
+	if err != nil {
+		t.Fatalf("deploy/switchboard.toml does not load: %v", err)
+	}
+	if len(cfg.ARI) != 1 || cfg.ARI[0].Name != "pbx1" || !cfg.HTTP.CookieSecure {
+		t.Errorf("unexpected example configuration: %+v", cfg)
+	}
+}
