@@ -1,0 +1,155 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/api/session"
+)
+
+// Session cookie names. With the Secure flag the __Host- prefix makes browsers also insist
+// on Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite the cookie.
+const (
+	cookieName       = "switchboard_session"
+	secureCookieName = "__Host-switchboard_session"
+)
+
+// Limits on login fields, to keep the Authenticator from hashing megabytes.
+const (
+	maxLoginLength    = 254
+	maxPasswordLength = 1024
+)
+
+// LoginRequest is the body of POST /api/v1/session.
+type LoginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// MeResponse is the body returned by login and GET /api/v1/me.
+type MeResponse struct {
+	User            protocol.User `json:"user"`
+	ProtocolVersion int           `json:"protocol_version"`
+}
+
+func (s *Server) cookieName() string {
+	if s.opts.SecureCookie {
+		return secureCookieName
+	}
+	return cookieName
+}
+
+// sessionFromRequest returns the session named by the request's cookie, or an error
+// wrapping session.ErrNotFound.
+func (s *Server) sessionFromRequest(r *http.Request) (session.Session, error) {
+	c, err := r.Cookie(s.cookieName())
+	if err != nil || c.Value == "" || len(c.Value) > 128 {
+		return session.Session{}, session.ErrNotFound
+	}
+	return s.deps.Sessions.Get(r.Context(), c.Value)
+}
+
+// TODO: count failed logins per login and per address and slow them down; until then a
+// reverse proxy in front must rate-limit POST /api/v1/session.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ session.Session) {
+	body, status, code := readBody(r)
+	if code != "" {
+		s.writeError(w, r, nil, status, code)
+		return
+	}
+
+	var req LoginRequest
+	if err := protocol.DecodeData(body, &req); err != nil || len(body) == 0 {
+		s.writeError(w, r, nil, http.StatusBadRequest, protocol.CodeBadJSON)
+		return
+	}
+	req.Login = strings.TrimSpace(req.Login)
+	if req.Login == "" || req.Password == "" || len(req.Login) > maxLoginLength ||
+		len(req.Password) > maxPasswordLength || !utf8.ValidString(req.Login) {
+		s.writeError(w, r, nil, http.StatusBadRequest, protocol.CodeInvalidRequest)
+		return
+	}
+
+	ctx, cancel := s.commandContext(r.Context())
+	defer cancel()
+
+	user, err := s.deps.Auth.Authenticate(ctx, req.Login, req.Password)
+	if err != nil {
+		status, code := errorStatus(err)
+		if errors.Is(err, ErrInvalidCredentials) {
+			s.log.Info("login failed", "login", req.Login)
+		} else {
+			s.log.Error("login failed: authenticator error", "login", req.Login, "error", err)
+		}
+		s.writeError(w, r, nil, status, code)
+		return
+	}
+	if user.ID == "" || len(user.Roles) == 0 {
+		s.log.Error("login failed: authenticator returned a user without id or roles", "login", req.Login, "agent_id", user.ID)
+		s.writeError(w, r, nil, http.StatusForbidden, protocol.CodeForbidden)
+		return
+	}
+	user.Locale = normalizeLocale(user.Locale, s.locale(r, nil))
+
+	// A login always gets a fresh id, so an id planted before login is worthless after it.
+	if old, err := r.Cookie(s.cookieName()); err == nil && old.Value != "" {
+		if err := s.deps.Sessions.Delete(ctx, old.Value); err != nil {
+			s.log.Info("delete previous session at login", "error", err)
+		}
+	}
+
+	id, err := session.NewID()
+	if err != nil {
+		s.log.Error("login failed", "agent_id", user.ID, "error", err)
+		s.writeError(w, r, nil, http.StatusInternalServerError, protocol.CodeInternal)
+		return
+	}
+	now := s.deps.Now()
+	sess := session.Session{ID: id, User: user, Created: now, Expires: now.Add(s.opts.SessionTTL)}
+	if err := s.deps.Sessions.Put(ctx, sess); err != nil {
+		s.log.Error("store session", "agent_id", user.ID, "error", err)
+		s.writeError(w, r, nil, http.StatusServiceUnavailable, protocol.CodeUnavailable)
+		return
+	}
+
+	http.SetCookie(w, s.sessionCookie(id, int(s.opts.SessionTTL.Seconds())))
+	s.log.Info("login", "agent_id", user.ID)
+	s.writeJSON(w, http.StatusOK, MeResponse{User: user, ProtocolVersion: protocol.Version})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess session.Session) {
+	if err := s.deps.Sessions.Delete(r.Context(), sess.ID); err != nil {
+		s.log.Error("delete session at logout", "agent_id", sess.User.ID, "error", err)
+		s.writeError(w, r, &sess, http.StatusServiceUnavailable, protocol.CodeUnavailable)
+		return
+	}
+	closed := s.hub.DisconnectSession(sess.ID)
+
+	http.SetCookie(w, s.sessionCookie("", -1))
+	s.log.Info("logout", "agent_id", sess.User.ID, "websockets_closed", closed)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, sess session.Session) {
+	s.writeJSON(w, http.StatusOK, MeResponse{User: sess.User, ProtocolVersion: protocol.Version})
+}
+
+// sessionCookie builds the session cookie; maxAge -1 deletes it.
+func (s *Server) sessionCookie(value string, maxAge int) *http.Cookie {
+	sameSite := http.SameSiteLaxMode
+	if s.opts.SameSiteStrict {
+		sameSite = http.SameSiteStrictMode
+	}
+	return &http.Cookie{
+		Name:     s.cookieName(),
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.opts.SecureCookie,
+		SameSite: sameSite,
+	}
+}

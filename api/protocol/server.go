@@ -1,0 +1,218 @@
+package protocol
+
+import "time"
+
+// Message types that the server sends.
+const (
+	TypeHello         = "hello"
+	TypeAck           = "ack"
+	TypeError         = "error"
+	TypeAgentState    = "agent.state"
+	TypeCallOffered   = "call.offered"
+	TypeCallAnswered  = "call.answered"
+	TypeCallHeld      = "call.held"
+	TypeCallEnded     = "call.ended"
+	TypeWrapupStarted = "wrapup.started"
+	TypePong          = "pong"
+)
+
+// Role is a permission set that a user holds. Every route and message type names the roles
+// that may use it.
+type Role string
+
+// Roles.
+const (
+	RoleAgent      Role = "agent"
+	RoleSupervisor Role = "supervisor"
+	RoleMarketer   Role = "marketer"
+	RoleAdmin      Role = "admin"
+)
+
+// AllRoles lists every role.
+func AllRoles() []Role {
+	return []Role{RoleAgent, RoleSupervisor, RoleMarketer, RoleAdmin}
+}
+
+// Agent states as the desk shows them. They mirror the routing engine's states.
+const (
+	StateLoggedOut = "logged_out"
+	StateAvailable = "available"
+	StateReserved  = "reserved"
+	StateOnCall    = "on_call"
+	StateWrapup    = "wrapup"
+	StatePaused    = "paused"
+)
+
+// User is the signed-in person, as GET /api/v1/me and the hello frame return it.
+type User struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Roles  []Role `json:"roles"`
+	Locale string `json:"locale"`
+}
+
+// Hello is the first frame on every connection. It carries everything the desk needs to
+// draw itself after a page load or a reconnect: the user, the agent's state, and the call in
+// progress, if any.
+type Hello struct {
+	Protocol            int         `json:"protocol"`
+	ServerTime          time.Time   `json:"server_time"`
+	PingIntervalSeconds float64     `json:"ping_interval_seconds"`
+	User                User        `json:"user"`
+	Agent               *AgentState `json:"agent,omitempty"`
+	Call                *CallState  `json:"call,omitempty"`
+}
+
+// AgentState is an agent's routing state. Reason is the pause reason code when State is
+// paused ("missed" after a ring timeout).
+type AgentState struct {
+	AgentID string    `json:"agent_id"`
+	State   string    `json:"state"`
+	Reason  string    `json:"reason,omitempty"`
+	Since   time.Time `json:"since"`
+	// Endpoint is the phone endpoint the agent signed in at, for example "PJSIP/1001".
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+// Call phases in CallState.
+const (
+	PhaseRinging = "ringing"
+	PhaseTalking = "talking"
+	PhaseHeld    = "held"
+	PhaseWrapup  = "wrapup"
+)
+
+// CallState is the call an agent is handling, sent in hello so that a reload restores the
+// ringing card, the live call or the wrap-up form.
+type CallState struct {
+	Phase string      `json:"phase"`
+	Offer CallOffered `json:"offer"`
+	// AnsweredAt is set once the call was answered.
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	// WrapupUntil is set in the wrap-up phase.
+	WrapupUntil *time.Time `json:"wrapup_until,omitempty"`
+}
+
+// CallOffered is the screen-pop: an agent has been reserved for a call and their phone is
+// ringing. Either Contact is set, or Unknown is true and Caller.Number is what the desk
+// pre-fills in the new-contact form.
+type CallOffered struct {
+	CallID             string    `json:"call_id"`
+	Queue              string    `json:"queue"`
+	Caller             Caller    `json:"caller"`
+	WaitSeconds        float64   `json:"wait_seconds"`
+	RingTimeoutSeconds float64   `json:"ring_timeout_seconds,omitempty"`
+	OfferedAt          time.Time `json:"offered_at"`
+	Unknown            bool      `json:"unknown"`
+	Contact            *Card     `json:"contact,omitempty"`
+}
+
+// Caller is the calling party as the network presented it. Number is in E.164 when the
+// routing engine could normalise it.
+type Caller struct {
+	Number string `json:"number"`
+	Name   string `json:"name,omitempty"`
+}
+
+// Card is a contact card with the context an agent needs before answering.
+type Card struct {
+	ContactID    string        `json:"contact_id"`
+	Name         string        `json:"name"`
+	Company      string        `json:"company,omitempty"`
+	Phones       []Phone       `json:"phones"`
+	Emails       []string      `json:"emails,omitempty"`
+	Tags         []string      `json:"tags"`
+	VIP          bool          `json:"vip"`
+	Interactions []Interaction `json:"interactions"`
+	OpenTickets  []Ticket      `json:"open_tickets"`
+}
+
+// Phone is one number of a contact, in E.164, with a label such as "mobile" or "work".
+type Phone struct {
+	Number string `json:"number"`
+	Label  string `json:"label,omitempty"`
+}
+
+// Interaction is one past contact with the customer, newest first in lists.
+type Interaction struct {
+	ID          string    `json:"id"`
+	At          time.Time `json:"at"`
+	Channel     string    `json:"channel"`
+	Direction   string    `json:"direction,omitempty"`
+	AgentName   string    `json:"agent_name,omitempty"`
+	Queue       string    `json:"queue,omitempty"`
+	Disposition string    `json:"disposition,omitempty"`
+	Note        string    `json:"note,omitempty"`
+	TalkSeconds float64   `json:"talk_seconds,omitempty"`
+}
+
+// Ticket is an open support ticket of the contact.
+type Ticket struct {
+	ID       string    `json:"id"`
+	Subject  string    `json:"subject"`
+	Status   string    `json:"status"`
+	Priority string    `json:"priority,omitempty"`
+	Opened   time.Time `json:"opened"`
+}
+
+// CallAnswered goes to every connection of the agent, so a second tab stops ringing.
+type CallAnswered struct {
+	CallID     string    `json:"call_id"`
+	AgentID    string    `json:"agent_id"`
+	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// CallHeld reports that a call was put on hold or taken off it.
+type CallHeld struct {
+	CallID string `json:"call_id"`
+	OnHold bool   `json:"on_hold"`
+}
+
+// Reasons in CallEnded.
+const (
+	EndCallerHangup = "caller_hangup"
+	EndAgentHangup  = "agent_hangup"
+	EndTransferred  = "transferred"
+	EndNoAnswer     = "no_answer"
+	EndAbandoned    = "abandoned"
+	EndFailed       = "failed"
+)
+
+// CallEnded says that the call is over for this agent. Reason is one of the End constants;
+// Cause is the Q.850 hang-up cause code when the network gave one.
+type CallEnded struct {
+	CallID      string    `json:"call_id"`
+	Reason      string    `json:"reason"`
+	Cause       int       `json:"cause,omitempty"`
+	EndedAt     time.Time `json:"ended_at"`
+	TalkSeconds float64   `json:"talk_seconds"`
+}
+
+// WrapupStarted opens the disposition form. Until is when the agent becomes available again
+// unless they save earlier.
+type WrapupStarted struct {
+	CallID       string        `json:"call_id"`
+	Until        time.Time     `json:"until"`
+	Dispositions []Disposition `json:"dispositions,omitempty"`
+}
+
+// Disposition is one outcome an agent can pick in wrap-up. Labels come in the user's
+// language.
+type Disposition struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// ErrorData is the data of an error frame and the body of a REST error under "error".
+// Message is for the user, in their language. Detail, when present, is an English note for
+// developers that names the invalid value, for example "missing call_id".
+type ErrorData struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// ErrorBody is the JSON body of every failed REST request.
+type ErrorBody struct {
+	Error ErrorData `json:"error"`
+}
