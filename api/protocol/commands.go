@@ -12,17 +12,17 @@ import (
 // Message types that the client sends. Each command is answered by an ack or an error frame
 // with the command's id.
 const (
-	TypePing              = "ping"
-	TypeSetStatus         = "agent.set_status"
-	TypeCallAnswer        = "call.answer"
-	TypeCallHangup        = "call.hangup"
-	TypeCallHold          = "call.hold"
-	TypeCallUnhold        = "call.unhold"
-	TypeCallTransfer      = "call.transfer"
-	TypeCallDisposition   = "call.disposition"
-	TypeContactCreate     = "contact.create"
-	TypeContactGet        = "contact.get"
-	TypeContactHistory    = "contact.history"
+	TypePing            = "ping"
+	TypeSetStatus       = "agent.set_status"
+	TypeCallAnswer      = "call.answer"
+	TypeCallHangup      = "call.hangup"
+	TypeCallHold        = "call.hold"
+	TypeCallUnhold      = "call.unhold"
+	TypeCallTransfer    = "call.transfer"
+	TypeCallDisposition = "call.disposition"
+	TypeContactCreate   = "contact.create"
+	TypeContactGet      = "contact.get"
+	TypeContactHistory  = "contact.history"
 )
 
 // ClientTypes lists every message type a client may send.
