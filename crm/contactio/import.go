@@ -1,0 +1,125 @@
+package contactio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
+)
+
+// ImportOptions controls Import. The zero value detects encoding and delimiter
+// and reads numbers without a country code as Russian.
+type ImportOptions struct {
+	// Encoding is "" to detect, EncodingUTF8 or EncodingWindows1251 (also spelt
+	// "utf8", "cp1251").
+	Encoding string
+	// Delimiter is 0 to detect from the header line, or ',', ';' or '\t'.
+	Delimiter rune
+	// Region is the ISO 3166-1 alpha-2 country assumed for numbers written
+	// without a country code; "" means "RU".
+	Region string
+	// Source names the file in messages and in the audit log.
+	Source string
+	// Actor is the login recorded in the audit log; "" means "system".
+	Actor string
+	// Logger receives one line per import; nil discards it.
+	Logger *slog.Logger
+}
+
+// Import reads a CSV file of contacts from r and writes them to the database in
+// one transaction. Rows that share a phone number are merged, within the file
+// and with live (not deleted) contacts already stored: phones, e-mails and tags
+// are added, names, company and position are filled only where empty, a new
+// note is appended, and VIP is kept once set. Companies are found by name,
+// case-insensitively, or created.
+//
+// A file that cannot be read as a whole (undecodable bytes, broken quoting, no
+// header, no phone or name column) returns a *FileError and changes nothing;
+// so does any database error. Problems in single rows are reported in Report
+// and do not stop the import.
+func Import(ctx context.Context, db *pgxpool.Pool, r io.Reader, opts ImportOptions) (Report, error) {
+	started := time.Now()
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	encoding, ok := normalizeEncodingName(opts.Encoding)
+	if !ok {
+		return Report{}, fileError(opts.Source, Issue{Code: CodeUnknownEncoding, Value: opts.Encoding}, nil)
+	}
+	if opts.Delimiter != 0 && !validDelimiter(opts.Delimiter) {
+		return Report{}, fileError(opts.Source, Issue{Code: CodeInvalidDelimiter, Value: fmt.Sprintf("%q", opts.Delimiter)}, nil)
+	}
+	normalizer, err := phone.NewNormalizer(opts.Region)
+	if err != nil {
+		return Report{}, fileError(opts.Source, Issue{Code: CodeUnknownRegion, Value: opts.Region}, err)
+	}
+
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Report{}, fmt.Errorf("read contacts file %s: %w", opts.Source, err)
+	}
+	parsed, err := parseFile(ctx, data, encoding, opts.Delimiter, normalizer, opts.Source)
+	if err != nil {
+		return Report{}, err
+	}
+	parsedAt := time.Now()
+
+	report := Report{
+		Source:     opts.Source,
+		Encoding:   parsed.encoding,
+		BOM:        parsed.bom,
+		Delimiter:  parsed.delimiter,
+		DataRows:   parsed.dataRows,
+		Rejected:   parsed.rejected,
+		Rejections: parsed.rejections,
+		Warnings:   parsed.warnings,
+	}
+	groups := groupRows(parsed.rows)
+	if len(groups) > 0 {
+		written, err := writeGroups(ctx, db, groups, parsed.rejected, opts)
+		if err != nil {
+			return Report{}, err
+		}
+		report.Imported = written.created
+		report.Merged = len(parsed.rows) - written.created
+		report.Warnings = mergeByLine(report.Warnings, written.warnings)
+	}
+
+	logger.InfoContext(ctx, "contacts imported",
+		slog.String("source", opts.Source),
+		slog.Int("data_rows", report.DataRows),
+		slog.Int("imported", report.Imported),
+		slog.Int("merged", report.Merged),
+		slog.Int("rejected", report.Rejected),
+		slog.Duration("parse_duration", parsedAt.Sub(started)),
+		slog.Duration("write_duration", time.Since(parsedAt)))
+	return report, nil
+}
+
+// mergeByLine merges two lists of issues, each ordered by line, into one.
+func mergeByLine(a, b []Issue) []Issue {
+	if len(b) == 0 {
+		return a
+	}
+	merged := make([]Issue, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Line < a[0].Line {
+			merged, b = append(merged, b[0]), b[1:]
+		} else {
+			merged, a = append(merged, a[0]), a[1:]
+		}
+	}
+	return append(append(merged, a...), b...)
+}
+
+// errNoSequence means the contacts table has no identity sequence, which the
+// migrations always create.
+var errNoSequence = errors.New("contacts.id has no identity sequence")

@@ -1,0 +1,196 @@
+package contactio
+
+import (
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Catalog keys that are not issue codes.
+const (
+	keyAtLine     = "line"
+	keySummary    = "summary"
+	keyFileInfo   = "file_info"
+	keyRejections = "rejections"
+	keyWarnings   = "warnings"
+	keyComma      = "delimiter_comma"
+	keySemicolon  = "delimiter_semicolon"
+	keyTab        = "delimiter_tab"
+	keyBOM        = "with_bom"
+)
+
+// translation is one message in English and Russian. Every argument is referred
+// to by its index (%[n]), because fmt-style printers report unused arguments
+// only when none of the verbs carries an index.
+type translation struct{ en, ru string }
+
+// translations is the whole user-facing vocabulary of the package. Issue
+// messages receive (column, value, count) and file errors the same; the line is
+// added by keyAtLine.
+var translations = map[string]translation{
+	messageKey(CodeNoName): {
+		en: "no name: fill in Last name, First name or Full name",
+		ru: "нет имени: заполните Фамилию, Имя или ФИО",
+	},
+	messageKey(CodeNoContact): {
+		en: "no phone or e-mail: fill in a phone number (for example +7 495 123-45-67) or an e-mail address",
+		ru: "нет ни телефона, ни e-mail: укажите номер телефона (например, +7 495 123-45-67) или адрес e-mail",
+	},
+	messageKey(CodeInvalidPhone): {
+		en: `%[1]s: "%[2]s" is not a valid phone number: write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
+		ru: "%[1]s: «%[2]s» — неверный номер телефона: укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+	},
+	messageKey(CodeInvalidEmail): {
+		en: `%[1]s: "%[2]s" is not a valid e-mail address: write it as name@example.com`,
+		ru: "%[1]s: «%[2]s» — неверный адрес e-mail: укажите его в виде name@example.ru",
+	},
+	messageKey(CodeExtraCells): {
+		en: "the row has %[3]d cells, more than the header: a value probably contains the delimiter, so enclose that value in double quotes",
+		ru: "в строке больше ячеек (%[3]d), чем в заголовке: вероятно, значение содержит разделитель, заключите это значение в двойные кавычки",
+	},
+	messageKey(CodeInvalidVIP): {
+		en: `%[1]s: "%[2]s" is neither yes nor no, so the contact was imported without the VIP mark (write да/нет or yes/no)`,
+		ru: "%[1]s: «%[2]s» — не «да» и не «нет», поэтому контакт импортирован без отметки VIP (укажите да/нет или yes/no)",
+	},
+	messageKey(CodeUnknownColumn): {
+		en: `column "%[1]s" is not recognised and was ignored`,
+		ru: "столбец «%[1]s» не распознан и пропущен",
+	},
+	messageKey(CodeDuplicateColumn): {
+		en: `column "%[1]s" repeats an earlier column and was ignored`,
+		ru: "столбец «%[1]s» повторяет один из предыдущих и пропущен",
+	},
+	messageKey(CodeSeveralContacts): {
+		en: "the phones belong to %[3]d existing contacts, so the row was merged into the oldest of them",
+		ru: "телефоны принадлежат нескольким существующим контактам (%[3]d), поэтому строка объединена с самым старым из них",
+	},
+	messageKey(CodeValueTooLong): {
+		en: "%[1]s: the value is longer than %[3]d characters: shorten it",
+		ru: "%[1]s: значение длиннее %[3]d символов: сократите его",
+	},
+
+	messageKey(CodeEmptyFile): {
+		en: "the file is empty: save the contacts together with a header line",
+		ru: "файл пуст: сохраните контакты вместе со строкой заголовков",
+	},
+	messageKey(CodeZipFile): {
+		en: "the file is a ZIP archive, probably an Excel workbook (.xlsx): save it as CSV (File → Save As → CSV UTF-8)",
+		ru: "файл — ZIP-архив, вероятно книга Excel (.xlsx): сохраните её как CSV (Файл → Сохранить как → CSV UTF-8)",
+	},
+	messageKey(CodeUTF16): {
+		en: "the file is in UTF-16: save it as CSV in UTF-8 or Windows-1251",
+		ru: "файл в кодировке UTF-16: сохраните его как CSV в кодировке UTF-8 или Windows-1251",
+	},
+	messageKey(CodeBinary): {
+		en: "the file contains a NUL byte, so it is not a CSV text file: save it as CSV UTF-8",
+		ru: "файл содержит нулевой байт, значит это не текстовый CSV: сохраните его как CSV UTF-8",
+	},
+	messageKey(CodeInvalidUTF8): {
+		en: "byte %[2]s is not valid UTF-8: save the file in UTF-8, or set the encoding to windows-1251 if the file is in that encoding",
+		ru: "байт %[2]s недопустим в UTF-8: сохраните файл в UTF-8 или укажите кодировку windows-1251, если файл в ней",
+	},
+	messageKey(CodeUndefinedByte): {
+		en: "byte %[2]s is not defined in Windows-1251: check the file's encoding, or set the encoding to utf-8",
+		ru: "байт %[2]s не определён в Windows-1251: проверьте кодировку файла или укажите кодировку utf-8",
+	},
+	messageKey(CodeBOMMismatch): {
+		en: "the file starts with a UTF-8 byte order mark but the encoding is set to %[2]s: set the encoding to utf-8 or leave it empty",
+		ru: "файл начинается с метки порядка байтов UTF-8, а указана кодировка %[2]s: укажите кодировку utf-8 или не указывайте её",
+	},
+	messageKey(CodeBareQuote): {
+		en: "a double quote inside an unquoted value (line %[2]s, column %[3]d): enclose every value that contains quotes, the delimiter or line breaks in double quotes, and double each quote inside it",
+		ru: "двойная кавычка внутри значения без кавычек (строка %[2]s, позиция %[3]d): заключите в двойные кавычки каждое значение, содержащее кавычки, разделитель или перевод строки, и удвойте каждую кавычку внутри",
+	},
+	messageKey(CodeUnclosedQuote): {
+		en: "a quoted value that starts in this record is never closed: close its quotes, and double each quote inside the value",
+		ru: "значение в кавычках, начатое в этой записи, не закрыто до конца файла: закройте кавычки и удвойте каждую кавычку внутри значения",
+	},
+	messageKey(CodeTextAfterQuote): {
+		en: "text follows a closing quote (line %[2]s, column %[3]d): enclose the whole value in quotes, and double each quote inside it",
+		ru: "после закрывающей кавычки идёт текст (строка %[2]s, позиция %[3]d): заключите всё значение в кавычки и удвойте каждую кавычку внутри",
+	},
+	messageKey(CodeNoHeader): {
+		en: `no known column in the first line "%[2]s": the first line must be a header such as Фамилия;Имя;Телефон or Last name,First name,Phone`,
+		ru: "в первой строке «%[2]s» нет известных столбцов: первая строка должна быть заголовком, например Фамилия;Имя;Телефон",
+	},
+	messageKey(CodeNoPhoneColumn): {
+		en: "no phone column among the recognised columns (%[2]s): add a column named Телефон or Phone",
+		ru: "среди распознанных столбцов (%[2]s) нет телефона: добавьте столбец «Телефон»",
+	},
+	messageKey(CodeNoNameColumn): {
+		en: "no name column among the recognised columns (%[2]s): add a column named Фамилия, Имя or ФИО (Last name, First name or Full name)",
+		ru: "среди распознанных столбцов (%[2]s) нет имени: добавьте столбец «Фамилия», «Имя» или «ФИО»",
+	},
+	messageKey(CodeUnknownEncoding): {
+		en: `unknown encoding "%[2]s": use utf-8 or windows-1251, or leave it empty to detect it`,
+		ru: "неизвестная кодировка «%[2]s»: укажите utf-8 или windows-1251 либо не указывайте, чтобы определить автоматически",
+	},
+	messageKey(CodeInvalidDelimiter): {
+		en: "delimiter %[2]s cannot be used: use a comma, a semicolon or a tab",
+		ru: "разделитель %[2]s недопустим: используйте запятую, точку с запятой или табуляцию",
+	},
+	messageKey(CodeUnknownRegion): {
+		en: `unknown region "%[2]s": use a two-letter country code such as RU`,
+		ru: "неизвестный регион «%[2]s»: укажите двухбуквенный код страны, например RU",
+	},
+
+	keyAtLine: {
+		en: "line %[1]s: %[2]s",
+		ru: "строка %[1]s: %[2]s",
+	},
+	keySummary: {
+		en: "Imported: %[1]d, merged: %[2]d, rejected: %[3]d",
+		ru: "Импортировано: %[1]d, объединено: %[2]d, отклонено: %[3]d",
+	},
+	keyFileInfo: {
+		en: "%[1]s: encoding %[2]s, delimiter %[3]s, data rows: %[4]d",
+		ru: "%[1]s: кодировка %[2]s, разделитель %[3]s, строк данных: %[4]d",
+	},
+	keyRejections: {en: "Rejected rows:", ru: "Отклонённые строки:"},
+	keyWarnings:   {en: "Warnings:", ru: "Предупреждения:"},
+	keyComma:      {en: "comma", ru: "запятая"},
+	keySemicolon:  {en: "semicolon", ru: "точка с запятой"},
+	keyTab:        {en: "tab", ru: "табуляция"},
+	keyBOM:        {en: "with BOM", ru: "с BOM"},
+}
+
+// messages is built once from translations and only read afterwards.
+var messages = buildCatalog()
+
+func buildCatalog() catalog.Catalog {
+	builder := catalog.NewBuilder(catalog.Fallback(language.English))
+	for key, text := range translations {
+		if err := builder.SetString(language.English, key, text.en); err != nil {
+			panic("contactio: bad English message " + key + ": " + err.Error())
+		}
+		if err := builder.SetString(language.Russian, key, text.ru); err != nil {
+			panic("contactio: bad Russian message " + key + ": " + err.Error())
+		}
+	}
+	return builder
+}
+
+var languageMatcher = language.NewMatcher([]language.Tag{language.English, language.Russian})
+
+// newPrinter returns a printer for lang, which may be a BCP 47 tag ("ru",
+// "en-GB") or a POSIX locale ("ru_RU.UTF-8"). Anything else falls back to English.
+func newPrinter(lang string) *message.Printer {
+	return message.NewPrinter(matchLanguage(lang), message.Catalog(messages))
+}
+
+func matchLanguage(lang string) language.Tag {
+	lang, _, _ = strings.Cut(lang, ".")
+	lang, _, _ = strings.Cut(lang, "@")
+	lang = strings.ReplaceAll(lang, "_", "-")
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return language.English
+	}
+	_, index, confidence := languageMatcher.Match(tag)
+	if confidence == language.No {
+		return language.English
+	}
+	return []language.Tag{language.English, language.Russian}[index]
+}
