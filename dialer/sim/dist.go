@@ -41,7 +41,7 @@ func (e Exponential) String() string { return fmt.Sprintf("exponential, mean %gs
 // Lognormal has the given mean in seconds and coefficient of variation
 // (standard deviation ÷ mean).
 type Lognormal struct {
-	Mean, CV float64
+	Mean, CV  float64
 	mu, sigma float64
 }
 
