@@ -1,0 +1,88 @@
+import { Envelope, ErrorData, protocolVersion } from "./protocol";
+
+type Handler = (env: Envelope) => void;
+
+interface Pending {
+  resolve: (data: unknown) => void;
+  reject: (err: ErrorData) => void;
+}
+
+// Connection keeps one WebSocket to /api/v1/ws open, reconnecting with capped exponential
+// backoff. The server re-sends the whole desk state in its hello frame after every
+// (re)connect, so nothing has to be replayed from this side.
+export class Connection {
+  private ws?: WebSocket;
+  private nextID = 1;
+  private pending = new Map<string, Pending>();
+  private backoffMs = 500;
+  private closed = false;
+
+  constructor(
+    private readonly onMessage: Handler,
+    private readonly onStatus: (online: boolean) => void,
+  ) {}
+
+  open(): void {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/api/v1/ws`);
+    this.ws = ws;
+
+    ws.onopen = () => {
+      this.backoffMs = 500;
+      this.onStatus(true);
+    };
+    ws.onmessage = (ev) => this.dispatch(String(ev.data));
+    ws.onclose = () => {
+      this.onStatus(false);
+      for (const p of this.pending.values()) {
+        p.reject({ code: "disconnected", message: "" });
+      }
+      this.pending.clear();
+      if (!this.closed) {
+        setTimeout(() => this.open(), this.backoffMs);
+        this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+      }
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
+  }
+
+  // send issues a command and resolves with the data of its ack, or rejects with the error
+  // frame's data.
+  send<T = unknown>(type: string, data?: unknown): Promise<T> {
+    const id = `c-${this.nextID++}`;
+    const env: Envelope = { v: protocolVersion, type, id, data };
+    return new Promise<T>((resolve, reject) => {
+      if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
+        reject({ code: "disconnected", message: "" });
+        return;
+      }
+      this.pending.set(id, { resolve: resolve as (d: unknown) => void, reject });
+      this.ws.send(JSON.stringify(env));
+    });
+  }
+
+  private dispatch(raw: string): void {
+    let env: Envelope;
+    try {
+      env = JSON.parse(raw) as Envelope;
+    } catch {
+      console.warn("switchboard: ignoring a frame that is not JSON");
+      return;
+    }
+
+    if (env.id && (env.type === "ack" || env.type === "error")) {
+      const p = this.pending.get(env.id);
+      if (p) {
+        this.pending.delete(env.id);
+        if (env.type === "ack") p.resolve(env.data);
+        else p.reject(env.data as ErrorData);
+        return;
+      }
+    }
+    this.onMessage(env);
+  }
+}

@@ -1,0 +1,346 @@
+import { Connection } from "./connection";
+import { clear, h } from "./dom";
+import { currentLanguage, Language, setLanguage, t } from "./i18n";
+import {
+  AgentState, CallAnswered, CallEnded, CallHeld, CallOffered, CallState, Card, Disposition,
+  Envelope, ErrorData, Hello, User, WrapupStarted,
+} from "./protocol";
+import { logout } from "./session";
+
+const pauseReasons = ["break", "lunch", "training", "meeting"];
+const defaultDispositions = ["resolved", "callback", "sale", "complaint", "wrong_number", "other"];
+
+// Desk is the signed-in agent's screen. The server owns every state; the desk draws what the
+// hello, agent.state and call.* frames say and sends commands, never guessing a transition.
+export class Desk {
+  private conn: Connection;
+  private agent?: AgentState;
+  private call?: CallState;
+  private dispositions: Disposition[] = [];
+  private online = false;
+
+  private header = h("header");
+  private callPanel = h("section", { class: "panel", "data-testid": "call-panel" });
+  private cardPanel = h("section", { class: "panel", "data-testid": "card-panel" });
+  private message = h("p", { role: "status", "data-testid": "message" });
+
+  constructor(private root: HTMLElement, private user: User, private onSignedOut: () => void) {
+    this.conn = new Connection((env) => this.handle(env), (online) => {
+      this.online = online;
+      this.renderHeader();
+    });
+  }
+
+  start(): void {
+    clear(this.root);
+    document.title = t("app.title");
+    this.root.append(this.header, h("main", {}, this.callPanel, this.cardPanel), this.message);
+    this.renderAll();
+    this.conn.open();
+  }
+
+  private handle(env: Envelope): void {
+    switch (env.type) {
+      case "hello": {
+        const hello = env.data as Hello;
+        this.user = hello.user;
+        this.agent = hello.agent;
+        this.call = hello.call;
+        this.renderAll();
+        break;
+      }
+      case "agent.state":
+        this.agent = env.data as AgentState;
+        this.renderHeader();
+        break;
+      case "call.offered":
+        this.call = { phase: "ringing", offer: env.data as CallOffered };
+        this.renderCall();
+        this.renderCard();
+        break;
+      case "call.answered": {
+        const a = env.data as CallAnswered;
+        if (this.call?.offer.call_id === a.call_id) {
+          this.call = { ...this.call, phase: "talking", answered_at: a.answered_at };
+          this.renderCall();
+        }
+        break;
+      }
+      case "call.held": {
+        const held = env.data as CallHeld;
+        if (this.call?.offer.call_id === held.call_id) {
+          this.call = { ...this.call, phase: held.on_hold ? "held" : "talking" };
+          this.renderCall();
+        }
+        break;
+      }
+      case "call.ended": {
+        const ended = env.data as CallEnded;
+        if (this.call?.offer.call_id === ended.call_id && this.call.phase === "ringing") {
+          // A call that ended before the agent answered leaves nothing to wrap up.
+          this.call = undefined;
+          this.renderCall();
+          this.renderCard();
+        }
+        this.note(t("call.ended"));
+        break;
+      }
+      case "wrapup.started": {
+        const w = env.data as WrapupStarted;
+        if (this.call?.offer.call_id === w.call_id) {
+          this.call = { ...this.call, phase: "wrapup", wrapup_until: w.until };
+          this.dispositions = w.dispositions ?? [];
+          this.renderCall();
+        }
+        break;
+      }
+      case "error":
+        this.fail(env.data as ErrorData);
+        break;
+    }
+  }
+
+  private renderAll(): void {
+    this.renderHeader();
+    this.renderCall();
+    this.renderCard();
+  }
+
+  private renderHeader(): void {
+    clear(this.header);
+    const state = this.agent?.state ?? "logged_out";
+
+    const status = h("select", { "data-testid": "status", "aria-label": t("status.label") });
+    const options: [string, string][] = [
+      ["available", t("status.available")],
+      ...pauseReasons.map((r): [string, string] => [`paused:${r}`, `${t("status.paused")}: ${t(`status.reason.${r}`)}`]),
+      ["logged_out", t("status.logged_out")],
+    ];
+    const current = state === "paused" ? `paused:${this.agent?.reason ?? ""}` : state;
+    for (const [value, label] of options) {
+      status.append(h("option", { value, selected: value === current }, label));
+    }
+    if (!options.some(([v]) => v === current)) {
+      status.prepend(h("option", { value: current, selected: true, disabled: true }, this.stateLabel()));
+    }
+    status.addEventListener("change", () => this.setStatus(status.value));
+
+    const lang = h("select", { "data-testid": "language", "aria-label": t("header.language") },
+      h("option", { value: "ru", selected: currentLanguage() === "ru" }, "Русский"),
+      h("option", { value: "en", selected: currentLanguage() === "en" }, "English"),
+    );
+    lang.addEventListener("change", async () => {
+      await setLanguage(lang.value as Language);
+      document.title = t("app.title");
+      this.renderAll();
+    });
+
+    const signOut = h("button", { "data-testid": "logout" }, t("header.logout"));
+    signOut.addEventListener("click", async () => {
+      this.conn.close();
+      await logout().catch(() => undefined);
+      this.onSignedOut();
+    });
+
+    this.header.append(
+      h("strong", {}, "Switchboard"),
+      h("span", { "data-testid": "user-name" }, this.user.name),
+      h("span", { "data-testid": "agent-state", "data-state": state }, this.stateLabel()),
+      status,
+      h("span", { class: "spacer" }),
+      h("span", { "data-testid": "connection", class: this.online ? "" : "conn-offline" },
+        this.online ? t("connection.online") : t("connection.offline")),
+      lang,
+      signOut,
+    );
+  }
+
+  private stateLabel(): string {
+    const state = this.agent?.state ?? "logged_out";
+    const key = state === "wrapup" ? "wrap_up" : state;
+    const label = t(`status.${key}`);
+    if (state === "paused" && this.agent?.reason) {
+      return `${label}: ${t(`status.reason.${this.agent.reason}`, { defaultValue: this.agent.reason })}`;
+    }
+    return label;
+  }
+
+  private async setStatus(value: string): Promise<void> {
+    const [status, reason] = value.split(":");
+    try {
+      await this.conn.send("agent.set_status", reason ? { status, reason } : { status });
+    } catch (err) {
+      this.fail(err as ErrorData);
+    }
+  }
+
+  private renderCall(): void {
+    clear(this.callPanel);
+    this.callPanel.classList.toggle("ringing", this.call?.phase === "ringing");
+    const call = this.call;
+    if (!call) {
+      this.callPanel.append(h("p", { "data-testid": "no-call" }, t("call.none")));
+      return;
+    }
+
+    const offer = call.offer;
+    const callID = offer.call_id;
+    const caller = offer.contact?.name ?? offer.caller.name ?? offer.caller.number;
+    this.callPanel.append(
+      h("h2", {}, call.phase === "ringing" ? t("call.incoming") : t("call.on_call")),
+      h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number)),
+      h("p", {}, `${t("call.queue")}: ${offer.queue} · ${t("call.waited")}: ${Math.round(offer.wait_seconds)}`),
+    );
+
+    const actions = h("div", { class: "actions" });
+    if (call.phase === "ringing") {
+      actions.append(this.button("answer", t("call.answer"), "primary", () => this.command("call.answer", { call_id: callID })));
+    }
+    if (call.phase === "talking" || call.phase === "held") {
+      const held = call.phase === "held";
+      actions.append(
+        this.button("hold", held ? t("call.unhold") : t("call.hold"), "", () =>
+          this.command(held ? "call.unhold" : "call.hold", { call_id: callID })),
+        this.button("hangup", t("call.hangup"), "danger", () => this.command("call.hangup", { call_id: callID })),
+      );
+      const target = h("input", { "data-testid": "transfer-target", placeholder: t("call.transfer_target") });
+      actions.append(target, this.button("transfer", t("call.transfer"), "", () => {
+        const value = target.value.trim();
+        if (!value) return;
+        // Queue names are words; agent ids are what the directory shows. "queue:sales" picks a queue.
+        const data = value.startsWith("queue:")
+          ? { call_id: callID, queue: value.slice("queue:".length) }
+          : { call_id: callID, agent_id: value };
+        this.command("call.transfer", data);
+      }));
+    }
+    this.callPanel.append(actions);
+
+    if (call.phase === "wrapup") {
+      this.callPanel.append(this.wrapupForm(callID));
+    }
+  }
+
+  private wrapupForm(callID: string): HTMLElement {
+    const choices = this.dispositions.length > 0
+      ? this.dispositions
+      : defaultDispositions.map((code) => ({ code, label: t(`wrapup.options.${code}`) }));
+    const select = h("select", { id: "disposition", "data-testid": "disposition" },
+      h("option", { value: "" }, t("wrapup.choose")),
+      ...choices.map((d) => h("option", { value: d.code }, d.label)),
+    );
+    const note = h("textarea", { id: "note", "data-testid": "note", rows: "3" });
+    const callback = h("input", { id: "callback", type: "datetime-local", "data-testid": "callback" });
+
+    const form = h("form", { "data-testid": "wrapup-form" },
+      h("h3", {}, t("wrapup.title")),
+      h("label", { for: "disposition" }, t("wrapup.disposition")), select,
+      h("label", { for: "note" }, t("wrapup.note")), note,
+      h("label", { for: "callback" }, t("wrapup.callback")), callback,
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "save-disposition" }, t("wrapup.save"))),
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!select.value) {
+        this.note(t("wrapup.choose"), true);
+        return;
+      }
+      const data: Record<string, unknown> = { call_id: callID, code: select.value, note: note.value };
+      if (callback.value) data.callback_at = new Date(callback.value).toISOString();
+      if (await this.command("call.disposition", data)) {
+        this.call = undefined;
+        this.renderCall();
+        this.renderCard();
+        this.note(t("wrapup.saved"));
+      }
+    });
+    return form;
+  }
+
+  private renderCard(): void {
+    clear(this.cardPanel);
+    const offer = this.call?.offer;
+    if (!offer) return;
+    if (offer.unknown || !offer.contact) {
+      this.cardPanel.append(this.unknownCard(offer));
+      return;
+    }
+    this.cardPanel.append(this.contactCard(offer.contact));
+  }
+
+  private contactCard(card: Card): HTMLElement {
+    const history = card.interactions.length === 0
+      ? h("p", {}, t("card.no_history"))
+      : h("ul", { class: "history", "data-testid": "history" }, ...card.interactions.map((i) =>
+        h("li", {}, `${new Date(i.at).toLocaleString(currentLanguage())} · ${i.queue ?? i.channel} · ${i.disposition ?? ""}`,
+          i.note ? h("div", {}, i.note) : null)));
+    const tickets = card.open_tickets.length === 0
+      ? h("p", {}, t("card.no_tickets"))
+      : h("ul", { "data-testid": "tickets" }, ...card.open_tickets.map((tk) => h("li", {}, `${tk.subject} (${tk.status})`)));
+
+    return h("div", { "data-testid": "contact-card" },
+      h("h2", { "data-testid": "contact-name" }, card.name, card.vip ? h("span", { class: "vip" }, t("card.vip")) : null),
+      card.company ? h("p", {}, `${t("card.company")}: ${card.company}`) : null,
+      h("p", {}, `${t("card.phones")}: ${card.phones.map((p) => p.number).join(", ")}`),
+      card.tags.length ? h("p", {}, ...card.tags.map((tag) => h("span", { class: "tag" }, tag))) : null,
+      h("h3", {}, t("card.history")), history,
+      h("h3", {}, t("card.tickets")), tickets,
+    );
+  }
+
+  private unknownCard(offer: CallOffered): HTMLElement {
+    const first = h("input", { id: "first-name", "data-testid": "new-first-name" });
+    const last = h("input", { id: "last-name", "data-testid": "new-last-name" });
+    const form = h("form", { "data-testid": "new-contact", hidden: true },
+      h("label", { for: "first-name" }, t("card.first_name")), first,
+      h("label", { for: "last-name" }, t("card.last_name")), last,
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("card.save_contact"))),
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const name = `${first.value} ${last.value}`.trim();
+      if (!name) return;
+      const ok = await this.command("contact.create", { call_id: offer.call_id, name, phones: [{ number: offer.caller.number }] });
+      if (ok) {
+        form.hidden = true;
+        this.note(t("card.contact_saved"));
+      }
+    });
+    const open = this.button("create-contact", t("card.create_contact"), "", () => { form.hidden = false; first.focus(); });
+
+    return h("div", { "data-testid": "unknown-card" },
+      h("h2", {}, t("card.unknown")),
+      h("p", {}, offer.caller.number),
+      open, form,
+    );
+  }
+
+  private button(testid: string, label: string, cls: string, onClick: () => void): HTMLButtonElement {
+    const b = h("button", { type: "button", class: cls || undefined, "data-testid": testid }, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  private async command(type: string, data: unknown): Promise<boolean> {
+    try {
+      await this.conn.send(type, data);
+      return true;
+    } catch (err) {
+      this.fail(err as ErrorData);
+      return false;
+    }
+  }
+
+  private note(text: string, isError = false): void {
+    this.message.textContent = text;
+    this.message.className = isError ? "error" : "notice";
+  }
+
+  private fail(err: ErrorData): void {
+    if (err.code === "disconnected") {
+      this.note(t("connection.offline"), true);
+      return;
+    }
+    this.note(t("error.generic", { message: err.message || err.code }), true);
+  }
+}
