@@ -1,0 +1,431 @@
+// Package calllog writes call records to PostgreSQL through a durable local spool, so that
+// every call that entered Stasis ends with exactly one record even while the database is
+// unreachable.
+//
+// Write appends records to a batch file and fsyncs it before it returns; a single goroutine
+// then inserts pending batches in order and deletes each file once its rows are committed.
+// Inserts are idempotent on the call id (the Store contract), so a batch that is inserted again
+// after a crash between commit and delete does not duplicate a record.
+package calllog
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboard-cc/switchboard/crm"
+)
+
+// Store inserts call records. InsertInteractions must be idempotent on CallID: a record whose
+// call id is already stored is skipped, not duplicated or rejected.
+type Store interface {
+	InsertInteractions(ctx context.Context, records []crm.Interaction) error
+}
+
+// Options configure a Spool.
+type Options struct {
+	// Dir is the spool folder; it is created with mode 0700 if missing.
+	Dir string
+	// RetryMin and RetryMax bound the exponential backoff between insert attempts while the
+	// store fails. Defaults: 200 ms and 10 s.
+	RetryMin, RetryMax time.Duration
+	// MaxBatch is the largest number of records in one batch file and insert. Default 256.
+	MaxBatch int
+	Logger   *slog.Logger
+	// Registerer receives the spool's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+}
+
+// Spool is the durable queue of call records on their way to the Store.
+type Spool struct {
+	opts  Options
+	store Store
+	log   *slog.Logger
+
+	requests chan writeRequest
+	wake     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+	stop     chan struct{}
+
+	pending   prometheus.Gauge
+	written   prometheus.Counter
+	failures  prometheus.Counter
+	malformed prometheus.Counter
+}
+
+type writeRequest struct {
+	record crm.Interaction
+	result chan error
+}
+
+const batchSuffix = ".jsonl"
+
+// Open creates the spool folder, counts the batches left by an earlier run and starts the
+// goroutines that append and insert. Close stops them.
+func Open(store Store, opts Options) (*Spool, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("calllog: spool folder is empty; set Options.Dir to a writable folder")
+	}
+	if opts.RetryMin <= 0 {
+		opts.RetryMin = 200 * time.Millisecond
+	}
+	if opts.RetryMax < opts.RetryMin {
+		opts.RetryMax = max(10*time.Second, opts.RetryMin)
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("calllog: create spool folder %s: %w", opts.Dir, err)
+	}
+
+	s := &Spool{
+		opts:     opts,
+		store:    store,
+		log:      opts.Logger.With("component", "calllog"),
+		requests: make(chan writeRequest, opts.MaxBatch),
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+		stop:     make(chan struct{}),
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "switchboard_calllog_pending_batches", Help: "Batch files in the spool waiting for the database.",
+		}),
+		written: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "switchboard_calllog_records_inserted_total", Help: "Call records committed to the database.",
+		}),
+		failures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "switchboard_calllog_insert_failures_total", Help: "Failed attempts to insert a spooled batch.",
+		}),
+		malformed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "switchboard_calllog_malformed_batches_total", Help: "Spool files that could not be decoded and were set aside.",
+		}),
+	}
+	if opts.Registerer != nil {
+		for _, c := range []prometheus.Collector{s.pending, s.written, s.failures, s.malformed} {
+			if err := opts.Registerer.Register(c); err != nil {
+				return nil, fmt.Errorf("calllog: register metrics: %w", err)
+			}
+		}
+	}
+
+	if err := removeTemporaryFiles(opts.Dir); err != nil {
+		return nil, err
+	}
+	batches, err := s.batchFiles()
+	if err != nil {
+		return nil, err
+	}
+	s.pending.Set(float64(len(batches)))
+	if len(batches) > 0 {
+		s.log.Info("spool holds call records from an earlier run", "batches", len(batches), "dir", opts.Dir)
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.appendLoop() }()
+	go func() { defer wg.Done(); s.insertLoop() }()
+	go func() { wg.Wait(); close(s.done) }()
+	s.signal()
+	return s, nil
+}
+
+// Write stores the record durably in the spool and returns once it is on disk. The database
+// insert happens later; Pending tells how many batches still wait for it.
+func (s *Spool) Write(ctx context.Context, record crm.Interaction) error {
+	if err := record.Validate(); err != nil {
+		return fmt.Errorf("calllog: reject record: %w", err)
+	}
+
+	req := writeRequest{record: record, result: make(chan error, 1)}
+	select {
+	case s.requests <- req:
+	case <-s.stop:
+		return errors.New("calllog: spool is closed")
+	case <-ctx.Done():
+		return fmt.Errorf("calllog: write call %s: %w", record.CallID, ctx.Err())
+	}
+
+	select {
+	case err := <-req.result:
+		return err
+	case <-ctx.Done():
+		// The record may still reach the disk; the append goroutine owns it now.
+		return fmt.Errorf("calllog: write call %s: %w", record.CallID, ctx.Err())
+	}
+}
+
+// Pending returns the number of batch files waiting for the database.
+func (s *Spool) Pending() (int, error) {
+	files, err := s.batchFiles()
+	return len(files), err
+}
+
+// Close stops accepting records, waits for queued writes to reach the disk and stops the
+// insert goroutine. Batches not yet inserted stay in the folder for the next Open.
+func (s *Spool) Close() {
+	s.stopOnce.Do(func() { close(s.stop) })
+	<-s.done
+}
+
+// appendLoop owns the spool's write side: it groups concurrent writes into one batch file,
+// so that one fsync serves many records.
+func (s *Spool) appendLoop() {
+	var seq int64
+	for {
+		var batch []writeRequest
+		select {
+		case req := <-s.requests:
+			batch = append(batch, req)
+		case <-s.stop:
+			s.drainRequests()
+			return
+		}
+	gather:
+		for len(batch) < s.opts.MaxBatch {
+			select {
+			case req := <-s.requests:
+				batch = append(batch, req)
+			default:
+				break gather
+			}
+		}
+
+		seq++
+		err := s.writeBatch(seq, batch)
+		for _, req := range batch {
+			req.result <- err
+		}
+		if err == nil {
+			s.pending.Inc()
+			s.signal()
+		}
+	}
+}
+
+// drainRequests writes requests already queued when Close was called, so that no caller
+// whose Write was accepted loses its record.
+func (s *Spool) drainRequests() {
+	var seq int64
+	for {
+		select {
+		case req := <-s.requests:
+			seq++
+			err := s.writeBatch(seq, []writeRequest{req})
+			req.result <- err
+		default:
+			return
+		}
+	}
+}
+
+// writeBatch writes the batch to a temporary file, fsyncs it and renames it into place, so a
+// crash leaves either a whole batch file or none.
+func (s *Spool) writeBatch(seq int64, batch []writeRequest) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, req := range batch {
+		if err := enc.Encode(req.record); err != nil {
+			return fmt.Errorf("calllog: encode call %s: %w", req.record.CallID, err)
+		}
+	}
+
+	// The name sorts by time, then by sequence within a run, so batches are inserted in the
+	// order they were written.
+	name := fmt.Sprintf("%020d-%08d%s", time.Now().UnixNano(), seq, batchSuffix)
+	final := filepath.Join(s.opts.Dir, name)
+	tmp := final + ".tmp"
+
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("calllog: create batch file: %w", err)
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("calllog: write batch file %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("calllog: sync batch file %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("calllog: close batch file %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("calllog: publish batch file %s: %w", final, err)
+	}
+	return syncDir(s.opts.Dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("calllog: open spool folder: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("calllog: sync spool folder: %w", err)
+	}
+	return nil
+}
+
+func (s *Spool) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// insertLoop owns the spool's read side: it inserts batch files oldest first and deletes
+// each once the store has committed it, backing off while the store fails.
+func (s *Spool) insertLoop() {
+	backoff := s.opts.RetryMin
+	var retry <-chan time.Time
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-s.wake:
+		case <-retry:
+		}
+		retry = nil
+
+		err := s.flush()
+		if err == nil {
+			backoff = s.opts.RetryMin
+			continue
+		}
+
+		s.failures.Inc()
+		s.log.Warn("call records wait in the spool: insert failed", "error", err, "retry_in", backoff)
+		retry = time.After(backoff)
+		backoff = min(backoff*2, s.opts.RetryMax)
+	}
+}
+
+// flush inserts every batch file present, oldest first, and stops at the first failure so
+// that the order of records is kept.
+func (s *Spool) flush() error {
+	files, err := s.batchFiles()
+	if err != nil {
+		return err
+	}
+	s.pending.Set(float64(len(files)))
+
+	for _, path := range files {
+		select {
+		case <-s.stop:
+			return nil
+		default:
+		}
+
+		records, err := readBatch(path)
+		if err != nil {
+			s.setAside(path, err)
+			continue
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = s.store.InsertInteractions(ctx, records)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("insert %d call records from %s: %w", len(records), filepath.Base(path), err)
+		}
+
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove inserted batch %s: %w", path, err)
+		}
+		s.written.Add(float64(len(records)))
+		s.pending.Dec()
+	}
+	return nil
+}
+
+// setAside renames a batch that cannot be decoded so that it no longer blocks the records
+// behind it, and keeps it for an operator to inspect.
+func (s *Spool) setAside(path string, cause error) {
+	s.malformed.Inc()
+	bad := path + ".bad"
+	if err := os.Rename(path, bad); err != nil {
+		s.log.Error("cannot set a malformed spool batch aside", "path", path, "error", err)
+		return
+	}
+	s.pending.Dec()
+	s.log.Error("spool batch is malformed and was set aside; inspect it and re-import by hand",
+		"path", bad, "error", cause)
+}
+
+func readBatch(path string) ([]crm.Interaction, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open batch: %w", err)
+	}
+	defer f.Close()
+
+	var records []crm.Interaction
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		var rec crm.Interaction
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if err := rec.Validate(); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		records = append(records, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read batch: %w", err)
+	}
+	return records, nil
+}
+
+func (s *Spool) batchFiles() ([]string, error) {
+	entries, err := os.ReadDir(s.opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("calllog: list spool folder %s: %w", s.opts.Dir, err)
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), batchSuffix) {
+			files = append(files, filepath.Join(s.opts.Dir, e.Name()))
+		}
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+// removeTemporaryFiles deletes batch files that a crash left half written. Their writers never
+// got a success, so nothing acknowledged is lost.
+func removeTemporaryFiles(dir string) error {
+	matches, err := filepath.Glob(filepath.Join(dir, "*"+batchSuffix+".tmp"))
+	if err != nil {
+		return fmt.Errorf("calllog: list temporary files: %w", err)
+	}
+	for _, m := range matches {
+		if err := os.Remove(m); err != nil {
+			return fmt.Errorf("calllog: remove temporary file %s: %w", m, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package calllog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/crm"
+)
+
+// memoryStore is an idempotent store that fails while down is set, like a database outage.
+type memoryStore struct {
+	mu      sync.Mutex
+	down    bool
+	records map[string]crm.Interaction
+	order   []string
+	calls   int
+}
+
+func newMemoryStore() *memoryStore { return &memoryStore{records: map[string]crm.Interaction{}} }
+
+func (m *memoryStore) InsertInteractions(_ context.Context, records []crm.Interaction) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	if m.down {
+		return errors.New("connection refused")
+	}
+	for _, r := range records {
+		if _, ok := m.records[r.CallID]; ok {
+			continue
+		}
+		m.records[r.CallID] = r
+		m.order = append(m.order, r.CallID)
+	}
+	return nil
+}
+
+func (m *memoryStore) setDown(down bool) {
+	m.mu.Lock()
+	m.down = down
+	m.mu.Unlock()
+}
+
+func (m *memoryStore) count() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.records)
+}
+
+func record(i int) crm.Interaction {
+	at := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)
+	return crm.Interaction{
+		CallID: fmt.Sprintf("call-%04d", i), Direction: crm.Inbound, Queue: "support",
+		CallerNumber: "+74951234567", ArrivedAt: at, EndedAt: at.Add(30 * time.Second),
+		Wait: 5 * time.Second, Talk: 25 * time.Second, Outcome: crm.OutcomeAnswered, HangupCause: 16,
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func openSpool(t *testing.T, store Store, dir string) *Spool {
+	t.Helper()
+	s, err := Open(store, Options{Dir: dir, RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func TestSpoolInsertsEveryRecordOnce(t *testing.T) {
+	store := newMemoryStore()
+	s := openSpool(t, store, t.TempDir())
+	defer s.Close()
+
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Write(context.Background(), record(i)); err != nil {
+				t.Errorf("Write %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+
+	waitFor(t, "200 records in the store", func() bool { return store.count() == 200 })
+	waitFor(t, "an empty spool", func() bool { n, _ := s.Pending(); return n == 0 })
+}
+
+func TestSpoolKeepsRecordsDuringOutage(t *testing.T) {
+	store := newMemoryStore()
+	store.setDown(true)
+	dir := t.TempDir()
+	s := openSpool(t, store, dir)
+
+	for i := range 10 {
+		if err := s.Write(context.Background(), record(i)); err != nil {
+			t.Fatalf("Write %d: %v", i, err)
+		}
+	}
+	waitFor(t, "failed insert attempts", func() bool {
+		store.mu.Lock()
+		defer store.mu.Unlock()
+		return store.calls >= 3
+	})
+	if n := store.count(); n != 0 {
+		t.Fatalf("store has %d records while down, want 0", n)
+	}
+	if n, _ := s.Pending(); n == 0 {
+		t.Fatal("spool is empty while the store is down; records would be lost")
+	}
+
+	store.setDown(false)
+	waitFor(t, "10 records after the outage", func() bool { return store.count() == 10 })
+	s.Close()
+
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	for i, id := range store.order {
+		if want := record(i).CallID; id != want {
+			t.Errorf("record %d is %s, want %s (order kept)", i, id, want)
+		}
+	}
+}
+
+func TestSpoolSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	down := newMemoryStore()
+	down.setDown(true)
+	s := openSpool(t, down, dir)
+	for i := range 5 {
+		if err := s.Write(context.Background(), record(i)); err != nil {
+			t.Fatalf("Write %d: %v", i, err)
+		}
+	}
+	s.Close()
+
+	// A crash can leave a half-written file behind; it was never acknowledged.
+	if err := os.WriteFile(filepath.Join(dir, "99-1.jsonl.tmp"), []byte("{\"CallID\":"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	up := newMemoryStore()
+	s2 := openSpool(t, up, dir)
+	defer s2.Close()
+	waitFor(t, "5 records after restart", func() bool { return up.count() == 5 })
+	if _, err := os.Stat(filepath.Join(dir, "99-1.jsonl.tmp")); !os.IsNotExist(err) {
+		t.Errorf("temporary file still present: %v", err)
+	}
+}
+
+func TestSpoolSetsAsideMalformedBatch(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "00000000000000000001-00000001.jsonl")
+	if err := os.WriteFile(bad, []byte("not json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	store := newMemoryStore()
+	s := openSpool(t, store, dir)
+	defer s.Close()
+	if err := s.Write(context.Background(), record(1)); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+
+	waitFor(t, "the good record", func() bool { return store.count() == 1 })
+	if _, err := os.Stat(bad + ".bad"); err != nil {
+		t.Errorf("malformed batch not kept aside: %v", err)
+	}
+}
+
+func TestSpoolRejectsInvalidRecord(t *testing.T) {
+	s := openSpool(t, newMemoryStore(), t.TempDir())
+	defer s.Close()
+
+	rec := record(1)
+	rec.CallID = ""
+	if err := s.Write(context.Background(), rec); !errors.Is(err, crm.ErrInvalid) {
+		t.Fatalf("Write of a record without call id: got %v, want crm.ErrInvalid", err)
+	}
+	if n, _ := s.Pending(); n != 0 {
+		t.Errorf("invalid record reached the spool: %d batches", n)
+	}
+}
+
+func TestOpenRequiresFolder(t *testing.T) {
+	if _, err := Open(newMemoryStore(), Options{}); err == nil {
+		t.Fatal("Open without a folder succeeded")
+	}
+}
