@@ -333,6 +333,7 @@ func (e *Engine) releaseForTransfer(c *call, a *agent) {
 	c.queue.recordHandleTime(segment)
 	c.transfers++
 	c.agent = nil
+	c.offerFromQueue = false
 	e.emit(ReleaseAgent{CallID: c.id, AgentID: a.id, Endpoint: a.endpoint})
 }
 

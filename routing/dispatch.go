@@ -45,6 +45,9 @@ func (e *Engine) reserve(a *agent, c *call) {
 	if a.state != AgentAvailable || a.call != nil {
 		panic("routing: reserve on agent " + a.id + " in state " + a.state.String())
 	}
+	if e.offerHook != nil {
+		e.offerHook(a, c)
+	}
 	q := c.queue
 	c.state = callRinging
 	c.agent = a

@@ -31,6 +31,9 @@ type Engine struct {
 
 	log     *slog.Logger
 	metrics *metrics
+
+	// offerHook, when set by a test, sees every offer just before the agent is reserved.
+	offerHook func(a *agent, c *call)
 }
 
 // Options are the engine's collaborators.
