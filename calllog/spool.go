@@ -2,7 +2,7 @@
 // every call that entered Stasis ends with exactly one record even while the database is
 // unreachable.
 //
-// Write appends records to a batch file and fsyncs it before it returns; a single goroutine
+// WriteRecord appends records to a batch file and fsyncs it before it returns; a single goroutine
 // then inserts pending batches in order and deletes each file once its rows are committed.
 // Inserts are idempotent on the call id (the Store contract), so a batch that is inserted again
 // after a crash between commit and delete does not duplicate a record.
@@ -28,10 +28,53 @@ import (
 	"github.com/switchboard-cc/switchboard/crm"
 )
 
-// Store inserts call records. InsertInteractions must be idempotent on CallID: a record whose
-// call id is already stored is skipped, not duplicated or rejected.
+// Store applies spooled entries to the database. Both methods must be idempotent, because a
+// batch interrupted by a crash or an outage is applied again from its first entry: a record
+// whose call id is already stored is skipped, and setting the same disposition twice leaves one.
 type Store interface {
-	InsertInteractions(ctx context.Context, records []crm.Interaction) error
+	InsertInteraction(ctx context.Context, record crm.Interaction) error
+	SetDisposition(ctx context.Context, d Disposition) error
+}
+
+// Disposition is the agent's wrap-up of a call. It travels through the spool behind the call's
+// record, so it is applied after the record even when both waited out an outage.
+type Disposition struct {
+	CallID string
+	Code   string
+	Note   string
+	// AgentID is the agent who saved it; CallbackAt, when set, asks for a callback task.
+	AgentID    string
+	CallbackAt time.Time
+}
+
+// Entry is one line of a batch file: exactly one of its fields is set.
+type Entry struct {
+	Record      *crm.Interaction `json:"record,omitempty"`
+	Disposition *Disposition     `json:"disposition,omitempty"`
+}
+
+func (e Entry) validate() error {
+	switch {
+	case e.Record != nil && e.Disposition == nil:
+		return e.Record.Validate()
+	case e.Disposition != nil && e.Record == nil:
+		if e.Disposition.CallID == "" || e.Disposition.Code == "" {
+			return fmt.Errorf("%w disposition: call id %q and code %q must both be set",
+				crm.ErrInvalid, e.Disposition.CallID, e.Disposition.Code)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w spool entry: set exactly one of record and disposition", crm.ErrInvalid)
+}
+
+func (e Entry) callID() string {
+	if e.Record != nil {
+		return e.Record.CallID
+	}
+	if e.Disposition != nil {
+		return e.Disposition.CallID
+	}
+	return ""
 }
 
 // Options configure a Spool.
@@ -41,7 +84,7 @@ type Options struct {
 	// RetryMin and RetryMax bound the exponential backoff between insert attempts while the
 	// store fails. Defaults: 200 ms and 10 s.
 	RetryMin, RetryMax time.Duration
-	// MaxBatch is the largest number of records in one batch file and insert. Default 256.
+	// MaxBatch is the largest number of entries in one batch file. Default 256.
 	MaxBatch int
 	Logger   *slog.Logger
 	// Registerer receives the spool's metrics; nil registers nothing.
@@ -61,13 +104,13 @@ type Spool struct {
 	stop     chan struct{}
 
 	pending   prometheus.Gauge
-	written   prometheus.Counter
+	written   prometheus.Counter // records inserted; a re-applied batch counts again
 	failures  prometheus.Counter
 	malformed prometheus.Counter
 }
 
 type writeRequest struct {
-	record crm.Interaction
+	entry  Entry
 	result chan error
 }
 
@@ -145,28 +188,38 @@ func Open(store Store, opts Options) (*Spool, error) {
 	return s, nil
 }
 
-// Write stores the record durably in the spool and returns once it is on disk. The database
-// insert happens later; Pending tells how many batches still wait for it.
-func (s *Spool) Write(ctx context.Context, record crm.Interaction) error {
-	if err := record.Validate(); err != nil {
-		return fmt.Errorf("calllog: reject record: %w", err)
+// WriteRecord stores the call record durably in the spool and returns once it is on disk.
+// The database insert happens later; Pending tells how many batches still wait for it.
+func (s *Spool) WriteRecord(ctx context.Context, record crm.Interaction) error {
+	return s.write(ctx, Entry{Record: &record})
+}
+
+// WriteDisposition stores the agent's wrap-up durably; it reaches the database after the
+// call's record.
+func (s *Spool) WriteDisposition(ctx context.Context, d Disposition) error {
+	return s.write(ctx, Entry{Disposition: &d})
+}
+
+func (s *Spool) write(ctx context.Context, entry Entry) error {
+	if err := entry.validate(); err != nil {
+		return fmt.Errorf("calllog: reject entry: %w", err)
 	}
 
-	req := writeRequest{record: record, result: make(chan error, 1)}
+	req := writeRequest{entry: entry, result: make(chan error, 1)}
 	select {
 	case s.requests <- req:
 	case <-s.stop:
 		return errors.New("calllog: spool is closed")
 	case <-ctx.Done():
-		return fmt.Errorf("calllog: write call %s: %w", record.CallID, ctx.Err())
+		return fmt.Errorf("calllog: write call %s: %w", entry.callID(), ctx.Err())
 	}
 
 	select {
 	case err := <-req.result:
 		return err
 	case <-ctx.Done():
-		// The record may still reach the disk; the append goroutine owns it now.
-		return fmt.Errorf("calllog: write call %s: %w", record.CallID, ctx.Err())
+		// The entry may still reach the disk; the append goroutine owns it now.
+		return fmt.Errorf("calllog: write call %s: %w", entry.callID(), ctx.Err())
 	}
 }
 
@@ -240,8 +293,8 @@ func (s *Spool) writeBatch(seq int64, batch []writeRequest) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, req := range batch {
-		if err := enc.Encode(req.record); err != nil {
-			return fmt.Errorf("calllog: encode call %s: %w", req.record.CallID, err)
+		if err := enc.Encode(req.entry); err != nil {
+			return fmt.Errorf("calllog: encode call %s: %w", req.entry.callID(), err)
 		}
 	}
 
@@ -338,23 +391,21 @@ func (s *Spool) flush() error {
 		default:
 		}
 
-		records, err := readBatch(path)
+		entries, err := readBatch(path)
 		if err != nil {
 			s.setAside(path, err)
 			continue
 		}
 
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = s.store.InsertInteractions(ctx, records)
-		cancel()
+		records, err := s.apply(entries)
+		s.written.Add(float64(records))
 		if err != nil {
-			return fmt.Errorf("insert %d call records from %s: %w", len(records), filepath.Base(path), err)
+			return fmt.Errorf("apply %d spooled entries from %s: %w", len(entries), filepath.Base(path), err)
 		}
 
 		if err := os.Remove(path); err != nil {
 			return fmt.Errorf("remove inserted batch %s: %w", path, err)
 		}
-		s.written.Add(float64(len(records)))
 		s.pending.Dec()
 	}
 	return nil
@@ -374,30 +425,52 @@ func (s *Spool) setAside(path string, cause error) {
 		"path", bad, "error", cause)
 }
 
-func readBatch(path string) ([]crm.Interaction, error) {
+// apply writes the entries of one batch in order and returns how many records it inserted.
+func (s *Spool) apply(entries []Entry) (int, error) {
+	records := 0
+	for _, e := range entries {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		var err error
+		if e.Record != nil {
+			err = s.store.InsertInteraction(ctx, *e.Record)
+		} else {
+			err = s.store.SetDisposition(ctx, *e.Disposition)
+		}
+		cancel()
+		if err != nil {
+			return records, fmt.Errorf("call %s: %w", e.callID(), err)
+		}
+		if e.Record != nil {
+			records++
+		}
+	}
+	return records, nil
+}
+
+func readBatch(path string) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open batch: %w", err)
 	}
 	defer f.Close()
 
-	var records []crm.Interaction
+	var entries []Entry
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	for line := 1; sc.Scan(); line++ {
-		var rec crm.Interaction
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if err := rec.Validate(); err != nil {
+		if err := e.validate(); err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		records = append(records, rec)
+		entries = append(entries, e)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read batch: %w", err)
 	}
-	return records, nil
+	return entries, nil
 }
 
 func (s *Spool) batchFiles() ([]string, error) {

@@ -24,21 +24,40 @@ type memoryStore struct {
 
 func newMemoryStore() *memoryStore { return &memoryStore{records: map[string]crm.Interaction{}} }
 
-func (m *memoryStore) InsertInteractions(_ context.Context, records []crm.Interaction) error {
+func (m *memoryStore) InsertInteraction(_ context.Context, r crm.Interaction) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls++
 	if m.down {
 		return errors.New("connection refused")
 	}
-	for _, r := range records {
-		if _, ok := m.records[r.CallID]; ok {
-			continue
-		}
+	if _, ok := m.records[r.CallID]; !ok {
 		m.records[r.CallID] = r
 		m.order = append(m.order, r.CallID)
 	}
 	return nil
+}
+
+func (m *memoryStore) SetDisposition(_ context.Context, d Disposition) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	if m.down {
+		return errors.New("connection refused")
+	}
+	r, ok := m.records[d.CallID]
+	if !ok {
+		return fmt.Errorf("call %s not found", d.CallID)
+	}
+	r.Disposition, r.Note = d.Code, d.Note
+	m.records[d.CallID] = r
+	return nil
+}
+
+func (m *memoryStore) get(callID string) crm.Interaction {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.records[callID]
 }
 
 func (m *memoryStore) setDown(down bool) {
@@ -92,7 +111,7 @@ func TestSpoolInsertsEveryRecordOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := s.Write(context.Background(), record(i)); err != nil {
+			if err := s.WriteRecord(context.Background(), record(i)); err != nil {
 				t.Errorf("Write %d: %v", i, err)
 			}
 		}()
@@ -110,7 +129,7 @@ func TestSpoolKeepsRecordsDuringOutage(t *testing.T) {
 	s := openSpool(t, store, dir)
 
 	for i := range 10 {
-		if err := s.Write(context.Background(), record(i)); err != nil {
+		if err := s.WriteRecord(context.Background(), record(i)); err != nil {
 			t.Fatalf("Write %d: %v", i, err)
 		}
 	}
@@ -126,8 +145,16 @@ func TestSpoolKeepsRecordsDuringOutage(t *testing.T) {
 		t.Fatal("spool is empty while the store is down; records would be lost")
 	}
 
+	if err := s.WriteDisposition(context.Background(), Disposition{CallID: record(3).CallID, Code: "resolved", Note: "звонок о доставке"}); err != nil {
+		t.Fatalf("WriteDisposition: %v", err)
+	}
+
 	store.setDown(false)
 	waitFor(t, "10 records after the outage", func() bool { return store.count() == 10 })
+	waitFor(t, "an empty spool", func() bool { n, _ := s.Pending(); return n == 0 })
+	if got := store.get(record(3).CallID); got.Disposition != "resolved" || got.Note != "звонок о доставке" {
+		t.Errorf("disposition after the outage = %q %q, want resolved and the note", got.Disposition, got.Note)
+	}
 	s.Close()
 
 	store.mu.Lock()
@@ -145,14 +172,14 @@ func TestSpoolSurvivesRestart(t *testing.T) {
 	down.setDown(true)
 	s := openSpool(t, down, dir)
 	for i := range 5 {
-		if err := s.Write(context.Background(), record(i)); err != nil {
+		if err := s.WriteRecord(context.Background(), record(i)); err != nil {
 			t.Fatalf("Write %d: %v", i, err)
 		}
 	}
 	s.Close()
 
 	// A crash can leave a half-written file behind; it was never acknowledged.
-	if err := os.WriteFile(filepath.Join(dir, "99-1.jsonl.tmp"), []byte("{\"CallID\":"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "99-1.jsonl.tmp"), []byte("{\"record\":"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -175,7 +202,7 @@ func TestSpoolSetsAsideMalformedBatch(t *testing.T) {
 	store := newMemoryStore()
 	s := openSpool(t, store, dir)
 	defer s.Close()
-	if err := s.Write(context.Background(), record(1)); err != nil {
+	if err := s.WriteRecord(context.Background(), record(1)); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 
@@ -191,8 +218,11 @@ func TestSpoolRejectsInvalidRecord(t *testing.T) {
 
 	rec := record(1)
 	rec.CallID = ""
-	if err := s.Write(context.Background(), rec); !errors.Is(err, crm.ErrInvalid) {
-		t.Fatalf("Write of a record without call id: got %v, want crm.ErrInvalid", err)
+	if err := s.WriteRecord(context.Background(), rec); !errors.Is(err, crm.ErrInvalid) {
+		t.Fatalf("WriteRecord of a record without call id: got %v, want crm.ErrInvalid", err)
+	}
+	if err := s.WriteDisposition(context.Background(), Disposition{CallID: "c1"}); !errors.Is(err, crm.ErrInvalid) {
+		t.Fatalf("WriteDisposition without a code: got %v, want crm.ErrInvalid", err)
 	}
 	if n, _ := s.Pending(); n != 0 {
 		t.Errorf("invalid record reached the spool: %d batches", n)
