@@ -43,6 +43,7 @@ type Translator struct {
 	records   map[string]string // recording name → channel id
 	gone      goneSet
 	msg       wireMessage
+	lastType  string
 }
 
 // NewTranslator returns a Translator whose events carry the given server name.
@@ -87,6 +88,14 @@ func (t *Translator) ExpectRecording(name, channelID string) {
 	t.records[name] = channelID
 }
 
+// LastType returns the ARI event type of the last message translated, for metrics: the type
+// itself when the translator knows it, "other" for unknown types and "invalid" for a message
+// that could not be decoded. Unknown type names are folded so that a faulty peer cannot
+// create unbounded label values.
+func (t *Translator) LastType() string {
+	return t.lastType
+}
+
 // Owns reports whether the translator tracks the channel.
 func (t *Translator) Owns(channelID string) bool {
 	_, ok := t.channels[channelID]
@@ -99,26 +108,32 @@ func (t *Translator) Owns(channelID string) bool {
 func (t *Translator) Translate(raw []byte, dst []Event) ([]Event, error) {
 	if typ := leadingType(raw); typ != "" && ignoredTypes[typ] {
 		if !json.Valid(raw) {
+			t.lastType = "invalid"
 			return dst, fmt.Errorf("%w: %s is not valid JSON", ErrMalformed, typ)
 		}
 
+		t.lastType = typ
 		return dst, nil
 	}
 
 	msg := &t.msg
 	*msg = wireMessage{}
 	if err := decodeMessage(raw, msg); err != nil {
+		t.lastType = "invalid"
 		return dst, err
 	}
 
 	if ignoredTypes[msg.Type] {
+		t.lastType = msg.Type
 		return dst, nil
 	}
 
 	handler, known := handlers[msg.Type]
 	if !known {
+		t.lastType = "other"
 		return dst, nil
 	}
+	t.lastType = msg.Type
 
 	at, err := parseTime(msg.Timestamp)
 	if err != nil {
