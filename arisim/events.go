@@ -263,4 +263,3 @@ func (s *Server) readLoop(conn *eventConn) {
 	conn.close()
 	s.log.Info("events client disconnected", "conn_id", conn.id)
 }
-
