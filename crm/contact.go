@@ -67,8 +67,9 @@ type Phone struct {
 	Primary bool
 }
 
-// NewPhone normalises raw with n and returns a phone of the given kind that keeps raw as
-// entered. The error wraps phone.ErrInvalid or phone.ErrWithheld.
+// NewPhone normalises raw with n (nil means phone.DefaultRegion) and returns a phone of
+// the given kind that keeps raw as entered. The error wraps phone.ErrInvalid or
+// phone.ErrWithheld.
 func NewPhone(n *phone.Normalizer, raw string, kind PhoneKind) (Phone, error) {
 	num, err := n.Parse(raw)
 	if err != nil {

@@ -65,8 +65,8 @@ type Interaction struct {
 	Wait    time.Duration
 	Talk    time.Duration
 	Outcome Outcome
-	// HangupCause is the Q.850 cause code (16 normal clearing, 17 user busy, ...), or
-	// -1 when unknown.
+	// HangupCause is the Q.850 cause code (16 normal clearing, 17 user busy, ...);
+	// 0 means unknown, as AST_CAUSE_NOTDEFINED does in Asterisk.
 	HangupCause     int
 	HangupCauseText string
 	Disposition     string
@@ -92,7 +92,7 @@ func (i Interaction) Validate() error {
 		return fmt.Errorf("%w interaction %s: arrival time is missing", ErrInvalid, i.CallID)
 	case i.Wait < 0 || i.Talk < 0:
 		return fmt.Errorf("%w interaction %s: negative wait %v or talk %v", ErrInvalid, i.CallID, i.Wait, i.Talk)
-	case i.HangupCause < -1 || i.HangupCause > 127:
+	case i.HangupCause < 0 || i.HangupCause > 127:
 		return fmt.Errorf("%w interaction %s: hang-up cause %d is outside the Q.850 range 0..127", ErrInvalid, i.CallID, i.HangupCause)
 	}
 	for _, t := range []struct {

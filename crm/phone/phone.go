@@ -78,11 +78,20 @@ func NewNormalizer(region string) (*Normalizer, error) {
 }
 
 // Region returns the default region.
-func (n *Normalizer) Region() string { return n.region }
+func (n *Normalizer) Region() string {
+	if n == nil {
+		return DefaultRegion
+	}
+	return n.region
+}
 
 // Parse normalises raw. The error wraps ErrWithheld for a withheld number and ErrInvalid
-// for text that is not a possible telephone number; its message quotes raw.
+// for text that is not a possible telephone number; its message quotes raw. A nil
+// Normalizer uses DefaultRegion.
 func (n *Normalizer) Parse(raw string) (Number, error) {
+	if n == nil {
+		n = defaultNormalizer
+	}
 	if len(raw) > maxInputLength {
 		return Number{}, fmt.Errorf("%w: %.40q... is %d bytes long, more than a phone number can be (%d)",
 			ErrInvalid, raw, len(raw), maxInputLength)

@@ -1,0 +1,260 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/switchboard-cc/switchboard/crm"
+	"github.com/switchboard-cc/switchboard/crm/phone"
+)
+
+// Contacts stores contacts with their phones, e-mails and tags, and answers caller
+// lookups. Contacts are soft-deleted: Delete hides a contact from lookups and lists
+// until Restore; Purge removes a deleted contact for good.
+type Contacts struct {
+	db      DBTX
+	numbers *phone.Normalizer
+}
+
+// NewContacts returns the contact repository on db. numbers normalises phone numbers
+// for lookup and search; nil means phone.DefaultRegion.
+func NewContacts(db DBTX, numbers *phone.Normalizer) *Contacts {
+	return &Contacts{db: db, numbers: numbers}
+}
+
+const contactColumns = `c.id, c.first_name, c.last_name, c.middle_name, c.company_id, c.position,
+	c.vip, c.note, c.created_at, c.updated_at, c.deleted_at`
+
+// nameExpr is the expression the trigram index contacts_name_trgm_idx covers; queries
+// must spell it exactly so for the index to apply.
+const nameExpr = `lower(c.last_name || ' ' || c.first_name || ' ' || c.middle_name)`
+
+func scanContact(row pgx.Row) (crm.Contact, error) {
+	var (
+		c         crm.Contact
+		companyID *int64
+	)
+	err := row.Scan(&c.ID, &c.FirstName, &c.LastName, &c.MiddleName, &companyID, &c.Position,
+		&c.VIP, &c.Note, &c.CreatedAt, &c.UpdatedAt, &c.DeletedAt)
+	c.CompanyID = idOrZero(companyID)
+	return c, err
+}
+
+// Create stores a new contact with its phones, e-mails and tags (missing tags are
+// created) in one transaction. When no phone is marked primary, the first one becomes
+// primary.
+func (s *Contacts) Create(ctx context.Context, c crm.Contact) (crm.Contact, error) {
+	c.Phones = withOnePrimary(c.Phones)
+	if err := c.Validate(); err != nil {
+		return crm.Contact{}, err
+	}
+
+	var stored crm.Contact
+	err := inTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		stored, err = scanContact(tx.QueryRow(ctx, `
+			INSERT INTO contacts AS c (first_name, last_name, middle_name, company_id, position, vip, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			RETURNING `+contactColumns,
+			c.FirstName, c.LastName, c.MiddleName, nullID(c.CompanyID), c.Position, c.VIP, c.Note))
+		if err != nil {
+			return dbError(fmt.Sprintf("create contact %q", c.FullName()), err)
+		}
+		return writeParts(ctx, tx, &stored, c)
+	})
+	if err != nil {
+		return crm.Contact{}, err
+	}
+	return stored, nil
+}
+
+// Update replaces the fields, phones, e-mails and tags of the live contact with c.ID.
+// Phones and e-mails that stay keep their ids. A soft-deleted contact gives
+// crm.ErrNotFound: restore it first.
+func (s *Contacts) Update(ctx context.Context, c crm.Contact) (crm.Contact, error) {
+	c.Phones = withOnePrimary(c.Phones)
+	if err := c.Validate(); err != nil {
+		return crm.Contact{}, err
+	}
+
+	var stored crm.Contact
+	err := inTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		stored, err = scanContact(tx.QueryRow(ctx, `
+			UPDATE contacts AS c SET first_name = $2, last_name = $3, middle_name = $4, company_id = $5,
+				position = $6, vip = $7, note = $8
+			WHERE c.id = $1 AND c.deleted_at IS NULL
+			RETURNING `+contactColumns,
+			c.ID, c.FirstName, c.LastName, c.MiddleName, nullID(c.CompanyID), c.Position, c.VIP, c.Note))
+		if err != nil {
+			return dbError(fmt.Sprintf("update contact %d (a deleted contact must be restored first)", c.ID), err)
+		}
+		return writeParts(ctx, tx, &stored, c)
+	})
+	if err != nil {
+		return crm.Contact{}, err
+	}
+	return stored, nil
+}
+
+// withOnePrimary returns phones with exactly one marked primary when there are any:
+// the first one marked, or else the first one.
+func withOnePrimary(phones []crm.Phone) []crm.Phone {
+	if len(phones) == 0 {
+		return phones
+	}
+	out := make([]crm.Phone, len(phones))
+	copy(out, phones)
+	primary := 0
+	for i, p := range out {
+		if p.Primary {
+			primary = i
+			break
+		}
+	}
+	for i := range out {
+		out[i].Primary = i == primary
+	}
+	return out
+}
+
+// Get returns the contact with id, soft-deleted or not, with its phones, e-mails and
+// tags; or an error wrapping crm.ErrNotFound.
+func (s *Contacts) Get(ctx context.Context, id int64) (crm.Contact, error) {
+	c, err := scanContact(s.db.QueryRow(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.id = $1`, id))
+	if err != nil {
+		return crm.Contact{}, dbError(fmt.Sprintf("get contact %d", id), err)
+	}
+	contacts := []crm.Contact{c}
+	if err := loadParts(ctx, s.db, contacts); err != nil {
+		return crm.Contact{}, fmt.Errorf("get contact %d: %w", id, err)
+	}
+	return contacts[0], nil
+}
+
+// Delete soft-deletes the live contact with id. Its phones stop matching callers; its
+// call history stays.
+func (s *Contacts) Delete(ctx context.Context, id int64) error {
+	return s.setDeleted(ctx, id, true)
+}
+
+// Restore brings back the soft-deleted contact with id.
+func (s *Contacts) Restore(ctx context.Context, id int64) error {
+	return s.setDeleted(ctx, id, false)
+}
+
+func (s *Contacts) setDeleted(ctx context.Context, id int64, deleted bool) error {
+	op, sql := fmt.Sprintf("restore contact %d", id), `UPDATE contacts SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL`
+	if deleted {
+		op, sql = fmt.Sprintf("delete contact %d", id), `UPDATE contacts SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL`
+	}
+	tag, err := s.db.Exec(ctx, sql, id)
+	if err != nil {
+		return dbError(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w (no such contact, or it is already in that state)", op, crm.ErrNotFound)
+	}
+	return nil
+}
+
+// Purge removes the soft-deleted contact with id and its phones, e-mails and tag links
+// for good. Its calls, tickets and tasks stay, without the contact. A live contact gives
+// crm.ErrNotFound: delete it first.
+func (s *Contacts) Purge(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM contacts WHERE id = $1 AND deleted_at IS NOT NULL`, id)
+	if err != nil {
+		return dbError(fmt.Sprintf("purge contact %d", id), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("purge contact %d: %w (no such soft-deleted contact)", id, crm.ErrNotFound)
+	}
+	return nil
+}
+
+// ContactFilter selects contacts for List.
+type ContactFilter struct {
+	// Query matches contacts whose name contains every word of it (any case), or who have
+	// the phone number Query in any textual form. Empty matches all.
+	Query string
+	// Tag keeps contacts with this tag (any case); empty keeps all.
+	Tag string
+	// CompanyID keeps the company's contacts; 0 keeps all.
+	CompanyID int64
+	// Deleted lists soft-deleted contacts (the recycle bin) instead of live ones.
+	Deleted bool
+	Page
+}
+
+// List returns the contacts f selects, ordered by last and first name, with their
+// phones, e-mails and tags.
+func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+
+	// Literal conditions, not parameters, so the planner can use the partial indexes
+	// on live contacts with generic plans too.
+	if f.Deleted {
+		where = append(where, "c.deleted_at IS NOT NULL")
+	} else {
+		where = append(where, "c.deleted_at IS NULL")
+	}
+
+	if q := strings.TrimSpace(f.Query); q != "" {
+		var words []string
+		for _, w := range strings.Fields(q) {
+			words = append(words, nameExpr+" LIKE "+arg(likePattern(w)))
+		}
+		cond := "(" + strings.Join(words, " AND ") + ")"
+		if num, err := s.numbers.Parse(q); err == nil {
+			cond = "(" + cond + " OR c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = " + arg(num.E164) + "))"
+		}
+		where = append(where, cond)
+	}
+	if f.CompanyID != 0 {
+		where = append(where, "c.company_id = "+arg(f.CompanyID))
+	}
+	if f.Tag != "" {
+		where = append(where, `c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+			WHERE lower(t.name) = lower(`+arg(f.Tag)+`))`)
+	}
+
+	sql := `SELECT ` + contactColumns + ` FROM contacts c WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY c.last_name, c.first_name, c.id LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset())
+	rows, err := s.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, dbError("list contacts", err)
+	}
+	contacts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Contact, error) {
+		return scanContact(row)
+	})
+	if err != nil {
+		return nil, dbError("list contacts", err)
+	}
+	if err := loadParts(ctx, s.db, contacts); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	return contacts, nil
+}
+
+// touch marks the contact as changed, because a phone, e-mail or tag change is a change
+// of the contact for lists sorted by update time and for caches.
+func touch(ctx context.Context, db DBTX, contactID int64) (time.Time, error) {
+	var updated time.Time
+	err := db.QueryRow(ctx, `UPDATE contacts SET updated_at = now() WHERE id = $1 AND deleted_at IS NULL
+		RETURNING updated_at`, contactID).Scan(&updated)
+	if err != nil {
+		return time.Time{}, dbError(fmt.Sprintf("update contact %d (a deleted contact must be restored first)", contactID), err)
+	}
+	return updated, nil
+}

@@ -1,0 +1,73 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/switchboard-cc/switchboard/crm"
+	"github.com/switchboard-cc/switchboard/crm/phone"
+)
+
+// MaxPhoneMatches bounds FindAllByPhone: a number shared by more contacts than this is a
+// switchboard line, not a person.
+const MaxPhoneMatches = 20
+
+// FindByPhone is the caller lookup every screen-pop uses. It normalises raw (any
+// textual form: "+7 495 123-45-67", "8 (495) 123 45 67", "tel:+74951234567", a SIP URI,
+// a number with an extension; the extension is ignored) and returns the live contact
+// with that number, with phones, e-mails and tags. When several contacts share the
+// number, the one updated most recently is returned; FindAllByPhone returns them all.
+//
+// Errors: a withheld number ("anonymous", "Restricted", empty) wraps phone.ErrWithheld;
+// text that is no phone number wraps both phone.ErrInvalid and crm.ErrNotFound; a number
+// no live contact has wraps crm.ErrNotFound.
+func (s *Contacts) FindByPhone(ctx context.Context, raw string) (crm.Contact, error) {
+	contacts, err := s.findByPhone(ctx, raw, 1)
+	if err != nil {
+		return crm.Contact{}, err
+	}
+	return contacts[0], nil
+}
+
+// FindAllByPhone returns up to MaxPhoneMatches live contacts with the number raw, most
+// recently updated first, with the errors of FindByPhone.
+func (s *Contacts) FindAllByPhone(ctx context.Context, raw string) ([]crm.Contact, error) {
+	return s.findByPhone(ctx, raw, MaxPhoneMatches)
+}
+
+func (s *Contacts) findByPhone(ctx context.Context, raw string, limit int) ([]crm.Contact, error) {
+	num, err := s.numbers.Parse(raw)
+	if errors.Is(err, phone.ErrInvalid) {
+		return nil, fmt.Errorf("find contact by phone: %w (%w)", err, crm.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find contact by phone: %w", err)
+	}
+
+	// phones_e164_idx finds the contact ids; the contacts primary key does the rest.
+	rows, err := s.db.Query(ctx, `
+		SELECT `+contactColumns+` FROM contacts c
+		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL
+		ORDER BY c.updated_at DESC, c.id DESC
+		LIMIT $2`, num.E164, limit)
+	if err != nil {
+		return nil, dbError(fmt.Sprintf("find contact by phone %s", num.E164), err)
+	}
+	contacts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Contact, error) {
+		return scanContact(row)
+	})
+	if err != nil {
+		return nil, dbError(fmt.Sprintf("find contact by phone %s", num.E164), err)
+	}
+	if len(contacts) == 0 {
+		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, crm.ErrNotFound)
+	}
+
+	if err := loadParts(ctx, s.db, contacts); err != nil {
+		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, err)
+	}
+	return contacts, nil
+}
