@@ -115,7 +115,7 @@ func (e *Engine) enqueue(c *call, g *callGroup) {
 }
 
 // requeue returns a call whose offer failed to its queue. A call offered from the queue keeps
-// its queue entry time, so MaxWait still counts from it; a call offered by a transfer enters
+// its queue entry time, so MaxWait still counts from it. A call offered by a transfer enters
 // the queue now.
 func (e *Engine) requeue(c *call, fromQueue bool) {
 	q := c.queue
@@ -204,7 +204,7 @@ func (e *Engine) countExit(q *queue, c *call, result Outcome) {
 	q.slGauge.Set(q.serviceLevel())
 }
 
-// finalize emits the call's only CallRecord and forgets the call. A call answered at least
+// finalize emits the call's only CallRecord and removes the call from the engine. A call answered at least
 // once is recorded as answered whatever ended it.
 func (e *Engine) finalize(c *call, outcome Outcome, by Party, cause string) {
 	if !c.answeredAt.IsZero() {

@@ -1,9 +1,9 @@
 package routing
 
 // The engine keeps one invariant between inputs: no waiting call can be served by an
-// available agent of its queue. Every event that could break it (a call entering a queue or
-// an agent becoming available) is followed at once by a search from that one call or that one
-// agent, so no search ever has to look at all pairs of calls and agents.
+// available agent of its queue. Only a call entering a queue or an agent becoming available
+// can break it. Each is followed at once by a search from that one call or that one agent, so
+// no search has to look at all pairs of calls and agents.
 
 // offerCall offers a newly waiting call to the best available agent of its queue, if any
 // agent can serve it. Every other waiting call was already unservable by every available

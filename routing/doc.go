@@ -4,11 +4,12 @@
 //
 // # Shape
 //
-// Engine is a deterministic state machine. Engine.Handle(now, input) applies one Input (a call
-// event from the telephony layer, an agent command from the desk, or a Tick) and returns the
-// Outputs it caused: commands for the telephony layer (RingAgent, BridgeCall, HangUp, ...),
-// notifications for the desk and wallboards (AgentStateChanged, CallOffered, QueueStats, ...),
-// one CallRecord per call, and Rejected for invalid inputs. The package imports neither the
+// Engine is a deterministic state machine. Engine.Handle(now, input) applies one Input, which
+// is a call event from the telephony layer, an agent command from the desk, or a Tick. It
+// returns the Outputs the input caused. These are commands for the telephony layer
+// (RingAgent, BridgeCall, HangUp, ...), notifications for the desk and wallboards
+// (AgentStateChanged, CallOffered, QueueStats, ...), one CallRecord per call, and Rejected
+// for invalid inputs. The package imports neither the
 // telephony, API nor storage packages; an integration layer translates their events into
 // Inputs and carries Outputs back.
 //

@@ -32,7 +32,7 @@ type Engine struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	// offerHook, when set by a test, sees every offer just before the agent is reserved.
+	// offerHook, when a test sets it, is called for every offer just before the agent is reserved.
 	offerHook func(a *agent, c *call)
 }
 
@@ -152,7 +152,7 @@ func (e *Engine) reject(in Input, err error) {
 }
 
 // afterStep overflows the waiting calls of queues whose last agent signed out, when the queue
-// asks for it. It runs after each input and timer so that overflow never interleaves with the
+// has OverflowWhenNoAgents set. It runs after each input and timer so that overflow never interleaves with the
 // state change that caused it.
 func (e *Engine) afterStep() {
 	for _, q := range e.order {

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -537,5 +538,39 @@ func TestRejectedInputsChangeNothing(t *testing.T) {
 	h.arrive("c2", "sales")
 	if r := find[Rejected](h.arrive("c2", "sales")); len(r) != 1 {
 		t.Fatalf("duplicate call id accepted")
+	}
+}
+
+func TestAgingBoundsWaitUnderVIPStream(t *testing.T) {
+	// One agent handles a call in 10 s while a VIP call arrives every 5 s, so VIP calls alone
+	// exceed capacity. VIP is 20 levels above ordinary and the aging step is 1 s. Only VIP
+	// calls that arrived before 20 s can go ahead of the ordinary call that arrived at 0 s, so
+	// it is offered after at most the VIP calls of 0, 5, 10 and 15 s.
+	h := newHarness(t, oneQueue(QueueConfig{AgingStep: time.Second, RingTimeout: time.Hour}))
+	h.do(CallArrived{CallID: "vip-0", Queue: "sales", VIP: true})
+	h.do(CallArrived{CallID: "ordinary", Queue: "sales"})
+	h.signIn("alice", []string{"sales"})
+
+	vip := 1
+	talking := "vip-0"
+	h.do(AgentAnswered{CallID: talking, AgentID: "alice"})
+	var served []string
+	for tick := 1; tick <= 40; tick++ {
+		h.now = t0.Add(time.Duration(tick) * 5 * time.Second)
+		h.do(CallArrived{CallID: "vip-" + strconv.Itoa(vip), Queue: "sales", VIP: true})
+		vip++
+		if tick%2 != 0 {
+			continue
+		}
+		ring := ringOf(t, h.do(CallEnded{CallID: talking}))
+		talking = ring.CallID
+		served = append(served, talking)
+		if talking == "ordinary" {
+			break
+		}
+		h.do(AgentAnswered{CallID: talking, AgentID: "alice"})
+	}
+	if n := len(served); n == 0 || served[n-1] != "ordinary" || n > 5 {
+		t.Fatalf("served %v: the ordinary call must come within 5 offers", served)
 	}
 }

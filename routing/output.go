@@ -11,7 +11,7 @@ type Output interface{ isOutput() }
 
 // Commands for the telephony layer.
 
-// RingAgent asks to ring the agent's endpoint for the call. The engine withdraws the offer
+// RingAgent is the command to ring the agent's endpoint for the call. The engine withdraws the offer
 // with CancelRing when Timeout passes without AgentAnswered.
 type RingAgent struct {
 	CallID       string
@@ -21,21 +21,21 @@ type RingAgent struct {
 	CallerNumber string
 }
 
-// CancelRing asks to stop ringing the agent's endpoint and drop that leg.
+// CancelRing is the command to stop ringing the agent's endpoint and hang up that leg.
 type CancelRing struct {
 	CallID   string
 	AgentID  string
 	Endpoint string
 }
 
-// BridgeCall asks to connect the answered agent leg with the caller.
+// BridgeCall is the command to connect the answered agent leg with the caller.
 type BridgeCall struct {
 	CallID   string
 	AgentID  string
 	Endpoint string
 }
 
-// ReleaseAgent asks to hang up the agent's leg and keep the caller on the line (hold music),
+// ReleaseAgent is the command to hang up the agent's leg and keep the caller on the line (hold music),
 // because the call is being transferred.
 type ReleaseAgent struct {
 	CallID   string
@@ -43,7 +43,7 @@ type ReleaseAgent struct {
 	Endpoint string
 }
 
-// PlayPosition asks to tell the caller their position and estimated wait. WaitKnown is false
+// PlayPosition is the command to tell the caller their position and estimated wait. WaitKnown is false
 // while no agent of the queue is available, on a call or in wrap-up.
 type PlayPosition struct {
 	CallID        string
@@ -53,19 +53,21 @@ type PlayPosition struct {
 	WaitKnown     bool
 }
 
-// OfferVoicemail asks to offer the caller voicemail; the engine no longer tracks the call.
+// OfferVoicemail is the command to offer the caller voicemail. The engine stops tracking the
+// call.
 type OfferVoicemail struct {
 	CallID string
 	Queue  string
 }
 
-// OfferCallback asks to offer the caller a callback; the engine no longer tracks the call.
+// OfferCallback is the command to offer the caller a callback. The engine stops tracking the
+// call.
 type OfferCallback struct {
 	CallID string
 	Queue  string
 }
 
-// HangUp asks to hang up the caller.
+// HangUp is the command to hang up the caller.
 type HangUp struct {
 	CallID string
 	Reason string // one of the HangUp reasons below
@@ -173,7 +175,9 @@ const (
 	OutcomeFailed     Outcome = "failed"     // malformed arrival or a channel failure before any answer
 )
 
-// CallRecord is the final record of a call, sent exactly once per call that arrived.
+// CallRecord is the final record of a call. Every call the engine accepted gets exactly one,
+// when it ends, overflows out of the engine or is rejected by its queue; the property tests
+// check this over random event sequences.
 type CallRecord struct {
 	CallID       string
 	Queue        string // the queue the call was in last
@@ -210,13 +214,12 @@ type Rejected struct {
 
 // Sentinel errors wrapped by Rejected.Err.
 var (
-	ErrUnknownAgent   = errors.New("unknown agent")
-	ErrUnknownCall    = errors.New("unknown call")
-	ErrUnknownQueue   = errors.New("unknown queue")
-	ErrInvalidState   = errors.New("invalid state for this request")
-	ErrInvalidInput   = errors.New("invalid input")
-	ErrEndpointInUse  = errors.New("endpoint in use by another agent")
-	ErrAgentNotMember = errors.New("agent is not a member of the queue")
+	ErrUnknownAgent  = errors.New("unknown agent")
+	ErrUnknownCall   = errors.New("unknown call")
+	ErrUnknownQueue  = errors.New("unknown queue")
+	ErrInvalidState  = errors.New("invalid state for this request")
+	ErrInvalidInput  = errors.New("invalid input")
+	ErrEndpointInUse = errors.New("endpoint in use by another agent")
 )
 
 func (RingAgent) isOutput()          {}

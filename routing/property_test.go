@@ -91,7 +91,7 @@ type world struct {
 	arrived  map[string]bool // calls the engine accepted
 	records  map[string]int
 
-	// What the outputs told so far, per agent id.
+	// Agent states as reported by earlier outputs, per agent id.
 	ringing  map[string]string
 	talking  map[string]string
 	wrapping map[string]time.Time // wrap-up end of agents in wrap-up
@@ -177,7 +177,7 @@ func rejected(out []Output) bool {
 	return false
 }
 
-// observe checks one output against what earlier outputs said.
+// observe checks one output against the state reported by earlier outputs.
 func (w *world) observe(o Output) {
 	t := w.t
 	t.Helper()
