@@ -228,6 +228,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.Log.Level),
 		slog.String("log_format", c.Log.Format),
 		slog.Group("ari", servers...),
-		slog.Duration("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod)),
+		slog.String("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod).String()),
 	)
 }

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/crm/contactio"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// invocation is one run of the program: the process it runs in and the global options.
+type invocation struct {
+	env        processEnv
+	lang       string
+	msg        *messages
+	configPath string
+}
+
+// command is one subcommand. parse registers its flags and checks its arguments before
+// anything runs, so usage errors never leave work half done.
+type command struct {
+	name  string
+	flags func(fs *flag.FlagSet, inv *invocation) func(ctx context.Context, args []string) error
+	// args is the number of positional arguments: exact when min == max.
+	minArgs, maxArgs int
+}
+
+var commands = []command{
+	{name: "serve", flags: serveCommand},
+	{name: "migrate", flags: migrateCommand, minArgs: 1, maxArgs: 1},
+	{name: "import", flags: importCommand, minArgs: 2, maxArgs: 2},
+	{name: "export", flags: exportCommand, minArgs: 2, maxArgs: 2},
+	{name: "demo", flags: demoCommand},
+	{name: "version", flags: versionCommand},
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// usageError is a mistake in the command line rather than a failure of the work; it exits
+// with code 2 and a pointer to the help.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// run executes the command line args (without the program name) and returns the exit code.
+func run(args []string, env processEnv) int {
+	inv := &invocation{env: env, lang: detectLanguage(args, env)}
+	inv.msg = messagesFor(inv.lang)
+
+	name, rest, err := inv.parseGlobal(args)
+	if err != nil {
+		return inv.fail(err)
+	}
+	if name == "" || name == "help" {
+		return inv.help(rest)
+	}
+
+	cmd, ok := findCommand(name)
+	if !ok {
+		return inv.fail(usageError{newUserError(func(m *messages) string { return m.unknownCommand }, name)})
+	}
+
+	execute, positional, err := inv.parseCommand(cmd, rest)
+	if err != nil {
+		return inv.fail(err)
+	}
+
+	ctx, stop := env.signalContext(context.Background())
+	defer stop()
+	if err := execute(ctx, positional); err != nil {
+		return inv.fail(err)
+	}
+	return exitOK
+}
+
+// commonFlags registers the options every command accepts, so they may come before or
+// after the command name.
+func (inv *invocation) commonFlags(fs *flag.FlagSet) {
+	fs.StringVar(&inv.configPath, "config", inv.configPath, inv.msg.flagConfig)
+	fs.Func("lang", inv.msg.flagLang, func(value string) error {
+		if value != "en" && value != "ru" {
+			return newUserError(func(m *messages) string { return m.badLang }, value)
+		}
+		inv.lang = value
+		inv.msg = messagesFor(value)
+		return nil
+	})
+}
+
+func (inv *invocation) newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// The flag package's own messages are English only; fail prints a localized one instead.
+	fs.SetOutput(io.Discard)
+	inv.commonFlags(fs)
+	return fs
+}
+
+// parseGlobal parses the options before the command name and returns the name and the
+// arguments after it.
+func (inv *invocation) parseGlobal(args []string) (string, []string, error) {
+	fs := inv.newFlagSet("switchboard")
+	if err := fs.Parse(args); err != nil {
+		return "", nil, inv.flagError(err, "")
+	}
+	if fs.NArg() == 0 {
+		return "", nil, nil
+	}
+	return fs.Arg(0), fs.Args()[1:], nil
+}
+
+// parseCommand parses a command's options and arguments. Options may follow the
+// positional arguments ("import contacts a.csv --encoding windows-1251").
+func (inv *invocation) parseCommand(cmd command, args []string) (func(context.Context, []string) error, []string, error) {
+	fs := inv.newFlagSet(cmd.name)
+	execute := cmd.flags(fs, inv)
+
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, inv.flagError(err, cmd.name)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+
+	if len(positional) < cmd.minArgs || len(positional) > cmd.maxArgs {
+		return nil, nil, wrongArgs(cmd.name)
+	}
+	return execute, positional, nil
+}
+
+// wrongArgs reports arguments that do not fit the command, with its usage line.
+func wrongArgs(name string) usageError {
+	usageLine := func(m *messages) string {
+		line, _, _ := strings.Cut(m.commandUsage[name], "\n")
+		_, line, _ = strings.Cut(line, ": ")
+		return line
+	}
+	return usageError{&userError{
+		en: fmt.Sprintf(english.wrongArgs, usageLine(&english)),
+		ru: fmt.Sprintf(russian.wrongArgs, usageLine(&russian)),
+	}}
+}
+
+func (inv *invocation) flagError(err error, name string) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp{topic: name}
+	}
+	var localized *userError
+	if errors.As(err, &localized) {
+		return usageError{localized}
+	}
+	// The flag package's errors ("flag provided but not defined: -x") name the option,
+	// which is the useful part in either language.
+	return usageError{err}
+}
+
+// errHelp is -h or --help: print the help of topic and exit successfully.
+type errHelp struct{ topic string }
+
+func (e errHelp) Error() string { return "help requested" }
+
+// help prints the general help or a command's help.
+func (inv *invocation) help(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(inv.env.stdout, inv.msg.usage)
+		return exitOK
+	}
+	text, ok := inv.msg.commandUsage[args[0]]
+	if !ok {
+		return inv.fail(usageError{newUserError(func(m *messages) string { return m.unknownTopic }, args[0])})
+	}
+	fmt.Fprint(inv.env.stdout, text)
+	return exitOK
+}
+
+// fail prints err for a person, in the chosen language, and returns the exit code.
+func (inv *invocation) fail(err error) int {
+	var helpRequest errHelp
+	if errors.As(err, &helpRequest) {
+		if helpRequest.topic == "" {
+			return inv.help(nil)
+		}
+		return inv.help([]string{helpRequest.topic})
+	}
+
+	for _, line := range localizeError(err, inv.lang) {
+		fmt.Fprintln(inv.env.stderr, inv.msg.errorPrefix+line)
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintln(inv.env.stderr, inv.msg.helpHint)
+		return exitUsage
+	}
+	return exitError
+}
+
+// localizer is an error that renders itself in a language.
+type localizer interface{ Localize(lang string) string }
+
+// localizeError renders err in lang, one line per joined error. Errors without a
+// translation print their English text.
+func localizeError(err error, lang string) []string {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var lines []string
+		for _, e := range joined.Unwrap() {
+			lines = append(lines, localizeError(e, lang)...)
+		}
+		return lines
+	}
+	var fileErr *contactio.FileError
+	if errors.As(err, &fileErr) {
+		return []string{contactio.ErrorMessage(err, lang)}
+	}
+	var l localizer
+	if errors.As(err, &l) {
+		return []string{l.Localize(lang)}
+	}
+	return []string{err.Error()}
+}
+
+// loadConfig reads the configuration the invocation names.
+func (inv *invocation) loadConfig() (config.Config, error) {
+	return config.Load(inv.configPath, inv.env.environ)
+}

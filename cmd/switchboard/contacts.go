@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/switchboard-cc/switchboard/crm/contactio"
+)
+
+// importOptions are the import command's flags.
+type importOptions struct {
+	encoding  string
+	delimiter string
+	source    string
+	region    string
+}
+
+func importCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+	var opts importOptions
+	fs.StringVar(&opts.encoding, "encoding", "auto", inv.msg.flagEncoding)
+	fs.StringVar(&opts.delimiter, "delimiter", "auto", inv.msg.flagDelimiter)
+	fs.StringVar(&opts.source, "source", "", inv.msg.flagSource)
+	fs.StringVar(&opts.region, "region", "", inv.msg.flagRegion)
+
+	return func(ctx context.Context, args []string) error {
+		if err := checkContactsNoun("import", args); err != nil {
+			return err
+		}
+		return importContacts(ctx, inv, args[1], opts)
+	}
+}
+
+func exportCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		if err := checkContactsNoun("export", args); err != nil {
+			return err
+		}
+		return exportContacts(ctx, inv, args[1])
+	}
+}
+
+// checkContactsNoun accepts "contacts" as the object of import and export; other kinds
+// of records (companies, call lists) will use the same commands.
+func checkContactsNoun(command string, args []string) error {
+	if args[0] != "contacts" {
+		return wrongArgs(command)
+	}
+	return nil
+}
+
+// parseDelimiter maps the --delimiter value to contactio's rune; 0 means detect.
+func parseDelimiter(value string) (rune, bool) {
+	switch value {
+	case "auto", "":
+		return 0, true
+	case ",", "comma":
+		return ',', true
+	case ";", "semicolon":
+		return ';', true
+	case "\t", "tab":
+		return '\t', true
+	}
+	return 0, false
+}
+
+func importContacts(ctx context.Context, inv *invocation, file string, opts importOptions) error {
+	delimiter, ok := parseDelimiter(opts.delimiter)
+	if !ok {
+		return usageError{newUserError(func(m *messages) string { return m.badDelimiter }, opts.delimiter)}
+	}
+	encoding := opts.encoding
+	if encoding == "auto" {
+		encoding = ""
+	}
+
+	cfg, logger, err := inv.setup()
+	if err != nil {
+		return err
+	}
+	region := opts.region
+	if region == "" {
+		region = cfg.Phone.DefaultRegion
+	}
+	source := opts.source
+	if source == "" {
+		source = filepath.Base(file)
+	}
+
+	f, err := os.Open(file)
+	if err != nil {
+		return newUserError(func(m *messages) string { return m.cannotOpen }, file, errorReason(err))
+	}
+	defer f.Close()
+
+	pool, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	report, err := contactio.Import(ctx, pool, f, contactio.ImportOptions{
+		Encoding:  encoding,
+		Delimiter: delimiter,
+		Region:    region,
+		Source:    source,
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+	return report.Format(inv.env.stdout, inv.lang)
+}
+
+// errorReason returns the operating system's reason for a failed file operation,
+// without the path that the message already names.
+func errorReason(err error) string {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err.Error()
+	}
+	return err.Error()
+}
+
+func exportContacts(_ context.Context, _ *invocation, _ string) error {
+	// TODO: call contactio.Export once package contactio provides it.
+	return newUserError(func(m *messages) string { return m.notBuilt }, "export contacts")
+}

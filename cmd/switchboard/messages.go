@@ -1,0 +1,296 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// messages is the text Switchboard shows people on the command line, in one language.
+// Logs stay in English; everything written to stdout or as an error for the operator is here.
+type messages struct {
+	usage          string
+	commandUsage   map[string]string
+	flagConfig     string
+	flagLang       string
+	flagLogins     string
+	flagEncoding   string
+	flagDelimiter  string
+	flagSource     string
+	flagRegion     string
+	errorPrefix    string
+	unknownCommand string // %q command
+	unknownTopic   string // %q topic
+	wrongArgs      string // %s command usage line
+	badLang        string // %q value
+	notBuilt       string // %s feature
+	badDelimiter   string // %q value
+	cannotOpen     string // %s file, %s reason
+	helpHint       string
+
+	migrateApplied    string // %d version, %s file, %s duration
+	migrateRolledBack string // %d version, %s file, %s duration
+	migrateNothing    string
+	migrateCurrent    string
+	migratePending    string
+
+	exported string // %d count, %s file
+
+	demoSeeded   string // %d contacts, %d companies, %d interactions
+	demoExisting string
+	demoReissued string
+	demoReady    string // %s URL, %s logins file
+	demoLogin    string // %-12s role, %s login, %s password
+	demoNotEmpty string
+}
+
+var english = messages{
+	usage: `Switchboard: contact-center CRM with CTI.
+
+Usage:
+  switchboard [--config FILE] [--lang en|ru] COMMAND [ARGUMENTS]
+
+Commands:
+  serve                    run the HTTP server until SIGINT or SIGTERM
+  migrate up|down|down-all|status
+                           apply or roll back database migrations, or show whether any are pending
+  import contacts FILE     import contacts from a CSV file (UTF-8 or Windows-1251, comma or semicolon)
+  export contacts FILE     export contacts to a CSV file that Excel opens in a Russian locale
+  demo                     migrate, load demo data once, print the demo logins and serve
+  version                  print the version
+  help [COMMAND]           print this help or a command's help
+
+Options for every command:
+  --config FILE    TOML configuration file; environment variables SWITCHBOARD_* override it
+  --lang en|ru     language of messages (default: from LC_ALL, LC_MESSAGES or LANG)
+
+Every setting is described in docs/configuration.md.
+`,
+	commandUsage: map[string]string{
+		"serve": `Usage: switchboard serve [--config FILE]
+
+Runs the HTTP server: the API and desk, /healthz, /readyz and /metrics. SIGINT or SIGTERM
+stop it gracefully within shutdown.grace_period. Migrations are not applied; run
+"switchboard migrate up" first (/readyz reports "pending" until then).
+`,
+		"migrate": `Usage: switchboard migrate up|down|down-all|status [--config FILE]
+
+  up        apply every pending migration
+  down      roll back the most recent migration
+  down-all  roll back every migration (deletes all data)
+  status    report whether migrations are pending; exits with 1 when they are
+`,
+		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source NAME] [--region CODE]
+
+Imports contacts from a CSV file with Russian or English headers. Rows sharing a phone number
+with a stored contact are merged into it. The report lists rows imported, merged and rejected,
+with the line number and reason of each rejection. A file that cannot be read as a whole
+changes nothing.
+`,
+		"export": `Usage: switchboard export contacts FILE
+
+Writes every contact to a CSV file (UTF-8 with a byte order mark, semicolons) that Excel opens
+correctly in a Russian locale and that "switchboard import contacts" reads back.
+`,
+		"demo": `Usage: switchboard demo [--config FILE] [--logins FILE]
+
+Applies migrations, loads demo contacts, companies, tickets, tasks and 30 days of call history
+into an empty database (once: later runs keep the data), creates one user per role with a random
+password, writes the logins to FILE (mode 0600), prints the URL and the logins, and serves until
+SIGINT or SIGTERM.
+`,
+		"version": `Usage: switchboard version
+
+Prints the version, the commit and the Go version the binary was built with.
+`,
+		"help": `Usage: switchboard help [COMMAND]
+`,
+	},
+	flagConfig:     "TOML configuration `FILE`",
+	flagLang:       "message language: en or ru",
+	flagLogins:     "`FILE` that receives the demo logins and passwords",
+	flagEncoding:   "file encoding: auto, utf-8 or windows-1251",
+	flagDelimiter:  "field delimiter: auto, comma (,) or semicolon (;)",
+	flagSource:     "source `NAME` recorded with the imported contacts (default: the file name)",
+	flagRegion:     "region `CODE` for numbers without a country code (default: phone.default_region)",
+	errorPrefix:    "switchboard: ",
+	unknownCommand: "unknown command %q",
+	unknownTopic:   "unknown help topic %q",
+	wrongArgs:      "wrong arguments; usage: %s",
+	badLang:        "invalid --lang %q: use en or ru",
+	notBuilt:       "%s is not built yet in this version of Switchboard",
+	badDelimiter:   "invalid --delimiter %q: use auto, \",\", \";\" or tab",
+	cannotOpen:     "cannot open %s: %s",
+	helpHint:       `Run "switchboard help" for usage.`,
+
+	migrateApplied:    "applied     %d %s (%s)\n",
+	migrateRolledBack: "rolled back %d %s (%s)\n",
+	migrateNothing:    "no migrations to run\n",
+	migrateCurrent:    "migrations are current\n",
+	migratePending:    "migrations are pending: run \"switchboard migrate up\"",
+
+	exported: "exported %d contacts to %s\n",
+
+	demoSeeded:   "Demo data loaded: %d contacts, %d companies, %d calls.\n",
+	demoExisting: "Demo data is already loaded; keeping it.\n",
+	demoReissued: "The demo users already existed but their passwords were not on file here, so new passwords were set.\n",
+	demoReady:    "\nSwitchboard demo is running at %s\nLogins (also in %s):\n",
+	demoLogin:    "  %-12s %-12s %s\n",
+	demoNotEmpty: "the database already holds users or contacts that the demo did not create; the demo loads only an empty database, so point SWITCHBOARD_DATABASE_URL at a new database",
+}
+
+var russian = messages{
+	usage: `Switchboard: CRM контакт-центра с CTI.
+
+Использование:
+  switchboard [--config ФАЙЛ] [--lang en|ru] КОМАНДА [АРГУМЕНТЫ]
+
+Команды:
+  serve                    запустить HTTP-сервер до SIGINT или SIGTERM
+  migrate up|down|down-all|status
+                           применить или откатить миграции базы данных либо показать, есть ли неприменённые
+  import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8 или Windows-1251, запятая или точка с запятой)
+  export contacts ФАЙЛ     выгрузить контакты в CSV, который Excel открывает в русской локали
+  demo                     применить миграции, один раз загрузить демо-данные, вывести демо-логины и запустить сервер
+  version                  вывести версию
+  help [КОМАНДА]           вывести эту справку или справку по команде
+
+Ключи любой команды:
+  --config ФАЙЛ    файл конфигурации TOML; переменные окружения SWITCHBOARD_* переопределяют его
+  --lang en|ru     язык сообщений (по умолчанию по LC_ALL, LC_MESSAGES или LANG)
+
+Все настройки описаны в docs/configuration.ru.md.
+`,
+	commandUsage: map[string]string{
+		"serve": `Использование: switchboard serve [--config ФАЙЛ]
+
+Запускает HTTP-сервер: API и рабочее место оператора, /healthz, /readyz и /metrics. SIGINT или
+SIGTERM корректно останавливают его в пределах shutdown.grace_period. Миграции не применяются:
+сначала выполните "switchboard migrate up" (до этого /readyz сообщает "pending").
+`,
+		"migrate": `Использование: switchboard migrate up|down|down-all|status [--config ФАЙЛ]
+
+  up        применить все неприменённые миграции
+  down      откатить последнюю миграцию
+  down-all  откатить все миграции (удаляет все данные)
+  status    сообщить, есть ли неприменённые миграции; если есть, код выхода 1
+`,
+		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
+
+Импортирует контакты из CSV-файла с русскими или английскими заголовками. Строки, у которых
+телефон совпадает с сохранённым контактом, объединяются с ним. Отчёт перечисляет
+импортированные, объединённые и отклонённые строки с номером строки и причиной каждого
+отказа. Файл, который не удаётся прочитать целиком, ничего не меняет.
+`,
+		"export": `Использование: switchboard export contacts ФАЙЛ
+
+Записывает все контакты в CSV (UTF-8 с меткой порядка байтов, точка с запятой), который Excel
+правильно открывает в русской локали и который читает "switchboard import contacts".
+`,
+		"demo": `Использование: switchboard demo [--config ФАЙЛ] [--logins ФАЙЛ]
+
+Применяет миграции, загружает в пустую базу демо-контакты, компании, заявки, задачи и историю
+звонков за 30 дней (один раз: следующие запуски данные сохраняют), создаёт по пользователю на
+каждую роль со случайным паролем, записывает логины в ФАЙЛ (права 0600), выводит адрес и логины
+и работает до SIGINT или SIGTERM.
+`,
+		"version": `Использование: switchboard version
+
+Выводит версию, коммит и версию Go, которой собран исполняемый файл.
+`,
+		"help": `Использование: switchboard help [КОМАНДА]
+`,
+	},
+	flagConfig:     "`ФАЙЛ` конфигурации TOML",
+	flagLang:       "язык сообщений: en или ru",
+	flagLogins:     "`ФАЙЛ`, в который записываются демо-логины и пароли",
+	flagEncoding:   "кодировка файла: auto, utf-8 или windows-1251",
+	flagDelimiter:  "разделитель полей: auto, запятая (,) или точка с запятой (;)",
+	flagSource:     "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
+	flagRegion:     "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",
+	errorPrefix:    "switchboard: ",
+	unknownCommand: "неизвестная команда %q",
+	unknownTopic:   "неизвестный раздел справки %q",
+	wrongArgs:      "неверные аргументы; использование: %s",
+	badLang:        "недопустимое значение --lang %q: используйте en или ru",
+	notBuilt:       "%s ещё не реализовано в этой версии Switchboard",
+	badDelimiter:   "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
+	cannotOpen:     "не удалось открыть %s: %s",
+	helpHint:       `Справка: "switchboard help".`,
+
+	migrateApplied:    "применена  %d %s (%s)\n",
+	migrateRolledBack: "откачена   %d %s (%s)\n",
+	migrateNothing:    "миграций для выполнения нет\n",
+	migrateCurrent:    "все миграции применены\n",
+	migratePending:    "есть неприменённые миграции: выполните \"switchboard migrate up\"",
+
+	exported: "выгружено контактов: %d, файл %s\n",
+
+	demoSeeded:   "Демо-данные загружены: контактов %d, компаний %d, звонков %d.\n",
+	demoExisting: "Демо-данные уже загружены и сохранены без изменений.\n",
+	demoReissued: "Демо-пользователи уже были, но их паролей здесь не было, поэтому заданы новые пароли.\n",
+	demoReady:    "\nДемо Switchboard работает по адресу %s\nЛогины (также в %s):\n",
+	demoLogin:    "  %-12s %-12s %s\n",
+	demoNotEmpty: "в базе данных уже есть пользователи или контакты, созданные не демо; демо загружается только в пустую базу, поэтому укажите в SWITCHBOARD_DATABASE_URL новую базу",
+}
+
+// messagesFor returns the catalogue for lang ("en" or "ru").
+func messagesFor(lang string) *messages {
+	if lang == "ru" {
+		return &russian
+	}
+	return &english
+}
+
+// detectLanguage picks the message language: an explicit --lang in args, otherwise the
+// first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX precedence), Russian when it
+// starts with "ru". It returns "" for an invalid --lang, which the flag parser then reports.
+func detectLanguage(args []string, env processEnv) string {
+	for i, arg := range args {
+		if arg == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !strings.HasPrefix(arg, "-") || name != "lang" {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		switch value {
+		case "en", "ru":
+			return value
+		}
+		return "en"
+	}
+
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if value := env.getenv(name); value != "" {
+			if strings.HasPrefix(strings.ToLower(value), "ru") {
+				return "ru"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// userError is an error meant for the person at the terminal, in both languages.
+type userError struct{ en, ru string }
+
+func (e *userError) Error() string { return e.en }
+
+// Localize returns the message in lang.
+func (e *userError) Localize(lang string) string {
+	if lang == "ru" {
+		return e.ru
+	}
+	return e.en
+}
+
+// newUserError formats the same message key from both catalogues.
+func newUserError(pick func(*messages) string, args ...any) *userError {
+	return &userError{
+		en: fmt.Sprintf(pick(&english), args...),
+		ru: fmt.Sprintf(pick(&russian), args...),
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/storage"
+)
+
+func migrateCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+	return func(ctx context.Context, args []string) error {
+		action := args[0]
+		var direction storage.Direction
+		if action != "status" {
+			parsed, err := storage.ParseDirection(action)
+			if err != nil {
+				return wrongArgs("migrate")
+			}
+			direction = parsed
+		}
+
+		cfg, err := inv.loadConfig()
+		if err != nil {
+			return err
+		}
+		pool, err := openDatabase(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+
+		if action == "status" {
+			return migrationStatus(ctx, inv, pool)
+		}
+		steps, err := storage.Migrate(ctx, pool, direction)
+		printSteps(inv, steps)
+		return err
+	}
+}
+
+func openDatabase(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pool, err := storage.Open(ctx, cfg.Database.URL.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", cfg.Database.URL, err)
+	}
+	return pool, nil
+}
+
+func migrationStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool) error {
+	err := storage.CheckMigrations(ctx, pool)
+	if errors.Is(err, storage.ErrMigrationsPending) {
+		return newUserError(func(m *messages) string { return m.migratePending })
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(inv.env.stdout, inv.msg.migrateCurrent)
+	return nil
+}
+
+// printSteps lists the migrations run, including those done before a failure.
+func printSteps(inv *invocation, steps []storage.MigrationStep) {
+	if len(steps) == 0 {
+		fmt.Fprint(inv.env.stdout, inv.msg.migrateNothing)
+		return
+	}
+	for _, step := range steps {
+		format := inv.msg.migrateApplied
+		if !step.Up {
+			format = inv.msg.migrateRolledBack
+		}
+		fmt.Fprintf(inv.env.stdout, format, step.Version, path.Base(step.File), step.Duration.Round(1e6))
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/storage"
+)
+
+func serveCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+	return func(ctx context.Context, _ []string) error {
+		cfg, logger, err := inv.setup()
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, logger, nil)
+	}
+}
+
+// setup loads the configuration and builds the logger every long-running command uses.
+func (inv *invocation) setup() (config.Config, *slog.Logger, error) {
+	cfg, err := inv.loadConfig()
+	if err != nil {
+		return config.Config{}, nil, err
+	}
+	logger, err := newLogger(cfg.Log, inv.env.stderr, inv.env.stderrIsTerminal)
+	if err != nil {
+		return config.Config{}, nil, err
+	}
+	return cfg, logger, nil
+}
+
+// serve opens the database (and Redis when configured), composes the application and
+// serves HTTP until ctx is cancelled, then stops within cfg.Shutdown.GracePeriod.
+// started, when not nil, receives the bound address once the server accepts connections.
+func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started func(addr string)) error {
+	build := readBuildInfo()
+	logger.Info("starting Switchboard", "version", build.Version, "revision", build.Revision, "config", cfg)
+
+	pool, err := storage.Open(ctx, cfg.Database.URL.Reveal())
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.Database.URL, err)
+	}
+	defer func() {
+		logger.Info("shutdown: closing the database pool")
+		pool.Close()
+	}()
+
+	var redisClient *redis.Client
+	if cfg.Redis.URL != "" {
+		options, err := redis.ParseURL(cfg.Redis.URL.Reveal())
+		if err != nil {
+			return fmt.Errorf("parse redis.url %s: %w", cfg.Redis.URL, err)
+		}
+		redisClient = redis.NewClient(options)
+		defer func() {
+			logger.Info("shutdown: closing the Redis client")
+			if err := redisClient.Close(); err != nil {
+				logger.Warn("shutdown: close the Redis client", "error", err)
+			}
+		}()
+	}
+
+	app, err := compose(dependencies{
+		cfg:      cfg,
+		logger:   logger,
+		registry: prometheus.NewRegistry(),
+		pool:     pool,
+		redis:    redisClient,
+		build:    build,
+	})
+	if err != nil {
+		return err
+	}
+
+	server := newHTTPServer(logger, cfg.HTTP.Listen, app)
+	if err := server.Start(); err != nil {
+		return err
+	}
+	if started != nil {
+		started(server.Addr())
+	}
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutdown: signal received", "grace_period", time.Duration(cfg.Shutdown.GracePeriod).String())
+	case <-server.Done():
+		logger.Error("HTTP server stopped unexpectedly")
+	}
+
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(cfg.Shutdown.GracePeriod))
+	defer cancel()
+	if err := server.Stop(stopCtx); err != nil {
+		return fmt.Errorf("stop HTTP server: %w", err)
+	}
+	logger.Info("shutdown: HTTP server stopped")
+	return nil
+}
