@@ -195,12 +195,21 @@ func (s *Server) phoneHangup(c *channel, cause int) {
 	s.destroy(c, cause)
 }
 
-// dtmfSpacing is the time from one simulated key press to the next (150 ms tone, 300 ms pause).
+// dtmfSpacing is the time from one simulated key press to the next (150 ms tone, 300 ms pause),
+// as the recorded customer dialplan's SendDTMF(digits,300,150) sent them.
 const dtmfSpacing = 450 * time.Millisecond
+
+// Key press lengths in ChannelDtmfReceived: the recorded customer dialplan sent 150 ms tones, the
+// recorded SIP phone 280 ms RFC 4733 events.
+const (
+	customerDTMFDuration = 150
+	phoneDTMFDuration    = 280
+)
 
 // SendDTMF makes the party behind a channel press digits (0-9, *, #, A-D). The channel in Stasis
 // receives them (the ;2 half of a customer call, the phone's channel), the first digit at once and
-// the rest 450 ms apart, and its bridge passes them on to the other members' far sides.
+// the rest 450 ms apart, each 150 ms long from a customer and 280 ms from a phone, and its bridge
+// passes them on to the other members' far sides.
 func (s *Server) SendDTMF(channelID, digits string) error {
 	if digits == "" || strings.Trim(digits, "0123456789*#ABCDabcd") != "" {
 		return fmt.Errorf("send dtmf: digits %q: %w: use 0-9, *, # or A-D", digits, ErrInvalid)
@@ -210,13 +219,17 @@ func (s *Server) SendDTMF(channelID, digits string) error {
 		if !c.inStasis() && c.peer != nil && c.peer.inStasis() {
 			target = c.peer
 		}
+		duration := customerDTMFDuration
+		if target.kind == kindPJSIP {
+			duration = phoneDTMFDuration
+		}
 		for i, d := range strings.ToUpper(digits) {
 			digit := string(d)
 			if i == 0 {
-				s.dtmfReceived(target, digit, 150)
+				s.dtmfReceived(target, digit, duration)
 				continue
 			}
-			s.schedule(target, time.Duration(i)*dtmfSpacing, func() { s.dtmfReceived(target, digit, 150) })
+			s.schedule(target, time.Duration(i)*dtmfSpacing, func() { s.dtmfReceived(target, digit, duration) })
 		}
 		return nil
 	})

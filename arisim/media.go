@@ -143,7 +143,9 @@ func (s *Server) playItem(p *playback) {
 	s.emitPlayback("PlaybackStarted", p)
 	d, ok, known := s.mediaLength(p.media[p.index], p.language)
 	if !known {
-		// Asterisk starts a playback with an unknown scheme and never finishes it.
+		// Asterisk starts a playback with an unknown scheme and never finishes it, not even when
+		// its channel hangs up.
+		p.neverEnds = true
 		return
 	}
 	if !ok {
@@ -179,7 +181,9 @@ func (s *Server) finishPlayback(p *playback, state string) {
 	}
 	delete(s.playbacks, p.id)
 	p.state = state
-	s.emitPlayback("PlaybackFinished", p)
+	if !p.neverEnds {
+		s.emitPlayback("PlaybackFinished", p)
+	}
 	if p.channel != nil {
 		p.channel.playbacks = removePlayback(p.channel.playbacks, p)
 	}

@@ -281,6 +281,7 @@ type playback struct {
 	channel   *channel
 	bridge    *bridge
 	timer     Timer
+	neverEnds bool // an unknown media scheme: started, never finished
 }
 
 func (p *playback) json() playbackJSON {
