@@ -23,11 +23,15 @@ func testContext(t *testing.T) context.Context {
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := readTestdataFile(name)
 	if err != nil {
 		t.Fatalf("read testdata: %v", err)
 	}
 	return data
+}
+
+func readTestdataFile(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", name))
 }
 
 func importBytes(t *testing.T, db *pgxpool.Pool, data []byte, opts ImportOptions) Report {

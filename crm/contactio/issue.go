@@ -18,6 +18,9 @@ const (
 	CodeNoContact Code = "no_contact"
 	// CodeInvalidPhone: Value in Column is not a valid phone number.
 	CodeInvalidPhone Code = "invalid_phone"
+	// CodeExtensionTooLong: the extension of Value in Column has more than
+	// Count digits.
+	CodeExtensionTooLong Code = "extension_too_long"
 	// CodeInvalidEmail: Value in Column is not a valid e-mail address.
 	CodeInvalidEmail Code = "invalid_email"
 	// CodeExtraCells: the row has Count cells but the header has fewer, so a

@@ -42,6 +42,10 @@ var translations = map[string]translation{
 		en: `%[1]s: "%[2]s" is not a valid phone number: write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
 		ru: "%[1]s: «%[2]s» — неверный номер телефона: укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
 	},
+	messageKey(CodeExtensionTooLong): {
+		en: `%[1]s: the extension in "%[2]s" has more than %[3]d digits: check the number`,
+		ru: "%[1]s: добавочный номер в «%[2]s» длиннее %[3]d цифр: проверьте номер",
+	},
 	messageKey(CodeInvalidEmail): {
 		en: `%[1]s: "%[2]s" is not a valid e-mail address: write it as name@example.com`,
 		ru: "%[1]s: «%[2]s» — неверный адрес e-mail: укажите его в виде name@example.ru",

@@ -19,6 +19,9 @@ const (
 	maxNoteLength     = 10000
 	maxTagLength      = 64
 	maxEmailLength    = 254
+	// maxExtensionDigits is the limit of the phones_extension_valid constraint;
+	// the phone parser accepts longer extensions.
+	maxExtensionDigits = 10
 )
 
 // contactRow is one valid data row, or the merge of several rows that share a
@@ -117,6 +120,12 @@ func parseRow(record []string, line int, h header, normalizer *phone.Normalizer)
 				number, err := normalizer.Parse(raw)
 				if err != nil {
 					invalidPhones = append(invalidPhones, Issue{Code: CodeInvalidPhone, Column: col.header, Value: displayValue(raw)})
+					continue
+				}
+				if len(number.Extension) > maxExtensionDigits {
+					invalidPhones = append(invalidPhones, Issue{
+						Code: CodeExtensionTooLong, Column: col.header, Value: displayValue(raw), Count: maxExtensionDigits,
+					})
 					continue
 				}
 				res.row.phones = appendPhone(res.row.phones, phoneEntry{number: number, raw: raw, kind: col.phoneKind})
