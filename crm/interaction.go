@@ -30,13 +30,17 @@ const (
 	OutcomeMachine     Outcome = "machine"     // an answering machine picked up an outbound call
 	OutcomeTransferred Outcome = "transferred" // handed to a number outside the center
 	OutcomeTimeout     Outcome = "timeout"     // the queue's maximum wait passed
+	OutcomeOverflowed  Outcome = "overflowed"  // sent out of the queues to voicemail or a callback offer
+	OutcomeNoAgent     Outcome = "no_agent"    // maximum wait or queue length reached with nowhere to overflow
+	OutcomeClosed      Outcome = "closed"      // arrived outside the queue's business hours
 )
 
 // Valid reports whether o is a known outcome.
 func (o Outcome) Valid() bool {
 	switch o {
 	case OutcomeAnswered, OutcomeAbandoned, OutcomeNoAnswer, OutcomeBusy, OutcomeFailed,
-		OutcomeRejected, OutcomeVoicemail, OutcomeMachine, OutcomeTransferred, OutcomeTimeout:
+		OutcomeRejected, OutcomeVoicemail, OutcomeMachine, OutcomeTransferred, OutcomeTimeout,
+		OutcomeOverflowed, OutcomeNoAgent, OutcomeClosed:
 		return true
 	}
 	return false
