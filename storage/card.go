@@ -12,10 +12,10 @@ import (
 // MaxCardHistory bounds the history Card returns.
 const MaxCardHistory = 100
 
-// Card returns the screen-pop card of contact id: the contact (soft-deleted or not) with
-// its phones, e-mails, tags and VIP flag, its company, its last historyLimit calls
-// newest first with dispositions and notes, its open tickets and its open tasks and
-// callbacks. Everything is read from one snapshot in two batched round trips. An
+// Card returns the screen-pop card of contact id. The card holds the contact (soft-deleted
+// or not) with its phones, e-mails, tags and VIP flag, and its company. It also holds the
+// last historyLimit calls, newest first with dispositions and notes, the open tickets,
+// and the open tasks and callbacks. Everything is read from one snapshot in two batched round trips. An
 // unknown id gives crm.ErrNotFound.
 func (s *Contacts) Card(ctx context.Context, id int64, historyLimit int) (crm.ContactCard, error) {
 	historyLimit = min(max(historyLimit, 0), MaxCardHistory)

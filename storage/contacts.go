@@ -12,7 +12,7 @@ import (
 	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
-// Contacts stores contacts with their phones, e-mails and tags, and answers caller
+// Contacts stores contacts with their phones, e-mails and tags, and runs caller
 // lookups. Contacts are soft-deleted: Delete hides a contact from lookups and lists
 // until Restore; Purge removes a deleted contact for good.
 type Contacts struct {

@@ -1,8 +1,8 @@
 // Package storage keeps Switchboard's CRM data and call log in PostgreSQL through pgx.
 //
 // Open returns a *pgxpool.Pool; Migrate applies the schema embedded from
-// storage/migrations (goose, up and down); CheckMigrations tells /readyz whether the schema
-// is current. Each table has a repository type in its own file (Users, Contacts, Companies,
+// storage/migrations (goose, up and down); CheckMigrations reports to /readyz whether the
+// schema is current. Each table has a repository type in its own file (Users, Contacts, Companies,
 // Tags, Interactions, Tickets, Tasks, AuditLog), built from the pool and holding no other
 // state, so every repository is safe for concurrent use by many goroutines.
 //

@@ -26,7 +26,7 @@ func mustUser(t *testing.T, pool *pgxpool.Pool, login string, roles ...crm.Role)
 	if len(roles) == 0 {
 		roles = []crm.Role{crm.RoleAgent}
 	}
-	u, err := storage.NewUsersWithParams(pool, cheapHashing).Create(testContext(t),
+	u, err := newUsers(t, pool, cheapHashing).Create(testContext(t),
 		crm.User{Login: login, DisplayName: "User " + login, Roles: roles, Locale: crm.LocaleRU}, "secret-"+login)
 	if err != nil {
 		t.Fatalf("create user %s: %v", login, err)
@@ -59,4 +59,13 @@ func countRows(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
 		t.Fatalf("count %q: %v", sql, err)
 	}
 	return n
+}
+
+func newUsers(t *testing.T, pool *pgxpool.Pool, params password.Params) *storage.Users {
+	t.Helper()
+	users, err := storage.NewUsersWithParams(pool, params)
+	if err != nil {
+		t.Fatalf("NewUsersWithParams: %v", err)
+	}
+	return users
 }

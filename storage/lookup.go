@@ -15,10 +15,10 @@ import (
 // switchboard line, not a person.
 const MaxPhoneMatches = 20
 
-// FindByPhone is the caller lookup every screen-pop uses. It normalises raw (any
-// textual form: "+7 495 123-45-67", "8 (495) 123 45 67", "tel:+74951234567", a SIP URI,
-// a number with an extension; the extension is ignored) and returns the live contact
-// with that number, with phones, e-mails and tags. When several contacts share the
+// FindByPhone is the caller lookup every screen-pop uses. It normalises raw, which may
+// be any textual form of a number: "+7 495 123-45-67", "8 (495) 123 45 67",
+// "tel:+74951234567", a SIP URI, or a number with an extension (ignored). It returns
+// the live contact with that number, with phones, e-mails and tags. When several contacts share the
 // number, the one updated most recently is returned; FindAllByPhone returns them all.
 //
 // Errors: a withheld number ("anonymous", "Restricted", empty) wraps phone.ErrWithheld;

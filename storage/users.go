@@ -24,19 +24,22 @@ type Users struct {
 // NewUsers returns the user repository on db, hashing new passwords with
 // password.DefaultParams.
 func NewUsers(db DBTX) *Users {
-	return NewUsersWithParams(db, password.DefaultParams())
+	u, err := NewUsersWithParams(db, password.DefaultParams())
+	if err != nil {
+		// The default parameters are valid, so this is a programming error.
+		panic(err)
+	}
+	return u
 }
 
 // NewUsersWithParams returns the user repository hashing new passwords with params.
-// Tests use cheap parameters; production uses NewUsers.
-func NewUsersWithParams(db DBTX, params password.Params) *Users {
+// Tests use cheap parameters; production uses NewUsers. Invalid params give an error.
+func NewUsersWithParams(db DBTX, params password.Params) (*Users, error) {
 	dummy, err := password.HashWith("switchboard-timing-equaliser", params)
 	if err != nil {
-		// HashWith fails only on invalid parameters; fall back to the defaults.
-		params = password.DefaultParams()
-		dummy, _ = password.HashWith("switchboard-timing-equaliser", params)
+		return nil, fmt.Errorf("user repository: %w", err)
 	}
-	return &Users{db: db, params: params, dummyHash: dummy}
+	return &Users{db: db, params: params, dummyHash: dummy}, nil
 }
 
 const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.created_at, u.updated_at`

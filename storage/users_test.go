@@ -15,7 +15,7 @@ import (
 func TestUsersRoundTrip(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := testContext(t)
-	users := storage.NewUsersWithParams(pool, cheapHashing)
+	users := newUsers(t, pool, cheapHashing)
 
 	in := crm.User{
 		Login: "Ivanova", DisplayName: "Анна Иванова", Roles: []crm.Role{crm.RoleAgent, crm.RoleSupervisor},
@@ -92,7 +92,7 @@ func TestUsersRoundTrip(t *testing.T) {
 func TestUsersAuthenticate(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := testContext(t)
-	users := storage.NewUsersWithParams(pool, cheapHashing)
+	users := newUsers(t, pool, cheapHashing)
 	u, err := users.Create(ctx, crm.User{Login: "petrov", DisplayName: "Пётр", Roles: []crm.Role{crm.RoleAgent}, Locale: crm.LocaleRU}, "верный пароль")
 	if err != nil {
 		t.Fatal(err)
@@ -145,14 +145,14 @@ func TestUsersAuthenticate(t *testing.T) {
 func TestUsersAuthenticateUpgradesHash(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := testContext(t)
-	weak := storage.NewUsersWithParams(pool, cheapHashing)
+	weak := newUsers(t, pool, cheapHashing)
 	u, err := weak.Create(ctx, crm.User{Login: "old", DisplayName: "Old", Roles: []crm.Role{crm.RoleAgent}, Locale: crm.LocaleEN}, "pw")
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	stronger := password.Params{MemoryKiB: 128, Iterations: 2, Parallelism: 1}
-	if _, err := storage.NewUsersWithParams(pool, stronger).Authenticate(ctx, "old", "pw"); err != nil {
+	if _, err := newUsers(t, pool, stronger).Authenticate(ctx, "old", "pw"); err != nil {
 		t.Fatalf("Authenticate: %v", err)
 	}
 	var hash string
@@ -161,5 +161,11 @@ func TestUsersAuthenticateUpgradesHash(t *testing.T) {
 	}
 	if !strings.Contains(hash, "$m=128,t=2,p=1$") {
 		t.Errorf("hash after login with stronger parameters = %q, want m=128,t=2", hash)
+	}
+}
+
+func TestNewUsersRejectsBadParams(t *testing.T) {
+	if _, err := storage.NewUsersWithParams(nil, password.Params{}); err == nil {
+		t.Error("NewUsersWithParams with zero parameters returned no error")
 	}
 }
