@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -45,6 +46,39 @@ type harness struct {
 	reg      *prometheus.Registry
 	clock    *manualClock
 	client   *http.Client
+
+	connsMu sync.Mutex
+	conns   map[string]net.Conn // server side of each accepted connection, by client address
+}
+
+// trackingListener records the server side of every accepted connection.
+type trackingListener struct {
+	net.Listener
+	h *harness
+}
+
+func (l *trackingListener) Accept() (net.Conn, error) {
+	conn, err := l.Listener.Accept()
+	if err == nil {
+		l.h.connsMu.Lock()
+		l.h.conns[conn.RemoteAddr().String()] = conn
+		l.h.connsMu.Unlock()
+	}
+	return conn, err
+}
+
+// serverConn returns the server side of the connection whose client end has the address.
+func (h *harness) serverConn(t *testing.T, clientAddr net.Addr) net.Conn {
+	t.Helper()
+
+	h.connsMu.Lock()
+	defer h.connsMu.Unlock()
+
+	conn, ok := h.conns[clientAddr.String()]
+	if !ok {
+		t.Fatalf("no accepted connection from %s", clientAddr)
+	}
+	return conn
 }
 
 type manualClock struct {
@@ -64,14 +98,15 @@ func (c *manualClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// testOptions are the options tests start from: short WebSocket timings so heartbeat
-// tests run in a second.
+// testOptions are the options tests start from. Pings every 200 ms make the session check
+// at each ping quick to test; the read deadline stays long, because test clients that only
+// write do not answer pings. The heartbeat test shortens it.
 func testOptions() api.Options {
 	return api.Options{
 		AllowedOrigins: []string{testOrigin},
 		PingInterval:   200 * time.Millisecond,
-		PongWait:       time.Second,
-		WriteWait:      time.Second,
+		PongWait:       30 * time.Second,
+		WriteWait:      2 * time.Second,
 	}
 }
 
@@ -89,6 +124,7 @@ func newHarness(t *testing.T, opts api.Options) *harness {
 		state:    apitest.NewState(),
 		reg:      prometheus.NewRegistry(),
 		clock:    &manualClock{now: time.Now()},
+		conns:    make(map[string]net.Conn),
 	}
 
 	srv, err := api.New(api.Deps{
@@ -103,7 +139,9 @@ func newHarness(t *testing.T, opts api.Options) *harness {
 		t.Fatalf("api.New: %v", err)
 	}
 	h.srv = srv
-	h.http = httptest.NewServer(srv)
+	h.http = httptest.NewUnstartedServer(srv)
+	h.http.Listener = &trackingListener{Listener: h.http.Listener, h: h}
+	h.http.Start()
 	h.client = &http.Client{Timeout: 10 * time.Second}
 
 	t.Cleanup(func() {
@@ -287,7 +325,7 @@ func send(t *testing.T, conn *websocket.Conn, frame string) {
 
 	_ = conn.SetWriteDeadline(time.Now().Add(2 * time.Second))
 	if err := conn.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
-		t.Fatalf("send %s: %v", frame, err)
+		t.Fatalf("send %s: %v", shorten(frame), err)
 	}
 }
 
@@ -365,4 +403,12 @@ func jsonBody(t *testing.T, v any) string {
 		t.Fatalf("encode body: %v", err)
 	}
 	return buf.String()
+}
+
+// shorten cuts long frames in failure messages.
+func shorten(s string) string {
+	if len(s) <= 200 {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:200], len(s))
 }

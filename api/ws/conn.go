@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,9 @@ type client struct {
 	peer Peer
 	send chan []byte
 	hub  *Hub
+	// netConn is the connection under the WebSocket, used only to cut off a slow client:
+	// net.Conn deadlines may be set from any goroutine, gorilla's may not.
+	netConn net.Conn
 
 	// stopped is closed once, by stop, when the connection must end; closeCode, closeText
 	// and lastFrame are written before it is closed and read only after.
@@ -71,8 +75,11 @@ func (c *client) enqueue(frame []byte) bool {
 		c.hub.metrics.dropped.Inc()
 		c.hub.log.Warn("dropping slow websocket client: send queue full",
 			"agent_id", c.peer.User.ID, "queue", cap(c.send))
+		c.stop(protocol.CloseSlowClient, "send queue full")
+		// A write blocked on the client's full socket buffer would hold the writer for up to
+		// WriteWait; a deadline in the past ends it now.
+		_ = c.netConn.SetWriteDeadline(time.Unix(1, 0))
 	}
-	c.stop(protocol.CloseSlowClient, "send queue full")
 	return false
 }
 
@@ -121,6 +128,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, p Peer, handler Hand
 		peer:    p,
 		send:    make(chan []byte, h.cfg.SendQueue),
 		hub:     h,
+		netConn: conn.NetConn(),
 		stopped: make(chan struct{}),
 	}
 
@@ -168,9 +176,9 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, p Peer, handler Hand
 // discarding, so that the client's close frame is seen and the socket is not reset with
 // unread data in it.
 func (h *Hub) readLoop(ctx context.Context, conn *websocket.Conn, c *client, handler Handler) {
-	// A frame whose header declares more than this is refused by gorilla itself with 1009,
-	// before any of it is read. Between MaxFrameBytes and this, the gateway answers with an
-	// error frame and then 1009.
+	// A message longer than MaxFrameBytes gets an error frame and a 1009 close from the
+	// gateway. While the close handshake runs, the reader discards the rest of the message;
+	// gorilla's own limit stops that discarding at 16 times the limit, with a second 1009.
 	conn.SetReadLimit(h.cfg.MaxFrameBytes * 16)
 
 	extend := func() {
@@ -245,6 +253,13 @@ func (h *Hub) writeLoop(ctx context.Context, conn *websocket.Conn, c *client, ha
 	defer ping.Stop()
 
 	for {
+		// Select picks among ready cases at random; checking stopped first keeps a stopped
+		// connection from writing out the rest of its queue.
+		if c.isStopped() {
+			h.finishClose(conn, c)
+			return
+		}
+
 		select {
 		case frame := <-c.send:
 			if err := h.write(conn, frame); err != nil {
@@ -277,7 +292,15 @@ func (h *Hub) writeLoop(ctx context.Context, conn *websocket.Conn, c *client, ha
 // WriteWait to answer; the reader sees the answer and returns. A client that cannot take the
 // close frame is cut off.
 func (h *Hub) finishClose(conn *websocket.Conn, c *client) {
-	if c.closeCode == websocket.CloseAbnormalClosure {
+	switch c.closeCode {
+	case websocket.CloseAbnormalClosure:
+		_ = conn.Close()
+		return
+	case protocol.CloseSlowClient:
+		// The client is not reading, so there is no handshake to wait for; the close frame
+		// gets one short chance and the connection is closed.
+		_ = conn.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(c.closeCode, c.closeText), time.Now().Add(100*time.Millisecond))
 		_ = conn.Close()
 		return
 	}
