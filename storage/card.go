@@ -15,8 +15,8 @@ const MaxCardHistory = 100
 // Card returns the screen-pop card of contact id. The card holds the contact (soft-deleted
 // or not) with its phones, e-mails, tags and VIP flag, and its company. It also holds the
 // last historyLimit calls, newest first with dispositions and notes, the open tickets,
-// and the open tasks and callbacks. Everything is read from one snapshot in two batched round trips. An
-// unknown id gives crm.ErrNotFound.
+// and the open tasks and callbacks. Everything is read from one snapshot in one batch.
+// An unknown id gives crm.ErrNotFound.
 func (s *Contacts) Card(ctx context.Context, id int64, historyLimit int) (crm.ContactCard, error) {
 	historyLimit = min(max(historyLimit, 0), MaxCardHistory)
 
@@ -31,7 +31,10 @@ func (s *Contacts) Card(ctx context.Context, id int64, historyLimit int) (crm.Co
 			}
 		}
 
-		found := false
+		var (
+			found        bool
+			cardContacts []crm.Contact
+		)
 		batch := &pgx.Batch{}
 		batch.Queue(`SELECT `+contactColumns+` FROM contacts c WHERE c.id = $1`, id).
 			Query(func(rows pgx.Rows) error {
@@ -39,8 +42,9 @@ func (s *Contacts) Card(ctx context.Context, id int64, historyLimit int) (crm.Co
 					return scanContact(row)
 				})
 				if len(contacts) == 1 {
-					card.Contact, found = contacts[0], true
+					found = true
 				}
+				cardContacts = contacts
 				return err
 			})
 		batch.Queue(`SELECT `+companyColumns+` FROM companies WHERE id = (SELECT company_id FROM contacts WHERE id = $1)`, id).
@@ -80,18 +84,14 @@ func (s *Contacts) Card(ctx context.Context, id int64, historyLimit int) (crm.Co
 				})
 				return err
 			})
+		queueParts(batch, &cardContacts, `SELECT $1::bigint`, id)
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return dbError(fmt.Sprintf("read card of contact %d", id), err)
 		}
 		if !found {
 			return fmt.Errorf("read card of contact %d: %w", id, crm.ErrNotFound)
 		}
-
-		contacts := []crm.Contact{card.Contact}
-		if err := loadParts(ctx, tx, contacts); err != nil {
-			return fmt.Errorf("read card of contact %d: %w", id, err)
-		}
-		card.Contact = contacts[0]
+		card.Contact = cardContacts[0]
 		return nil
 	})
 	if err != nil {

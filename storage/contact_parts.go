@@ -88,70 +88,100 @@ func writeParts(ctx context.Context, tx pgx.Tx, stored *crm.Contact, c crm.Conta
 }
 
 // loadParts fills the phones, e-mails and tags of contacts in one round trip.
-func loadParts(ctx context.Context, db DBTX, contacts []crm.Contact) (err error) {
+func loadParts(ctx context.Context, db DBTX, contacts []crm.Contact) error {
 	if len(contacts) == 0 {
 		return nil
 	}
 	ids := make([]int64, len(contacts))
-	index := make(map[int64]int, len(contacts))
 	for i, c := range contacts {
 		ids[i] = c.ID
-		index[c.ID] = i
-		contacts[i].Phones, contacts[i].Emails, contacts[i].Tags = []crm.Phone{}, []crm.Email{}, []string{}
+	}
+	batch := &pgx.Batch{}
+	queueParts(batch, &contacts, `SELECT unnest($1::bigint[])`, ids)
+	if err := db.SendBatch(ctx, batch).Close(); err != nil {
+		return dbError("load phones, e-mails and tags", err)
+	}
+	return nil
+}
+
+// queueParts queues the queries that fill the phones, e-mails and tags of *contacts,
+// for the contact ids that idsSQL (a SELECT of one bigint column, using args) returns.
+// An earlier query of the same batch may fill *contacts, because pgx runs the callbacks
+// in queue order; rows of ids not in *contacts are skipped.
+func queueParts(batch *pgx.Batch, contacts *[]crm.Contact, idsSQL string, args ...any) {
+	// The index is built when the first part query's result arrives, because only then
+	// has the batch filled *contacts.
+	var index map[int64]int
+	buildIndex := func() {
+		if index != nil {
+			return
+		}
+		index = make(map[int64]int, len(*contacts))
+		for i := range *contacts {
+			c := &(*contacts)[i]
+			index[c.ID] = i
+			c.Phones, c.Emails, c.Tags = []crm.Phone{}, []crm.Email{}, []string{}
+		}
+	}
+	contactOf := func(id int64) *crm.Contact {
+		if i, ok := index[id]; ok {
+			return &(*contacts)[i]
+		}
+		return nil
 	}
 
-	batch := &pgx.Batch{}
 	batch.Queue(`SELECT contact_id, id, e164, extension, raw, kind, is_primary FROM phones
-		WHERE contact_id = ANY($1) ORDER BY contact_id, is_primary DESC, id`, ids).
+		WHERE contact_id IN (`+idsSQL+`) ORDER BY contact_id, is_primary DESC, id`, args...).
 		Query(func(rows pgx.Rows) error {
+			buildIndex()
 			var (
 				contactID int64
 				p         crm.Phone
 				kind      string
 			)
 			_, err := pgx.ForEachRow(rows, []any{&contactID, &p.ID, &p.E164, &p.Extension, &p.Raw, &kind, &p.Primary}, func() error {
-				p.Kind = crm.PhoneKind(kind)
-				c := &contacts[index[contactID]]
-				c.Phones = append(c.Phones, p)
+				if c := contactOf(contactID); c != nil {
+					p.Kind = crm.PhoneKind(kind)
+					c.Phones = append(c.Phones, p)
+				}
 				return nil
 			})
 			return err
 		})
 	batch.Queue(`SELECT contact_id, id, address, kind, is_primary FROM emails
-		WHERE contact_id = ANY($1) ORDER BY contact_id, is_primary DESC, id`, ids).
+		WHERE contact_id IN (`+idsSQL+`) ORDER BY contact_id, is_primary DESC, id`, args...).
 		Query(func(rows pgx.Rows) error {
+			buildIndex()
 			var (
 				contactID int64
 				e         crm.Email
 				kind      string
 			)
 			_, err := pgx.ForEachRow(rows, []any{&contactID, &e.ID, &e.Address, &kind, &e.Primary}, func() error {
-				e.Kind = crm.EmailKind(kind)
-				c := &contacts[index[contactID]]
-				c.Emails = append(c.Emails, e)
+				if c := contactOf(contactID); c != nil {
+					e.Kind = crm.EmailKind(kind)
+					c.Emails = append(c.Emails, e)
+				}
 				return nil
 			})
 			return err
 		})
 	batch.Queue(`SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
-		WHERE ct.contact_id = ANY($1) ORDER BY ct.contact_id, lower(t.name)`, ids).
+		WHERE ct.contact_id IN (`+idsSQL+`) ORDER BY ct.contact_id, lower(t.name)`, args...).
 		Query(func(rows pgx.Rows) error {
+			buildIndex()
 			var (
 				contactID int64
 				name      string
 			)
 			_, err := pgx.ForEachRow(rows, []any{&contactID, &name}, func() error {
-				c := &contacts[index[contactID]]
-				c.Tags = append(c.Tags, name)
+				if c := contactOf(contactID); c != nil {
+					c.Tags = append(c.Tags, name)
+				}
 				return nil
 			})
 			return err
 		})
-
-	if err := db.SendBatch(ctx, batch).Close(); err != nil {
-		return dbError("load phones, e-mails and tags", err)
-	}
-	return nil
 }
 
 // AddPhone adds p to the live contact contactID and returns it with its id. Adding a

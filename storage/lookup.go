@@ -47,27 +47,30 @@ func (s *Contacts) findByPhone(ctx context.Context, raw string, limit int) ([]cr
 		return nil, fmt.Errorf("find contact by phone: %w", err)
 	}
 
-	// phones_e164_idx finds the contact ids; the contacts primary key does the rest.
-	rows, err := s.db.Query(ctx, `
-		SELECT `+contactColumns+` FROM contacts c
+	// One round trip: the contact query and the three part queries go in one batch, the
+	// part queries selecting the same contacts by the same number. phones_e164_idx finds
+	// the contact ids; the contacts primary key does the rest.
+	const matchSQL = `SELECT c.id FROM contacts c
 		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL
-		ORDER BY c.updated_at DESC, c.id DESC
-		LIMIT $2`, num.E164, limit)
-	if err != nil {
+		ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`
+	var contacts []crm.Contact
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT `+contactColumns+` FROM contacts c WHERE c.id IN (`+matchSQL+`)
+		ORDER BY c.updated_at DESC, c.id DESC`, num.E164, limit).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			contacts, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Contact, error) {
+				return scanContact(row)
+			})
+			return err
+		})
+	queueParts(batch, &contacts, matchSQL, num.E164, limit)
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, dbError(fmt.Sprintf("find contact by phone %s", num.E164), err)
-	}
-	contacts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Contact, error) {
-		return scanContact(row)
-	})
-	if err != nil {
-		return nil, dbError(fmt.Sprintf("find contact by phone %s", num.E164), err)
-	}
-	if len(contacts) == 0 {
-		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, crm.ErrNotFound)
 	}
 
-	if err := loadParts(ctx, s.db, contacts); err != nil {
-		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, err)
+	if len(contacts) == 0 {
+		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, crm.ErrNotFound)
 	}
 	return contacts, nil
 }

@@ -1,0 +1,130 @@
+package storage_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/switchboard-cc/switchboard/storage"
+	"github.com/switchboard-cc/switchboard/storage/pgtest"
+)
+
+// EnvBenchContacts sets how many contacts BenchmarkFindByPhone seeds. Unset, it seeds
+// defaultBenchContacts so `go test -bench .` stays quick; the published figure uses
+// 1000000:
+//
+//	SWITCHBOARD_BENCH_CONTACTS=1000000 go test -run '^$' -bench FindByPhone -benchtime 20000x ./storage
+const EnvBenchContacts = "SWITCHBOARD_BENCH_CONTACTS"
+
+const defaultBenchContacts = 10_000
+
+// BenchmarkFindByPhone measures caller lookup end to end (normalisation, the query, and
+// loading phones, e-mails and tags) on a database of N seeded contacts, one lookup at a
+// time, and reports the median and 99th percentile latency.
+func BenchmarkFindByPhone(b *testing.B) {
+	n := defaultBenchContacts
+	if v := os.Getenv(EnvBenchContacts); v != "" {
+		parsed, err := strconv.Atoi(v)
+		if err != nil || parsed < 1 {
+			b.Fatalf("%s=%q: want a positive number of contacts, such as 1000000", EnvBenchContacts, v)
+		}
+		n = parsed
+	}
+
+	pool := pgtest.New(b)
+	seedContacts(b, pool, n)
+	contacts := storage.NewContacts(pool, nil)
+	ctx := b.Context()
+
+	// Each lookup uses one of the forms a number arrives in.
+	forms := []func(mobile int) string{
+		func(m int) string {
+			return fmt.Sprintf("+7 %03d %03d-%02d-%02d", 910+m/1e7, m/1e4%1000, m/100%100, m%100)
+		},
+		func(m int) string {
+			return fmt.Sprintf("8 (%03d) %03d %02d %02d", 910+m/1e7, m/1e4%1000, m/100%100, m%100)
+		},
+		func(m int) string { return fmt.Sprintf("tel:+79%09d", 100000000+m) },
+		func(m int) string { return fmt.Sprintf("<sip:89%09d@10.0.0.1>", 100000000+m) },
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	lookup := func() time.Duration {
+		id := 1 + rng.IntN(n)
+		raw := forms[id%len(forms)](id)
+		start := time.Now()
+		c, err := contacts.FindByPhone(ctx, raw)
+		elapsed := time.Since(start)
+		if err != nil {
+			b.Fatalf("FindByPhone(%q): %v", raw, err)
+		}
+		if c.ID != int64(id) {
+			b.Fatalf("FindByPhone(%q) = contact %d, want %d", raw, c.ID, id)
+		}
+		return elapsed
+	}
+
+	// Warm the connection pool, the prepared statements and the index pages touched.
+	for range 1000 {
+		lookup()
+	}
+
+	latencies := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for b.Loop() {
+		latencies = append(latencies, lookup())
+	}
+	b.StopTimer()
+
+	slices.Sort(latencies)
+	percentile := func(p float64) float64 {
+		return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds())
+	}
+	b.ReportMetric(percentile(0.50), "p50-µs")
+	b.ReportMetric(percentile(0.99), "p99-µs")
+	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds()), "max-µs")
+	b.ReportMetric(float64(n), "contacts")
+}
+
+// seedContacts inserts n contacts with generate_series, server-side: contact i has the
+// mobile +79(100000000+i); every second one also a Moscow work number, every third an
+// e-mail, every tenth a tag. In a fresh database the ids run 1..n.
+func seedContacts(b *testing.B, pool *pgxpool.Pool, n int) {
+	b.Helper()
+	ctx := b.Context()
+	start := time.Now()
+
+	// Only the first statement takes a parameter, the number of contacts.
+	for i, sql := range []string{
+		`INSERT INTO contacts (first_name, last_name, middle_name, vip, note)
+		 SELECT (ARRAY['Иван','Пётр','Анна','Мария','Олег','Елена','Сергей','Ольга','John','Emma'])[1 + i % 10],
+		        (ARRAY['Иванов','Петров','Смирнов','Кузнецов','Попов','Соколов','Лебедев','Козлов','Новиков',
+		               'Морозов','Волков','Зайцев','Павлов','Семёнов','Голубев','Smith','Jones','Brown','Taylor','Wilson'])[1 + (i / 10) % 20],
+		        (ARRAY['Сергеевич','Ивановна','Петрович','Олеговна',''])[1 + (i / 200) % 5],
+		        i % 100 = 0, ''
+		 FROM generate_series(1, $1) AS i`,
+		`INSERT INTO phones (contact_id, e164, raw, kind, is_primary)
+		 SELECT id, '+79' || (100000000 + id)::text, '8 9' || (100000000 + id)::text, 'mobile', true FROM contacts`,
+		`INSERT INTO phones (contact_id, e164, raw, kind)
+		 SELECT id, '+7495' || lpad(id::text, 7, '0'), '', 'work' FROM contacts WHERE id % 2 = 0`,
+		`INSERT INTO emails (contact_id, address) SELECT id, 'c' || id || '@example.ru' FROM contacts WHERE id % 3 = 0`,
+		`INSERT INTO tags (name) VALUES ('опт'), ('розница')`,
+		`INSERT INTO contact_tags (contact_id, tag_id)
+		 SELECT c.id, t.id FROM contacts c JOIN tags t ON t.name = 'опт' WHERE c.id % 10 = 0`,
+		`ANALYZE`,
+	} {
+		var args []any
+		if i == 0 {
+			args = append(args, n)
+		}
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			b.Fatalf("seed %d contacts: %v", n, err)
+		}
+	}
+	b.Logf("seeded %d contacts in %v", n, time.Since(start).Round(time.Millisecond))
+}
