@@ -77,6 +77,29 @@ func replayTrace(t testing.TB, path string) []Event {
 	return events
 }
 
+// traceMessages returns the raw event bodies of a trace.
+func traceMessages(t testing.TB, path string) [][]byte {
+	t.Helper()
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read trace: %v", err)
+	}
+
+	var bodies [][]byte
+	for _, raw := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var line traceLine
+		if err := json.Unmarshal([]byte(raw), &line); err != nil {
+			t.Fatalf("trace line: %v", err)
+		}
+		if line.Dir == "event" {
+			bodies = append(bodies, line.Body)
+		}
+	}
+
+	return bodies
+}
+
 func expectFromRequest(tr *Translator, line traceLine) string {
 	if line.Method != "POST" {
 		return ""

@@ -293,3 +293,29 @@ func TestApplicationReplaced(t *testing.T) {
 		t.Errorf("event = %#v, want a replaced, disconnected ConnectionState", events[0])
 	}
 }
+
+// BenchmarkTranslateTraces measures the translator alone on the recorded Asterisk traffic:
+// ns/op is the cost of one ARI message.
+func BenchmarkTranslateTraces(b *testing.B) {
+	var messages [][]byte
+	for _, name := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "k", "l"} {
+		messages = append(messages, traceMessages(b, "testdata/ari-traces/"+name+".jsonl")...)
+	}
+
+	b.ReportAllocs()
+	b.ResetTimer()
+
+	var tr *Translator
+	var dst []Event
+	for i := range b.N {
+		if i%len(messages) == 0 {
+			tr = NewTranslator("pbx1")
+		}
+
+		var err error
+		dst, err = tr.Translate(messages[i%len(messages)], dst[:0])
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
