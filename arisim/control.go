@@ -57,7 +57,7 @@ func (s *Server) ArriveCall(call Call) (string, error) {
 	}
 
 	s.mu.Lock()
-	out, in := s.newLocalPair(call.Dialed+"@from-customer", "", "", kindCustomerOut, kindCustomerIn)
+	out, in := s.newLocalPair(call.Dialed+"@from-customer", "", "", kindCustomerOut, kindCustomerIn, "")
 	out.rule, in.rule = nil, nil
 	out.dialplan.AppName, out.dialplan.AppData = "AppDial2", "(Outgoing Line)"
 	cid := CallerID{Name: call.CallerName, Number: call.CallerNumber}

@@ -12,7 +12,7 @@ const defaultDialTimeout = 30 * time.Second
 
 // newDialled creates the channel(s) for endpoint. It returns the channel ARI talks to (the ;1 half
 // of a Local pair, or the PJSIP channel), or an ARI error status and body.
-func (s *Server) newDialled(endpoint, id, otherID string) (*channel, int, any) {
+func (s *Server) newDialled(endpoint, id, otherID, app string) (*channel, int, any) {
 	tech, resource, ok := splitEndpoint(endpoint)
 	if !ok {
 		return nil, 400, map[string]string{"message": "Invalid endpoint specified"}
@@ -22,7 +22,7 @@ func (s *Server) newDialled(endpoint, id, otherID string) (*channel, int, any) {
 	}
 	switch strings.ToLower(tech) {
 	case "local":
-		one, two := s.newLocalPair(resource, id, otherIDFor(id, otherID), kindLocalOut, kindLocalIn)
+		one, two := s.newLocalPair(resource, id, otherIDFor(id, otherID), kindLocalOut, kindLocalIn, app)
 		one.rule = matchRule(s.opts.Rules, one.endpoint)
 		two.rule = one.rule
 		return one, 0, nil
@@ -42,6 +42,10 @@ func (s *Server) newDialled(endpoint, id, otherID string) (*channel, int, any) {
 		}
 		s.pjsipSeq++
 		c.rule = matchRule(s.opts.Rules, c.endpoint)
+		c.subApps = map[string]bool{}
+		if app != "" {
+			c.subApps[app] = true
+		}
 		s.addChannel(c)
 		return c, 0, nil
 	}

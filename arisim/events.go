@@ -26,7 +26,8 @@ type outMsg struct {
 // belongs to the connection's writer goroutine.
 type eventConn struct {
 	id           uint64
-	ws           *websocket.Conn
+	wsMu         sync.Mutex
+	ws           *websocket.Conn // nil until the handshake completes
 	apps         []string
 	subscribeAll bool
 	queue        chan outMsg
@@ -38,8 +39,26 @@ type eventConn struct {
 func (c *eventConn) close() {
 	c.closeOnce.Do(func() {
 		close(c.done)
-		_ = c.ws.Close()
+		c.wsMu.Lock()
+		if c.ws != nil {
+			_ = c.ws.Close()
+		}
+		c.wsMu.Unlock()
 	})
+}
+
+// attach sets the upgraded socket, or closes it and reports false if the connection already ended.
+func (c *eventConn) attach(ws *websocket.Conn) bool {
+	c.wsMu.Lock()
+	defer c.wsMu.Unlock()
+	select {
+	case <-c.done:
+		_ = ws.Close()
+		return false
+	default:
+	}
+	c.ws = ws
+	return true
 }
 
 // writeLoop sends queued frames until the connection ends.
@@ -193,7 +212,8 @@ func (s *Server) appConnected(app string) bool {
 
 // handleEvents upgrades GET /ari/events to a WebSocket. Query: app (comma-separated, required),
 // subscribeAll. A second connection for an application takes it over: the old connection gets
-// ApplicationReplaced and then nothing more, without being closed.
+// ApplicationReplaced and then nothing more, without being closed. The connection is registered
+// before the upgrade completes, so a client may start calls as soon as its handshake returns.
 func (s *Server) handleEvents(w writerRequest) {
 	q := w.r.URL.Query()
 	appParam := q.Get("app")
@@ -207,20 +227,15 @@ func (s *Server) handleEvents(w writerRequest) {
 			apps = append(apps, a)
 		}
 	}
-	ws, err := s.upgrader.Upgrade(w.w, w.r, nil)
-	if err != nil {
-		s.log.Warn("events upgrade failed", "error", err)
-		return
-	}
 	conn := &eventConn{
-		ws: ws, apps: apps, subscribeAll: q.Get("subscribeAll") == "true",
+		apps: apps, subscribeAll: q.Get("subscribeAll") == "true",
 		queue: make(chan outMsg, sendQueueSize), done: make(chan struct{}), replaced: map[string]bool{},
 	}
 
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		_ = ws.Close()
+		w.error(503, "Shutting down")
 		return
 	}
 	s.nextConnID++
@@ -235,10 +250,24 @@ func (s *Server) handleEvents(w writerRequest) {
 		s.apps[app] = conn
 	}
 	s.conns[conn.id] = conn
-	s.wg.Add(2)
 	s.mu.Unlock()
+
+	ws, err := s.upgrader.Upgrade(w.w, w.r, nil)
+	if err != nil {
+		s.log.Warn("events upgrade failed", "error", err)
+		s.mu.Lock()
+		s.removeConn(conn)
+		s.mu.Unlock()
+		conn.close()
+		return
+	}
+	if !conn.attach(ws) {
+		// Dropped or closed while the handshake was in progress.
+		return
+	}
 	s.log.Info("events client connected", "conn_id", conn.id, "apps", apps, "subscribe_all", conn.subscribeAll)
 
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		conn.writeLoop()

@@ -35,7 +35,8 @@ func (s *Server) addChannel(c *channel) {
 
 // newLocalPair creates the two halves of Local/<resource>, named with one shared counter as
 // Asterisk does (Local/1001@sim-answer-0000001e;1 and ;2). The ;1 half starts Down, the ;2 half Ring.
-func (s *Server) newLocalPair(resource, id1, id2 string, kind1, kind2 channelKind) (*channel, *channel) {
+// The application app, if any, receives the ;1 half's events from its creation on.
+func (s *Server) newLocalPair(resource, id1, id2 string, kind1, kind2 channelKind, app string) (*channel, *channel) {
 	exten, context, _ := strings.Cut(resource, "@")
 	if context == "" {
 		context = "default"
@@ -53,6 +54,10 @@ func (s *Server) newLocalPair(resource, id1, id2 string, kind1, kind2 channelKin
 	one := &channel{id: id1, name: base + ";1", state: stateDown, kind: kind1, dialplan: dp, endpoint: "Local/" + resource, dialString: resource}
 	two := &channel{id: id2, name: base + ";2", state: stateRing, kind: kind2, dialplan: dp, endpoint: "Local/" + resource, dialString: resource}
 	one.peer, two.peer = two, one
+	one.subApps = map[string]bool{}
+	if app != "" {
+		one.subApps[app] = true
+	}
 	s.addChannel(one)
 	s.addChannel(two)
 	return one, two

@@ -59,24 +59,17 @@ func (s *Server) restOriginate(w writerRequest, vars map[string]string) {
 	args := p.list("appArgs")
 
 	s.mu.Lock()
-	x, status, body := s.newDialled(endpoint, id, p.str("otherChannelId"))
+	x, status, body := s.newDialled(endpoint, id, p.str("otherChannelId"), app)
 	if x == nil {
 		s.mu.Unlock()
 		w.json(status, body)
 		return
 	}
 	x.originApp, x.originArgs, x.originTimeout = app, args, timeout
-	if app != "" {
-		x.subApps[app] = true
-	}
 	for k, v := range p.vars() {
 		x.vars[k] = v
 	}
-	if x.kind == kindLocalOut {
-		x.dialplan.AppName, x.dialplan.AppData = "AppDial2", "(Outgoing Line)"
-	} else {
-		x.dialplan.AppName, x.dialplan.AppData = "AppDial2", "(Outgoing Line)"
-	}
+	x.dialplan.AppName, x.dialplan.AppData = "AppDial2", "(Outgoing Line)"
 	if cid := parseCallerID(p.str("callerId")); cid != (CallerID{}) {
 		s.setCallerID(x, cid)
 		if x.peer != nil {
@@ -104,7 +97,7 @@ func (s *Server) restCreate(w writerRequest, _ map[string]string) {
 		return
 	}
 	s.mu.Lock()
-	x, status, body := s.newDialled(endpoint, p.str("channelId"), p.str("otherChannelId"))
+	x, status, body := s.newDialled(endpoint, p.str("channelId"), p.str("otherChannelId"), app)
 	if x == nil {
 		s.mu.Unlock()
 		w.json(status, body)

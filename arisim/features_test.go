@@ -1,0 +1,246 @@
+package arisim
+
+import (
+	"encoding/json"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newManualServer(t *testing.T) (*Server, string, *ManualClock) {
+	t.Helper()
+	clock := NewManualClock(time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC))
+	s, hs := newTestServer(t, Options{Clock: clock})
+	return s, hs.URL, clock
+}
+
+func TestSecondConnectionReplacesApplication(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	first := dialEvents(t, url, "app=switchboard")
+	first.sync()
+	second := dialEvents(t, url, "app=switchboard")
+	second.sync()
+	first.sync()
+
+	if got := first.typesFor(""); !slices.Equal(got, []string{"ApplicationReplaced"}) {
+		t.Fatalf("old connection got %v, want only ApplicationReplaced", got)
+	}
+	if _, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard"}); err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	second.sync()
+	first.sync()
+	if got := first.typesFor(""); len(got) != 1 {
+		t.Fatalf("old connection got events after being replaced: %v", got)
+	}
+	if got := second.typesFor(""); !slices.Contains(got, "StasisStart") {
+		t.Fatalf("new connection got %v, want a StasisStart", got)
+	}
+}
+
+func TestWithoutSubscribeAllOnlyOwnChannels(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	own := dialEvents(t, url, "app=switchboard")
+	all := dialEvents(t, url, "app=monitor&subscribeAll=true")
+	id, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard", Args: []string{"inbound", "support"}})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	own.sync()
+	all.sync()
+	for _, e := range own.snapshot() {
+		if ch := eventChannelID(e.body); ch != "" && ch != id {
+			t.Errorf("application without subscribeAll got %s of channel %s, not its own %s", e.typ(), ch, id)
+		}
+		if app := str(e.body, "application"); app != "switchboard" {
+			t.Errorf("event application = %q, want switchboard", app)
+		}
+	}
+	if len(all.snapshot()) <= len(own.snapshot()) {
+		t.Fatalf("subscribeAll client got %d events, want more than the %d of the channel's own", len(all.snapshot()), len(own.snapshot()))
+	}
+}
+
+func TestDroppedWebSocketLosesGapEvents(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard&subscribeAll=true")
+	id, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard"})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	ev.sync()
+	if n := s.DropWebSockets(); n != 1 {
+		t.Fatalf("DropWebSockets closed %d connections, want 1", n)
+	}
+	select {
+	case <-ev.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("client still connected after DropWebSockets")
+	}
+
+	if err := s.Hangup(id, 16); err != nil {
+		t.Fatalf("Hangup during the gap: %v", err)
+	}
+	again := dialEvents(t, url, "app=switchboard&subscribeAll=true")
+	again.sync()
+	if got := again.typesFor(""); len(got) != 0 {
+		t.Fatalf("reconnected client got %v, want nothing replayed", got)
+	}
+	if st, body := restCall(t, url, "GET", "/ari/channels/"+id, nil); st != 404 {
+		t.Fatalf("GET of the channel that hung up in the gap: %d %s, want 404", st, body)
+	}
+}
+
+func TestDelayedResponseComesAfterEvents(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard")
+	if err := s.DelayREST("POST /ari/channels/create", 300*time.Millisecond); err != nil {
+		t.Fatalf("DelayREST: %v", err)
+	}
+	started := time.Now()
+	st, body := restCall(t, url, "POST", "/ari/channels/create", map[string]any{"endpoint": "Local/1001@sim-answer", "app": "switchboard", "channelId": "c1"})
+	if st != 200 {
+		t.Fatalf("create: %d %s", st, body)
+	}
+	if elapsed := time.Since(started); elapsed < 300*time.Millisecond {
+		t.Fatalf("response after %s, want at least the injected 300ms", elapsed)
+	}
+	// The events were flushed before the delay began, so they are already readable.
+	ev.sync()
+	if got := ev.typesFor("c1"); !slices.Contains(got, "StasisStart") {
+		t.Fatalf("events of c1 = %v, want StasisStart before the delayed response", got)
+	}
+}
+
+func TestFailRESTCountsDown(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	if err := s.FailREST("GET /ari/asterisk/*", 503, 2); err != nil {
+		t.Fatalf("FailREST: %v", err)
+	}
+	for i, want := range []int{503, 503, 200} {
+		if st, body := restCall(t, url, "GET", "/ari/asterisk/info", nil); st != want {
+			t.Fatalf("call %d: status %d (%s), want %d", i+1, st, body, want)
+		}
+	}
+	if err := s.FailREST("channels", 503, 1); err == nil {
+		t.Fatal("FailREST accepted a pattern without a leading slash")
+	}
+	if err := s.FailREST("/ari/channels", 200, 1); err == nil {
+		t.Fatal("FailREST accepted a success status")
+	}
+}
+
+func TestPhoneAnsweredThroughControlAPI(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard")
+	st, body := restCall(t, url, "POST", "/ari/channels", map[string]any{
+		"endpoint": "PJSIP/1001", "app": "switchboard", "appArgs": "agent,1001", "channelId": "agent-1", "timeout": 20,
+	})
+	if st != 200 {
+		t.Fatalf("originate to PJSIP/1001: %d %s", st, body)
+	}
+	ev.sync()
+	if got := ev.typesFor("agent-1"); slices.Contains(got, "StasisStart") {
+		t.Fatalf("phone in Stasis before it was answered: %v", got)
+	}
+
+	st, body = restCall(t, url, "POST", "/control/endpoints/PJSIP/1001/answer", nil)
+	if st != 200 || !strings.Contains(string(body), `"agent-1"`) {
+		t.Fatalf("control answer: %d %s, want 200 naming agent-1", st, body)
+	}
+	ev.sync()
+	want := []string{"ChannelCreated", "Dial", "Dial", "ChannelStateChange", "ChannelStateChange", "Dial", "ChannelVarset", "StasisStart"}
+	if got := ev.typesFor("agent-1"); !slices.Equal(got, want) {
+		t.Fatalf("phone events:\n got  %v\n want %v", got, want)
+	}
+	if _, err := s.AnswerEndpoint("PJSIP/1001"); err == nil {
+		t.Fatal("AnswerEndpoint answered a phone that no longer rings")
+	}
+	if st, body := restCall(t, url, "POST", "/ari/channels", map[string]any{"endpoint": "PJSIP/9999", "app": "switchboard"}); st != 500 || !strings.Contains(string(body), `"error":"Allocation failed"`) {
+		t.Fatalf("originate to an unknown PJSIP endpoint: %d %s, want 500 Allocation failed", st, body)
+	}
+}
+
+func TestRecordingStartsAndStops(t *testing.T) {
+	s, url, clock := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard")
+	id, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard"})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	st, body := restCall(t, url, "POST", "/ari/channels/"+id+"/record", map[string]any{"name": "call-1", "format": "wav"})
+	if st != 201 || !strings.Contains(string(body), `"state":"queued"`) {
+		t.Fatalf("record: %d %s", st, body)
+	}
+	if st, _ := restCall(t, url, "POST", "/ari/channels/"+id+"/record", map[string]any{"name": "call-1", "format": "wav"}); st != 409 {
+		t.Fatalf("second recording with the same name: %d, want 409", st)
+	}
+	clock.Advance(5 * time.Second)
+	if st, body := restCall(t, url, "POST", "/ari/recordings/live/call-1/stop", nil); st != 204 {
+		t.Fatalf("stop: %d %s", st, body)
+	}
+	ev.sync()
+	var finished map[string]any
+	for _, e := range ev.snapshot() {
+		if e.typ() == "RecordingFinished" {
+			finished = e.body
+		}
+	}
+	if finished == nil {
+		t.Fatalf("no RecordingFinished in %v", ev.typesFor(""))
+	}
+	rec := finished["recording"].(map[string]any)
+	if rec["state"] != "done" || rec["duration"] != float64(5) {
+		data, _ := json.Marshal(rec)
+		t.Fatalf("finished recording = %s, want state done and duration 5", data)
+	}
+}
+
+func TestCloseStopsGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	clock := NewManualClock(time.Now())
+	s := New(Options{Users: []Credential{{Username: testUser, Password: testPassword}}, Clock: clock})
+	for i := 0; i < 3; i++ {
+		if _, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "x", AbandonAfter: time.Minute}); err == nil {
+			t.Fatal("ArriveCall without a client succeeded")
+		}
+	}
+	s.Close()
+	s.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after Close, %d before New", n, before)
+	}
+}
+
+func TestControlAPIRejectsBadInput(t *testing.T) {
+	_, url, _ := newManualServer(t)
+	cases := []struct {
+		name, path, body string
+		want             int
+	}{
+		{"unknown field", "/control/calls", `{"dialed":"100","app":"switchboard","colour":"red"}`, 400},
+		{"truncated body", "/control/calls", `{"dialed":"100"`, 400},
+		{"dialled number with slash", "/control/calls", `{"dialed":"1/0","app":"switchboard"}`, 400},
+		{"no client for the app", "/control/calls", `{"dialed":"100","app":"switchboard"}`, 409},
+		{"unknown channel", "/control/channels/nope/hangup", `{"cause":16}`, 404},
+		{"bad digits", "/control/channels/nope/dtmf", `{"digits":"12x"}`, 400},
+		{"fault without status or delay", "/control/faults", `{"pattern":"/ari/channels"}`, 400},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st, body := restCall(t, url, "POST", tc.path, tc.body)
+			if st != tc.want {
+				t.Fatalf("status %d (%s), want %d", st, body, tc.want)
+			}
+			if !json.Valid(body) || !strings.Contains(string(body), `"message"`) {
+				t.Fatalf("error body %q is not {\"message\": ...}", body)
+			}
+		})
+	}
+}
