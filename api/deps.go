@@ -11,20 +11,20 @@ import (
 // routing engine and storage; the API imports neither. An agent's id in these calls is the
 // user id that the Authenticator returned.
 
-// Sentinel errors that implementations return (wrapped with %w) so that the API can answer
+// Sentinel errors that implementations return (wrapped with %w) so that the API can reply
 // with the right status and code. Any other error becomes 500 "internal" and is logged.
 var (
-	// ErrInvalidCredentials: the login or the password is wrong. Answered with 401.
+	// ErrInvalidCredentials: the login or the password is wrong. The API returns 401.
 	ErrInvalidCredentials = errors.New("invalid login or password")
-	// ErrNotFound: the call, contact or target does not exist for this agent. Answered with 404.
+	// ErrNotFound: the call, contact or target does not exist for this agent. The API returns 404.
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the command does not fit the current state, for example answering a call
-	// that has already been answered or has hung up. Answered with 409.
+	// that has already been answered or has hung up. The API returns 409.
 	ErrConflict = errors.New("conflict with the current state")
 	// ErrInvalid: the request is well formed but the backend rejects a value, for example an
-	// unknown pause reason or disposition code. Answered with 400.
+	// unknown pause reason or disposition code. The API returns 400.
 	ErrInvalid = errors.New("invalid value")
-	// ErrUnavailable: a backend (database, routing engine) cannot serve now. Answered with 503.
+	// ErrUnavailable: a backend (database, routing engine) cannot serve now. The API returns 503.
 	ErrUnavailable = errors.New("service unavailable")
 )
 
@@ -49,8 +49,8 @@ type AgentDesk interface {
 	Hold(ctx context.Context, agentID, callID string, onHold bool) error
 	// Transfer hands the call to another agent or to a queue.
 	Transfer(ctx context.Context, agentID string, t protocol.Transfer) error
-	// SaveDisposition records the outcome and note of a call in wrap-up, and the callback if
-	// one is asked for.
+	// SaveDisposition records the outcome and note of a call in wrap-up, and schedules the
+	// callback when CallbackAt is set.
 	SaveDisposition(ctx context.Context, agentID string, d protocol.SaveDisposition) error
 }
 
@@ -58,7 +58,7 @@ type AgentDesk interface {
 type Contacts interface {
 	// Card returns the contact card with recent interactions and open tickets.
 	Card(ctx context.Context, contactID string) (protocol.Card, error)
-	// History returns the contact's interactions, newest first, as the query asks.
+	// History returns the contact's interactions, newest first, filtered and limited by the query.
 	History(ctx context.Context, q protocol.GetHistory) ([]protocol.Interaction, error)
 	// Create creates a contact, links it to c.CallID when set, and returns its card.
 	Create(ctx context.Context, agentID string, c protocol.CreateContact) (protocol.Card, error)

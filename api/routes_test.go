@@ -75,9 +75,9 @@ func TestRouteTableComplete(t *testing.T) {
 	}
 }
 
-// TestRolesPerRoute sends every route a request as each role and as an anonymous user: a
-// role outside the route's list gets 403, an anonymous user 401 on a protected route, and an
-// allowed role passes the access check (any status but 401 and 403).
+// TestRolesPerRoute sends every route a request as each role and as an anonymous user. A
+// role outside the route's list gets 403, and an anonymous user gets 401 on a protected
+// route. An allowed role passes the access check: any status but 401 and 403.
 func TestRolesPerRoute(t *testing.T) {
 	h := newHarness(t, testOptions())
 

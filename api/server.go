@@ -2,10 +2,10 @@
 // every route, the agent desk's REST commands, the WebSocket gateway (package api/ws) and the
 // embedded browser app.
 //
-// Lifecycle: New builds a Server, which is an http.Handler; the caller runs it in its own
-// http.Server and calls Close on shutdown, which ends the WebSocket connections (they are
-// hijacked, so http.Server.Shutdown does not see them). The integration layer publishes
-// routing notifications through Hub.
+// Lifecycle: New builds a Server, which is an http.Handler that the caller runs in its own
+// http.Server. On shutdown the caller also calls Close, which ends the WebSocket
+// connections: they are hijacked, so http.Server.Shutdown does not see them. The integration
+// layer publishes routing notifications through Hub.
 package api
 
 import (
@@ -34,7 +34,7 @@ type Deps struct {
 	State    StateProvider
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
-	// Metrics registers the API's metrics; nil means a private registry that nobody scrapes.
+	// Metrics registers the API's metrics; nil means a private registry that is not exported.
 	Metrics prometheus.Registerer
 	// Logger; nil discards logs.
 	Logger *slog.Logger

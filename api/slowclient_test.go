@@ -19,7 +19,7 @@ import (
 
 // TestStalledClientDoesNotDelayOthers opens three tabs of one agent, one of which never
 // reads, and publishes a steady stream of screen-pops to the agent. The stalled tab's
-// socket buffers fill, then its send queue, and it is dropped; the two reading tabs must get
+// socket buffers fill, then its send queue, and it is dropped. The two reading tabs must get
 // every message promptly throughout, and no publish call may block.
 func TestStalledClientDoesNotDelayOthers(t *testing.T) {
 	checkNoGoroutineLeak(t)
@@ -28,8 +28,8 @@ func TestStalledClientDoesNotDelayOthers(t *testing.T) {
 	// show delays of 20 s, far above the bounds below that allow for a loaded machine.
 	opts.WriteWait = 20 * time.Second
 	// The reading tabs run in this process, under the race detector, on a machine shared
-	// with other builds; a queue of 256 lets them fall behind for a quarter second without
-	// being dropped themselves. The stalled tab overflows it all the same.
+	// with other builds. A queue of 256 lets them fall behind for a quarter second without
+	// being dropped themselves, and the stalled tab overflows it all the same.
 	opts.SendQueue = 256
 	h := newHarness(t, opts)
 	cookie := h.login(t, "agent1")

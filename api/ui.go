@@ -17,8 +17,8 @@ const uiNotBuilt = `<!doctype html><meta charset="utf-8"><title>Switchboard</tit
 <p>The agent desk is not built: run <code>make ui</code> and rebuild the binary.</p>
 `
 
-// handleUI serves the browser app. Vite puts content-hashed files under assets/, which are
-// cached for a year; everything else, index.html above all, is revalidated on every load so
+// handleUI serves the browser app. Vite puts content-hashed files under assets/, so they are
+// cached for a year. Everything else, index.html above all, is revalidated on every load, so
 // that a new release reaches browsers at once. Paths without a file extension that match no
 // file get index.html, so the app's own routes survive a reload.
 func (s *Server) handleUI(w http.ResponseWriter, r *http.Request, _ session.Session) {

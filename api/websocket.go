@@ -12,7 +12,7 @@ import (
 )
 
 // handleWebSocket upgrades to the gateway. The route wrapper has already checked the origin,
-// the session and the role, so a refused upgrade is answered with a JSON 401 or 403.
+// the session and the role, so a rejected upgrade gets a JSON 401 or 403.
 func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request, sess session.Session) {
 	if !isWebSocketUpgrade(r) {
 		s.writeErrorDetail(w, r, &sess, http.StatusBadRequest, protocol.CodeInvalidRequest, "expected a WebSocket upgrade request")

@@ -213,7 +213,7 @@ func TestHeartbeatDropsSilentClient(t *testing.T) {
 	h := newHarness(t, opts)
 	cookie := h.login(t, "agent1")
 
-	silent, _ := h.dial(t, cookie) // never reads again, so never answers a ping
+	silent, _ := h.dial(t, cookie) // never reads again, so it sends no pong
 	live, _ := h.dial(t, cookie)
 
 	pings := make(chan struct{}, 100)
@@ -465,8 +465,8 @@ func TestTwoTabsAnswerStopsRinging(t *testing.T) {
 	h := newHarness(t, testOptions())
 	hub := h.srv.Hub()
 
-	// The desk stands in for the routing engine: an accepted answer is announced to every
-	// tab of the agent.
+	// The fake desk plays the routing engine: it announces an accepted answer to every tab of
+	// the agent.
 	h.desk.OnCommand(func(c apitest.Command) {
 		if c.Method == "Answer" {
 			if _, err := hub.PublishCallAnswered(c.AgentID, protocol.CallAnswered{CallID: c.CallID, AgentID: c.AgentID, AnsweredAt: time.Now().UTC()}); err != nil {

@@ -72,9 +72,8 @@ type Desk struct {
 	called    chan Command
 }
 
-// NewDesk returns a desk that records commands and also sends each one on Called, a
-// channel with room for 1024 commands; beyond that the channel drops them, the record keeps
-// them.
+// NewDesk returns a desk that records commands and also sends each one on Called. That
+// channel has room for 1024 commands and drops the ones beyond, which Commands still lists.
 func NewDesk() *Desk {
 	return &Desk{called: make(chan Command, 1024)}
 }

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// Message types that the client sends. Each command is answered by an ack or an error frame
-// with the command's id.
+// Message types that the client sends. The server replies to each command with an ack or an
+// error frame that carries the command's id.
 const (
 	TypePing            = "ping"
 	TypeSetStatus       = "agent.set_status"
@@ -50,7 +50,7 @@ type Command interface {
 	Validate() error
 }
 
-// Ping asks for a pong; clients use it to measure the round trip.
+// Ping requests a pong, which clients use to measure the round trip.
 type Ping struct{}
 
 // SetStatus changes the agent's own state. Status is available, paused or logged_out; Reason
@@ -94,12 +94,12 @@ type CreateContact struct {
 	Note    string   `json:"note,omitempty"`
 }
 
-// GetContact asks for a contact card.
+// GetContact requests a contact card.
 type GetContact struct {
 	ContactID string `json:"contact_id"`
 }
 
-// GetHistory asks for a contact's interactions, newest first. Before pages backwards: only
+// GetHistory requests a contact's interactions, newest first. Before pages backwards: only
 // interactions strictly older are returned. Limit defaults to 20.
 type GetHistory struct {
 	ContactID string     `json:"contact_id"`

@@ -23,8 +23,8 @@ const Version = 1
 // MaxIDLength is the maximum length in bytes of the client-chosen id of a command.
 const MaxIDLength = 64
 
-// Envelope is one frame in either direction. ID is chosen by the client for a command and
-// echoed in the server's ack or error reply; messages that the server pushes on its own
+// Envelope is one frame in either direction. The client chooses ID for a command, and the
+// server echoes it in the ack or error reply. Messages that the server pushes on its own
 // carry no id.
 type Envelope struct {
 	V    int             `json:"v"`

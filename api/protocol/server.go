@@ -16,7 +16,7 @@ const (
 	TypePong          = "pong"
 )
 
-// Role is a permission set that a user holds. Every route and message type names the roles
+// Role is a permission set that a user has. Every route and message type names the roles
 // that may use it.
 type Role string
 
@@ -178,7 +178,7 @@ const (
 	EndFailed       = "failed"
 )
 
-// CallEnded says that the call is over for this agent. Reason is one of the End constants;
+// CallEnded reports that the call is over for this agent. Reason is one of the End constants;
 // Cause is the Q.850 hang-up cause code when the network gave one.
 type CallEnded struct {
 	CallID      string    `json:"call_id"`

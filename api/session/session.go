@@ -1,5 +1,5 @@
-// Package session keeps server-side login sessions. The browser holds only a random session
-// id in a cookie; the user's identity and roles stay on the server, so logging out or
+// Package session keeps server-side login sessions. The browser keeps only a random session
+// id in a cookie, and the user's identity and roles stay on the server. So logging out or
 // expiring a session takes effect at once.
 //
 // Store is the seam for a shared store (Redis) when several API nodes serve one center;
@@ -31,7 +31,7 @@ type Session struct {
 	Expires time.Time
 }
 
-// HasRole reports whether the session's user holds one of roles.
+// HasRole reports whether the session's user has at least one of roles.
 func (s Session) HasRole(roles ...protocol.Role) bool {
 	for _, have := range s.User.Roles {
 		for _, want := range roles {

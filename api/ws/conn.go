@@ -31,7 +31,7 @@ type Handler interface {
 	// HandleFrame handles one inbound text frame and returns the reply frame, or nil for none.
 	HandleFrame(ctx context.Context, p Peer, frame []byte) []byte
 	// SessionValid reports whether the session behind the connection is still logged in. The
-	// gateway asks at every ping and closes the connection with code 4001 when it is not.
+	// gateway calls it at every ping and closes the connection with code 4001 when it is not.
 	SessionValid(ctx context.Context, sessionID string) bool
 	// ErrorFrame returns an error frame with the code (protocol.CodeTooLarge or
 	// protocol.CodeBadJSON) for a frame that the gateway rejects before HandleFrame.
@@ -83,7 +83,7 @@ func (c *client) enqueue(frame []byte) bool {
 	return false
 }
 
-// stop asks the connection to end with the close code; only the first call counts.
+// stop ends the connection with the close code. Only the first call has an effect.
 func (c *client) stop(code int, text string) {
 	c.stopWith(code, text, nil)
 }
@@ -133,7 +133,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, p Peer, handler Hand
 	}
 
 	// Register before building the hello, so no notification published meanwhile is lost.
-	// Such a notification may repeat what the hello already shows; the protocol tells
+	// Such a notification may repeat what the hello already shows, so the protocol requires
 	// clients to apply notifications idempotently by call id.
 	if !h.register(c) {
 		h.closeNow(conn, websocket.CloseGoingAway, "server shutting down")

@@ -91,7 +91,7 @@ func (h *Hub) SendToUser(userID string, frame []byte) int {
 	return n
 }
 
-// SendToRole queues a frame on every connection whose user holds the role.
+// SendToRole queues a frame on every connection whose user has the role.
 func (h *Hub) SendToRole(role protocol.Role, frame []byte) int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -105,8 +105,8 @@ func (h *Hub) SendToRole(role protocol.Role, frame []byte) int {
 	return n
 }
 
-// sendToUserAndRole queues a frame once on each connection that belongs to the user or
-// holds the role; a supervisor watching their own agent state gets it once.
+// sendToUserAndRole queues a frame on each connection that belongs to the user or has the
+// role. A connection that is both gets the frame once.
 func (h *Hub) sendToUserAndRole(userID string, role protocol.Role, frame []byte) int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
