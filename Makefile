@@ -5,6 +5,8 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin
 SERVICES := scripts/services
+# VERSION is stamped into the binaries; `switchboard version` prints it.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .PHONY: all build ui test test-fuzz test-ui demo services services-stop clean
 
@@ -18,7 +20,7 @@ ui:
 
 build: ui
 	mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN)/ ./cmd/...
 
 services:
 	@$(SERVICES)/env.sh >/dev/null
@@ -50,9 +52,14 @@ test-ui:
 		cd agent-ui && npm run --silent test:e2e; \
 	fi
 
-# demo brings everything up on this machine and serves the demo until interrupted.
+# demo brings everything up on this machine and serves the demo until interrupted: the
+# private PostgreSQL and Redis, migrations, demo data (once), then the server. The logins
+# are printed and kept in .run/demo-logins.txt.
 demo: build
-	eval "$$($(SERVICES)/env.sh)" && $(BIN)/switchboard demo
+	$(SERVICES)/install.sh
+	pg_url=$$($(SERVICES)/postgres.sh start); \
+	redis_url=$$($(SERVICES)/redis.sh start); \
+	SWITCHBOARD_DATABASE_URL="$$pg_url" SWITCHBOARD_REDIS_URL="$$redis_url" exec $(BIN)/switchboard demo
 
 clean:
 	rm -rf $(BIN) agent-ui/dist

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutines and the test to share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testEnv returns a process environment with captured streams and the given variables.
+func testEnv(environ ...string) (processEnv, *syncBuffer, *syncBuffer) {
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	return processEnv{
+		stdout:  stdout,
+		stderr:  stderr,
+		environ: environ,
+		signalContext: func(parent context.Context) (context.Context, context.CancelFunc) {
+			return context.WithCancel(parent)
+		},
+	}, stdout, stderr
+}
+
+func TestRunHelpLanguages(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		environ []string
+		want    string
+	}{
+		{"default english", []string{"help"}, nil, "Usage:\n  switchboard"},
+		{"no command", nil, nil, "Usage:\n  switchboard"},
+		{"LANG russian", []string{"help"}, []string{"LANG=ru_RU.UTF-8"}, "Использование:"},
+		{"LC_ALL wins over LANG", []string{"help"}, []string{"LANG=ru_RU.UTF-8", "LC_ALL=en_US.UTF-8"}, "Usage:"},
+		{"LC_MESSAGES before LANG", []string{"help"}, []string{"LANG=en_GB.UTF-8", "LC_MESSAGES=ru_RU.UTF-8"}, "Использование:"},
+		{"flag russian", []string{"--lang", "ru", "help"}, []string{"LANG=C"}, "Использование:"},
+		{"flag equals english", []string{"--lang=en", "help"}, []string{"LANG=ru_RU.UTF-8"}, "Usage:"},
+		{"command help russian", []string{"help", "migrate", "--lang=ru"}, nil, "откатить последнюю миграцию"},
+		{"dash h", []string{"serve", "-h"}, nil, "Usage: switchboard serve"},
+		{"dash help russian", []string{"--lang", "ru", "import", "--help"}, nil, "Использование: switchboard import contacts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(tt.environ...)
+			if code := run(tt.args, env); code != exitOK {
+				t.Fatalf("exit code %d, stderr %q", code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.want) {
+				t.Errorf("stdout %q does not contain %q", stdout.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"srve"}, `unknown command "srve"`},
+		{"unknown command russian", []string{"--lang=ru", "srve"}, `неизвестная команда "srve"`},
+		{"unknown flag", []string{"serve", "--listen", "x"}, "flag provided but not defined: -listen"},
+		{"migrate without action", []string{"migrate"}, "usage: switchboard migrate up|down|down-all|status"},
+		{"migrate bad action", []string{"migrate", "sideways"}, "usage: switchboard migrate"},
+		{"import without file", []string{"import", "contacts"}, "usage: switchboard import contacts FILE"},
+		{"import wrong noun", []string{"import", "people", "a.csv"}, "usage: switchboard import contacts FILE"},
+		{"import bad delimiter", []string{"import", "contacts", "a.csv", "--delimiter", "|"}, `invalid --delimiter "|"`},
+		{"export too many", []string{"export", "contacts", "a.csv", "b.csv"}, "usage: switchboard export contacts FILE"},
+		{"bad lang", []string{"--lang", "de", "help"}, `invalid --lang "de"`},
+		{"unknown help topic", []string{"help", "fly"}, `unknown help topic "fly"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _, stderr := testEnv()
+			if code := run(tt.args, env); code != exitUsage {
+				t.Fatalf("exit code %d, want %d; stderr %q", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+			if !strings.Contains(stderr.String(), "switchboard help") {
+				t.Errorf("stderr %q does not point to the help", stderr.String())
+			}
+		})
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	env, _, stderr := testEnv("SWITCHBOARD_LOG_LEVEL=loud", "LANG=ru_RU.UTF-8")
+	if code := run([]string{"serve"}, env); code != exitError {
+		t.Fatalf("exit code %d, want %d", code, exitError)
+	}
+	out := stderr.String()
+	for _, want := range []string{
+		"switchboard: database.url", "SWITCHBOARD_DATABASE_URL", "не задан",
+		"switchboard: log.level = \"loud\"", "используйте debug, info, warn или error",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr %q does not contain %q", out, want)
+		}
+	}
+}
+
+func TestRunConfigFileFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "switchboard.toml")
+	if err := os.WriteFile(path, []byte("[log]\nlevel = \"verbose\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// --config after the command name is the same option as before it.
+	for _, args := range [][]string{{"--config", path, "serve"}, {"serve", "--config=" + path}} {
+		env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL=postgres://u:p@127.0.0.1:1/db")
+		if code := run(args, env); code != exitError {
+			t.Fatalf("%v: exit code %d, want %d", args, code, exitError)
+		}
+		if want := `log.level = "verbose" (from file ` + path; !strings.Contains(stderr.String(), want) {
+			t.Errorf("%v: stderr %q does not contain %q", args, stderr.String(), want)
+		}
+	}
+}
+
+func TestRunVersion(t *testing.T) {
+	env, stdout, _ := testEnv()
+	if code := run([]string{"version"}, env); code != exitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	if !strings.HasPrefix(stdout.String(), "switchboard ") || !strings.Contains(stdout.String(), "go1.") {
+		t.Errorf("version output %q lacks the name or the Go version", stdout.String())
+	}
+}
+
+func TestRunImportMissingFile(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "absent.csv")
+	env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL=postgres://u:p@127.0.0.1:1/db", "LANG=ru_RU.UTF-8")
+	if code := run([]string{"import", "contacts", missing}, env); code != exitError {
+		t.Fatalf("exit code %d, want %d", code, exitError)
+	}
+	if want := "не удалось открыть " + missing + ": no such file or directory"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q does not contain %q", stderr.String(), want)
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct {
+		args    []string
+		environ []string
+		want    string
+	}{
+		{nil, nil, "en"},
+		{nil, []string{"LANG=ru_RU.UTF-8"}, "ru"},
+		{nil, []string{"LANG=RU"}, "ru"},
+		{nil, []string{"LC_ALL=", "LANG=ru_RU.UTF-8"}, "ru"},
+		{nil, []string{"LC_ALL=C", "LANG=ru_RU.UTF-8"}, "en"},
+		{[]string{"-lang", "ru"}, nil, "ru"},
+		{[]string{"serve", "--lang=ru"}, nil, "ru"},
+		{[]string{"--", "--lang=ru"}, nil, "en"},
+	}
+	for _, tt := range tests {
+		env, _, _ := testEnv(tt.environ...)
+		if got := detectLanguage(tt.args, env); got != tt.want {
+			t.Errorf("detectLanguage(%q, %q) = %q, want %q", tt.args, tt.environ, got, tt.want)
+		}
+	}
+}
+
+func TestBrowserAddress(t *testing.T) {
+	tests := map[string]string{
+		"127.0.0.1:8080": "127.0.0.1:8080",
+		":8080":          "127.0.0.1:8080",
+		"0.0.0.0:80":     "127.0.0.1:80",
+		"[::]:8080":      "127.0.0.1:8080",
+		"[::1]:8080":     "[::1]:8080",
+		"crm.local:8080": "crm.local:8080",
+	}
+	for in, want := range tests {
+		if got := browserAddress(in); got != want {
+			t.Errorf("browserAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/storage"
+	"github.com/switchboard-cc/switchboard/storage/pgtest"
+)
+
+// composeTest composes the application over pool and serves it with httptest.
+func composeTest(t *testing.T, pool *pgxpool.Pool) *httptest.Server {
+	t.Helper()
+	server, _ := composeTestApp(t, pool)
+	return server
+}
+
+func composeTestApp(t *testing.T, pool *pgxpool.Pool) (*httptest.Server, *application) {
+	t.Helper()
+	app, err := compose(dependencies{
+		cfg:      config.Default(),
+		logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		registry: prometheus.NewRegistry(),
+		pool:     pool,
+		build:    buildInfo{Version: "test"},
+	})
+	if err != nil {
+		t.Fatalf("compose: %v", err)
+	}
+	server := httptest.NewServer(app.handler)
+	t.Cleanup(server.Close)
+	return server, app
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", url, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+func readyChecks(t *testing.T, body string) readyResponse {
+	t.Helper()
+	var response readyResponse
+	if err := json.Unmarshal([]byte(body), &response); err != nil {
+		t.Fatalf("/readyz body %q is not JSON: %v", body, err)
+	}
+	return response
+}
+
+func TestComposeHealthEndpoints(t *testing.T) {
+	t.Parallel()
+	server := composeTest(t, pgtest.New(t))
+
+	code, body := get(t, server.URL+"/healthz")
+	if code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz = %d %q, want 200 ok", code, body)
+	}
+
+	code, body = get(t, server.URL+"/readyz")
+	if code != http.StatusOK {
+		t.Errorf("/readyz status = %d, want 200; body %s", code, body)
+	}
+	ready := readyChecks(t, body)
+	if ready.Status != "ready" || ready.Checks["database"] != "ok" || ready.Checks["migrations"] != "ok" {
+		t.Errorf("/readyz = %+v, want ready with database and migrations ok", ready)
+	}
+
+	code, body = get(t, server.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics status = %d", code)
+	}
+	for _, want := range []string{
+		`switchboard_build_info{goversion="",revision="",version="test"} 1`,
+		`switchboard_ready{check="database"} 1`,
+		`switchboard_ready{check="migrations"} 1`,
+		"go_goroutines ",
+		"promhttp_metric_handler_requests_total",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+
+	if code, _ := get(t, server.URL+"/no-such-page"); code != http.StatusNotFound {
+		t.Errorf("unknown path status = %d, want 404", code)
+	}
+}
+
+func TestReadyzMigrationsBehind(t *testing.T) {
+	t.Parallel()
+	pool, _ := pgtest.NewEmpty(t)
+	server := composeTest(t, pool)
+
+	code, body := get(t, server.URL+"/readyz")
+	ready := readyChecks(t, body)
+	if code != http.StatusServiceUnavailable || ready.Checks["migrations"] != "pending" || ready.Checks["database"] != "ok" {
+		t.Fatalf("/readyz on an empty database = %d %+v, want 503 with migrations pending", code, ready)
+	}
+
+	// One migration short of current is still behind.
+	ctx := context.Background()
+	if _, err := storage.Migrate(ctx, pool, storage.MigrateUp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.Migrate(ctx, pool, storage.MigrateDownOne); err != nil {
+		t.Fatal(err)
+	}
+	code, body = get(t, server.URL+"/readyz")
+	if ready := readyChecks(t, body); code != http.StatusServiceUnavailable || ready.Checks["migrations"] != "pending" {
+		t.Fatalf("/readyz one migration behind = %d %+v, want 503 pending", code, ready)
+	}
+
+	if _, err := storage.Migrate(ctx, pool, storage.MigrateUp); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, server.URL+"/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz after migrating = %d %s, want 200", code, body)
+	}
+}
+
+func TestReadyzDatabaseUnreachable(t *testing.T) {
+	t.Parallel()
+	// A listener that is closed at once leaves a port nothing listens on.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	address := strings.TrimPrefix(closed.URL, "http://")
+	closed.Close()
+
+	pool, err := pgxpool.New(context.Background(), "postgres://switchboard:x@"+address+"/switchboard?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	server := composeTest(t, pool)
+
+	start := time.Now()
+	code, body := get(t, server.URL+"/readyz")
+	ready := readyChecks(t, body)
+	if code != http.StatusServiceUnavailable || ready.Status != "not ready" || ready.Checks["database"] != "unreachable" {
+		t.Errorf("/readyz with the database down = %d %+v, want 503 database unreachable", code, ready)
+	}
+	if elapsed := time.Since(start); elapsed > readinessTimeout+time.Second {
+		t.Errorf("/readyz took %v, more than the check timeout %v", elapsed, readinessTimeout)
+	}
+	if strings.Contains(body, address) || strings.Contains(body, "refused") {
+		t.Errorf("/readyz body %q exposes connection details", body)
+	}
+
+	// /healthz stays up: the process is alive even when its database is not.
+	if code, _ := get(t, server.URL+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz with the database down = %d, want 200", code)
+	}
+	_, metrics := get(t, server.URL+"/metrics")
+	if !strings.Contains(metrics, `switchboard_ready{check="database"} 0`) {
+		t.Error(`/metrics lacks switchboard_ready{check="database"} 0`)
+	}
+}
+
+// listeningAddress waits for the "HTTP server listening" log line and returns its address.
+func listeningAddress(t *testing.T, stderr *syncBuffer, exited <-chan int) string {
+	t.Helper()
+	pattern := regexp.MustCompile(`"msg":"HTTP server listening","address":"([^"]+)"`)
+	deadline := time.After(30 * time.Second)
+	for {
+		if match := pattern.FindStringSubmatch(stderr.String()); match != nil {
+			return match[1]
+		}
+		select {
+		case code := <-exited:
+			t.Fatalf("switchboard exited with %d before listening; stderr:\n%s", code, stderr.String())
+		case <-deadline:
+			t.Fatalf("switchboard did not start listening in 30 s; stderr:\n%s", stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// startRun runs the command line in-process and returns the server's address and a
+// function that cancels it as SIGTERM would and returns the exit code.
+func startRun(t *testing.T, args []string, environ ...string) (string, *syncBuffer, *syncBuffer, func() int) {
+	t.Helper()
+	env, stdout, stderr := testEnv(append(environ, "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0")...)
+	ctx, cancel := context.WithCancel(context.Background())
+	env.signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
+		return ctx, cancel
+	}
+
+	exited := make(chan int, 1)
+	go func() { exited <- run(args, env) }()
+	addr := listeningAddress(t, stderr, exited)
+
+	stopped := false
+	var code int
+	stop := func() int {
+		if !stopped {
+			cancel()
+			code, stopped = <-exited, true
+		}
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stdout, stderr, stop
+}
+
+func TestServeRunsAndStops(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	addr, _, stderr, stop := startRun(t, []string{"serve"}, "SWITCHBOARD_DATABASE_URL="+pool.Config().ConnString())
+
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		if code, body := get(t, "http://"+addr+path); code != http.StatusOK {
+			t.Errorf("%s = %d %s, want 200", path, code, body)
+		}
+	}
+
+	if code := stop(); code != exitOK {
+		t.Fatalf("exit code after shutdown = %d, want 0; stderr:\n%s", code, stderr.String())
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"starting Switchboard"`, `"msg":"shutdown: signal received"`, `"msg":"shutdown: HTTP server stopped"`, `"msg":"shutdown: closing the database pool"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s", want)
+		}
+	}
+	if password := pool.Config().ConnConfig.Password; password != "" && strings.Contains(logs, password) {
+		t.Error("logs contain the database password")
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestServeShutdownWaitsForRequests(t *testing.T) {
+	slow := make(chan struct{})
+	app := &application{
+		handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			<-slow
+			_, _ = w.Write([]byte("done"))
+		}),
+		readiness: &readiness{},
+	}
+	server := newHTTPServer(slog.New(slog.NewTextHandler(io.Discard, nil)), "127.0.0.1:0", app)
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+
+	responses := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + server.Addr() + "/slow")
+		if err != nil {
+			responses <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		responses <- string(body)
+	}()
+	time.Sleep(100 * time.Millisecond)
+
+	stopped := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		stopped <- server.Stop(ctx)
+	}()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Stop returned %v while a request was in flight", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+
+	close(slow)
+	if err := <-stopped; err != nil {
+		t.Errorf("Stop = %v, want nil after the request finished", err)
+	}
+	if body := <-responses; body != "done" {
+		t.Errorf("in-flight request got %q, want done", body)
+	}
+}
+
+func TestServeShutdownGracePeriodEnds(t *testing.T) {
+	blocked := make(chan struct{})
+	t.Cleanup(func() { close(blocked) })
+	app := &application{
+		handler:   http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-blocked }),
+		readiness: &readiness{},
+	}
+	server := newHTTPServer(slog.New(slog.NewTextHandler(io.Discard, nil)), "127.0.0.1:0", app)
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		if resp, err := http.Get("http://" + server.Addr() + "/"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	time.Sleep(100 * time.Millisecond)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := server.Stop(ctx)
+	if err == nil {
+		t.Error("Stop = nil, want the grace period's deadline error")
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("Stop took %v with a 300 ms grace period", elapsed)
+	}
+}
+
+func TestReadyzStoppingAnswers503(t *testing.T) {
+	t.Parallel()
+	server, app := composeTestApp(t, pgtest.New(t))
+	app.readiness.stopping.Store(true)
+
+	code, body := get(t, server.URL+"/readyz")
+	if ready := readyChecks(t, body); code != http.StatusServiceUnavailable || ready.Status != "stopping" {
+		t.Errorf("/readyz while stopping = %d %+v, want 503 stopping", code, ready)
+	}
+}
