@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -134,6 +135,42 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess sessi
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, sess session.Session) {
+	s.writeJSON(w, http.StatusOK, MeResponse{User: sess.User, ProtocolVersion: protocol.Version})
+}
+
+// UpdateMeRequest is the body of PATCH /api/v1/me.
+type UpdateMeRequest struct {
+	// Locale is the language of server messages: "ru" or "en".
+	Locale string `json:"locale"`
+}
+
+// handleUpdateMe changes the session's language when the user switches it in the desk, so
+// that later error messages come in that language. WebSockets opened before keep the old one
+// until they reconnect.
+func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, sess session.Session) {
+	body, status, code := readBody(r)
+	if code != "" {
+		s.writeError(w, r, &sess, status, code)
+		return
+	}
+
+	var req UpdateMeRequest
+	if err := protocol.DecodeData(body, &req); err != nil {
+		s.writeErrorDetail(w, r, &sess, http.StatusBadRequest, protocol.CodeBadJSON, err.Error())
+		return
+	}
+	if req.Locale != LocaleRussian && req.Locale != LocaleEnglish {
+		s.writeErrorDetail(w, r, &sess, http.StatusBadRequest, protocol.CodeInvalidRequest,
+			fmt.Sprintf("invalid locale %q: send %q or %q", req.Locale, LocaleRussian, LocaleEnglish))
+		return
+	}
+
+	sess.User.Locale = req.Locale
+	if err := s.deps.Sessions.Put(r.Context(), sess); err != nil {
+		s.log.Error("store session locale", "agent_id", sess.User.ID, "error", err)
+		s.writeError(w, r, &sess, http.StatusServiceUnavailable, protocol.CodeUnavailable)
+		return
+	}
 	s.writeJSON(w, http.StatusOK, MeResponse{User: sess.User, ProtocolVersion: protocol.Version})
 }
 

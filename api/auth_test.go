@@ -233,3 +233,31 @@ func TestExpiredSessionClosesWebSocket(t *testing.T) {
 		t.Fatalf("read after expiry error = %v, want close %d", err, protocol.CloseSessionEnded)
 	}
 }
+
+func TestUpdateLocale(t *testing.T) {
+	h := newHarness(t, testOptions())
+	cookie := h.login(t, "agent1") // Russian
+
+	resp, body := h.do(t, request{method: http.MethodPatch, path: "/api/v1/me", cookie: cookie, origin: testOrigin, body: `{"locale":"en"}`})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d, want 200; body %s", resp.StatusCode, body)
+	}
+
+	resp, body = h.do(t, request{method: http.MethodPost, path: "/api/v1/calls/c1/transfer", cookie: cookie, origin: testOrigin, body: `{}`})
+	if e := decodeErrorBody(t, body); resp.StatusCode != http.StatusBadRequest || e.Message != "The request has an invalid or missing value." {
+		t.Errorf("after switching to English: status %d message %q", resp.StatusCode, e.Message)
+	}
+
+	for _, bad := range []string{`{"locale":"de"}`, `{"locale":""}`, `{"lang":"en"}`} {
+		resp, body := h.do(t, request{method: http.MethodPatch, path: "/api/v1/me", cookie: cookie, origin: testOrigin, body: bad})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("body %s: status %d, want 400; body %s", bad, resp.StatusCode, body)
+		}
+	}
+
+	_, body = h.do(t, request{method: http.MethodGet, path: "/api/v1/me", cookie: cookie})
+	var me api.MeResponse
+	if err := json.Unmarshal(body, &me); err != nil || me.User.Locale != "en" {
+		t.Errorf("me after update = %s, want locale en", body)
+	}
+}

@@ -41,6 +41,7 @@ func (s *Server) routeTable() []Route {
 		{Method: http.MethodPost, Pattern: "/api/v1/session", Public: true, handle: s.handleLogin},
 		{Method: http.MethodDelete, Pattern: "/api/v1/session", Roles: anyUser, handle: s.handleLogout},
 		{Method: http.MethodGet, Pattern: "/api/v1/me", Roles: anyUser, handle: s.handleMe},
+		{Method: http.MethodPatch, Pattern: "/api/v1/me", Roles: anyUser, handle: s.handleUpdateMe},
 		{Method: http.MethodGet, Pattern: "/api/v1/ws", Roles: agentsAndSuper, handle: s.handleWebSocket},
 		{Method: http.MethodGet, Pattern: "/api/v1/agent/state", Roles: agents, handle: s.handleAgentState},
 		{Method: http.MethodGet, Pattern: "/", Public: true, handle: s.handleUI},

@@ -20,6 +20,7 @@ var wantAccess = map[string][]protocol.Role{
 	"GET /":                                     nil,
 	"DELETE /api/v1/session":                    {protocol.RoleAgent, protocol.RoleSupervisor, protocol.RoleMarketer, protocol.RoleAdmin},
 	"GET /api/v1/me":                            {protocol.RoleAgent, protocol.RoleSupervisor, protocol.RoleMarketer, protocol.RoleAdmin},
+	"PATCH /api/v1/me":                          {protocol.RoleAgent, protocol.RoleSupervisor, protocol.RoleMarketer, protocol.RoleAdmin},
 	"GET /api/v1/ws":                            {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/agent/state":                   {protocol.RoleAgent},
 	"POST /api/v1/agent/status":                 {protocol.RoleAgent},
@@ -200,8 +201,8 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("PUT /api/v1/me status = %d, want 405", resp.StatusCode)
 	}
-	if allow := resp.Header.Get("Allow"); allow != "GET, HEAD" {
-		t.Errorf("Allow = %q, want \"GET, HEAD\"", allow)
+	if allow := resp.Header.Get("Allow"); allow != "GET, HEAD, PATCH" {
+		t.Errorf("Allow = %q, want \"GET, HEAD, PATCH\"", allow)
 	}
 	if e := decodeErrorBody(t, body); e.Code != protocol.CodeMethodNotAllowed {
 		t.Errorf("code = %q, want %q", e.Code, protocol.CodeMethodNotAllowed)
