@@ -1,0 +1,128 @@
+package callflow
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/routing"
+)
+
+// call is a customer call from its arrival in Stasis until its record is written and its
+// channel is gone. Only the loop goroutine touches it.
+type call struct {
+	id     string // the customer channel id, also the routing call id
+	server string
+	tel    Telephony
+	worker *worker
+
+	caller  protocol.Caller
+	dialed  string
+	queue   string
+	card    *protocol.Card // nil for an unknown caller
+	arrived time.Time
+	routed  bool // the routing engine knows the call
+
+	leg      *leg   // the agent leg ringing or talking, if any
+	agentID  string // the agent talking to the caller
+	bridgeID string
+	offer    protocol.CallOffered
+	// answeredAt is when the current agent answered; zero while nobody talks to the caller.
+	answeredAt time.Time
+
+	// endedBy is who ended the call when this node hung the caller up; the caller otherwise.
+	endedBy    routing.Party
+	hangingUp  bool
+	cause      int
+	causeText  string
+	customerUp bool // the customer channel still exists
+	recorded   bool // the routing engine emitted the call's record
+	// spooled is closed once the record is in the spool, so that a disposition, which
+	// must follow the record, waits for it.
+	spooled chan struct{}
+}
+
+// leg is an agent's phone leg, originated for a call.
+type leg struct {
+	id       string // channel id; empty until the originate request returns
+	agentID  string
+	endpoint string
+	call     *call
+	// ringTimeout is how long routing lets the phone ring, shown on the desk's ringing card.
+	ringTimeout time.Duration
+
+	answered  bool // the leg entered Stasis, so the agent picked up
+	cancelled bool // this node withdrew the offer and hangs the leg up
+	released  bool // the leg is hung up for a transfer, not by the agent
+	resolved  bool // the leg's failure was reported to routing
+	// answerWanted records a desk Answer that came before the leg's id was known.
+	answerWanted bool
+}
+
+// worker runs one call's REST requests in order.
+type worker struct {
+	jobs chan func(ctx context.Context)
+	quit chan struct{}
+	once sync.Once
+}
+
+func (f *Flow) startWorker() *worker {
+	w := &worker{jobs: make(chan func(ctx context.Context), 256), quit: make(chan struct{})}
+	f.workers.Add(1)
+	go func() {
+		defer f.workers.Done()
+		for {
+			select {
+			case job, ok := <-w.jobs:
+				if !ok {
+					return
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
+				job(ctx)
+				cancel()
+			case <-w.quit:
+				return
+			}
+		}
+	}()
+	return w
+}
+
+// submit queues a request for the call; only the loop calls it, and never after finish.
+func (w *worker) submit(job func(ctx context.Context)) { w.jobs <- job }
+
+// finish lets the worker run what is queued and exit.
+func (w *worker) finish() { close(w.jobs) }
+
+// stop makes the worker exit after its current request, on shutdown.
+func (w *worker) stop() { w.once.Do(func() { close(w.quit) }) }
+
+// agentView is what the desk shows for an agent, kept for the hello frame after a reload.
+type agentView struct {
+	state protocol.AgentState
+	call  *protocol.CallState
+	// last is the call the agent last talked on, kept for its disposition.
+	last *call
+}
+
+func (f *Flow) view(agentID string) *agentView {
+	v, ok := f.agents[agentID]
+	if !ok {
+		v = &agentView{state: protocol.AgentState{AgentID: agentID, State: protocol.StateLoggedOut, Since: f.now()}}
+		f.agents[agentID] = v
+	}
+	return v
+}
+
+// finishIfDone forgets a call once its record is out and its channel is gone.
+func (f *Flow) finishIfDone(c *call) {
+	if !c.recorded || c.customerUp {
+		return
+	}
+	if _, ok := f.calls[c.id]; !ok {
+		return
+	}
+	delete(f.calls, c.id)
+	c.worker.finish()
+}

@@ -1,0 +1,275 @@
+package callflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/switchboard-cc/switchboard/api"
+	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/calllog"
+	"github.com/switchboard-cc/switchboard/cti"
+	"github.com/switchboard-cc/switchboard/routing"
+)
+
+// The methods below implement api.AgentDesk and api.StateProvider: the desk's commands enter
+// the loop through do, and their effects reach the desk as notifications.
+
+var (
+	_ api.AgentDesk     = (*Flow)(nil)
+	_ api.StateProvider = (*Flow)(nil)
+)
+
+// SetStatus signs the agent in (available), pauses them with a reason, or signs them out.
+func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStatus) error {
+	var profile AgentProfile
+	if s.Status == protocol.StateAvailable {
+		p, err := f.opts.Directory.Agent(ctx, agentID)
+		if err != nil {
+			return fmt.Errorf("load agent %s: %w", agentID, err)
+		}
+		profile = p
+	}
+
+	var result error
+	err := f.do(ctx, func() {
+		v := f.view(agentID)
+		signedIn := v.state.State != protocol.StateLoggedOut
+
+		var in routing.Input
+		switch s.Status {
+		case protocol.StateAvailable:
+			if signedIn {
+				in = routing.AgentReady{AgentID: agentID}
+				break
+			}
+			endpoint := s.Endpoint
+			if endpoint == "" {
+				endpoint = profile.Endpoint
+			}
+			if endpoint == "" {
+				result = fmt.Errorf("%w: agent %s has no fixed phone; choose the phone endpoint you sit at", api.ErrInvalid, agentID)
+				return
+			}
+			queues := profile.Queues
+			if len(queues) == 0 {
+				queues = f.opts.Queues
+			}
+			v.state.Endpoint = endpoint
+			in = routing.AgentSignIn{AgentID: agentID, Endpoint: endpoint, Skills: profile.Skills, Queues: queues}
+		case protocol.StatePaused:
+			if !signedIn {
+				result = fmt.Errorf("%w: agent %s is signed out; become available first", api.ErrConflict, agentID)
+				return
+			}
+			in = routing.AgentPause{AgentID: agentID, Reason: s.Reason}
+		case protocol.StateLoggedOut:
+			if !signedIn {
+				return
+			}
+			in = routing.AgentSignOut{AgentID: agentID}
+		default:
+			result = fmt.Errorf("%w: status %q", api.ErrInvalid, s.Status)
+			return
+		}
+		result = deskError(rejection(f.route(in)))
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	return result
+}
+
+// Answer picks up the agent's ringing phone through the PhoneAnswerer. Without one the
+// agent answers on the phone itself.
+func (f *Flow) Answer(ctx context.Context, agentID, callID string) error {
+	var server, legID string
+	var result error
+	err := f.do(ctx, func() {
+		c, ok := f.calls[callID]
+		switch {
+		case !ok:
+			result = fmt.Errorf("%w: call %s", api.ErrNotFound, callID)
+		case c.leg == nil || c.leg.agentID != agentID:
+			result = fmt.Errorf("%w: call %s is not ringing for agent %s", api.ErrConflict, callID, agentID)
+		case c.leg.answered:
+			result = fmt.Errorf("%w: call %s is already answered", api.ErrConflict, callID)
+		case c.leg.id == "" && f.opts.PhoneAnswerer != nil:
+			// The originate request has not returned yet; legOriginated answers the phone.
+			c.leg.answerWanted = true
+		default:
+			server, legID = c.server, c.leg.id
+		}
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	if result != nil || legID == "" && f.opts.PhoneAnswerer != nil {
+		return result
+	}
+	if f.opts.PhoneAnswerer == nil {
+		return fmt.Errorf("%w: pick up your phone to answer call %s", api.ErrConflict, callID)
+	}
+	if err := f.opts.PhoneAnswerer.AnswerPhone(ctx, server, legID); err != nil {
+		return fmt.Errorf("%w: answer the phone of agent %s: %v", api.ErrUnavailable, agentID, err)
+	}
+	return nil
+}
+
+// Hangup ends the agent's call.
+func (f *Flow) Hangup(ctx context.Context, agentID, callID string) error {
+	var result error
+	err := f.do(ctx, func() {
+		result = deskError(rejection(f.route(routing.HangUpRequest{CallID: callID, AgentID: agentID})))
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	return result
+}
+
+// Hold puts the caller on hold with ARI's hold, which plays music to them, or takes them off.
+// ARI's hold emits no event (Asterisk 22), so the desk is told here.
+func (f *Flow) Hold(ctx context.Context, agentID, callID string, onHold bool) error {
+	var c *call
+	var result error
+	err := f.do(ctx, func() {
+		found, ok := f.calls[callID]
+		switch {
+		case !ok:
+			result = fmt.Errorf("%w: call %s", api.ErrNotFound, callID)
+		case found.agentID != agentID || found.answeredAt.IsZero():
+			result = fmt.Errorf("%w: agent %s is not talking on call %s", api.ErrConflict, agentID, callID)
+		default:
+			c = found
+		}
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	if result != nil {
+		return result
+	}
+
+	hold := c.tel.Hold
+	if !onHold {
+		hold = c.tel.Unhold
+	}
+	if err := hold(ctx, c.id); err != nil {
+		return telephonyError(err)
+	}
+	return unavailable(f.do(ctx, func() { f.setHeld(c, agentID, onHold) }))
+}
+
+// Transfer hands the call to another agent or a queue.
+func (f *Flow) Transfer(ctx context.Context, agentID string, t protocol.Transfer) error {
+	var in routing.Input = routing.TransferToQueue{CallID: t.CallID, FromAgentID: agentID, Queue: t.Queue}
+	if t.AgentID != "" {
+		in = routing.TransferToAgent{CallID: t.CallID, FromAgentID: agentID, ToAgentID: t.AgentID}
+	}
+	var result error
+	err := f.do(ctx, func() { result = deskError(rejection(f.route(in))) })
+	if err != nil {
+		return unavailable(err)
+	}
+	return result
+}
+
+// SaveDisposition spools the outcome behind the call's record and ends the agent's wrap-up.
+// It is accepted only for the call the agent last talked on, once that call has ended.
+func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.SaveDisposition) error {
+	if len(f.opts.Dispositions) > 0 && !slices.ContainsFunc(f.opts.Dispositions, func(x protocol.Disposition) bool { return x.Code == d.Code }) {
+		return fmt.Errorf("%w: disposition %q is not configured", api.ErrInvalid, d.Code)
+	}
+
+	var c *call
+	var result error
+	err := f.do(ctx, func() {
+		v := f.view(agentID)
+		switch {
+		case v.last == nil || v.last.id != d.CallID:
+			result = fmt.Errorf("%w: call %s is not the last call of agent %s", api.ErrNotFound, d.CallID, agentID)
+		case !v.last.recorded:
+			result = fmt.Errorf("%w: call %s is still in progress; save its outcome after it ends", api.ErrConflict, d.CallID)
+		default:
+			c = v.last
+		}
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	if result != nil {
+		return result
+	}
+
+	// The record is on its way to the spool; the disposition must land after it.
+	select {
+	case <-c.spooled:
+	case <-ctx.Done():
+		return fmt.Errorf("%w: the record of call %s is not written yet; try again", api.ErrUnavailable, d.CallID)
+	}
+
+	entry := calllog.Disposition{CallID: d.CallID, Code: d.Code, Note: d.Note, AgentID: agentID}
+	if d.CallbackAt != nil {
+		entry.CallbackAt = *d.CallbackAt
+	}
+	if err := f.opts.Recorder.WriteDisposition(ctx, entry); err != nil {
+		return fmt.Errorf("%w: save disposition of call %s: %v", api.ErrUnavailable, d.CallID, err)
+	}
+
+	return unavailable(f.do(ctx, func() {
+		v := f.view(agentID)
+		if v.state.State == protocol.StateWrapup {
+			f.route(routing.WrapUpDone{AgentID: agentID})
+		}
+		if v.call != nil && v.call.Offer.CallID == d.CallID && v.call.Phase == protocol.PhaseWrapup {
+			v.call = nil
+		}
+	}))
+}
+
+// AgentState returns the agent's state and the call on the desk, for the hello frame.
+func (f *Flow) AgentState(ctx context.Context, agentID string) (protocol.AgentState, *protocol.CallState, error) {
+	var state protocol.AgentState
+	var cs *protocol.CallState
+	err := f.do(ctx, func() {
+		v := f.view(agentID)
+		state = v.state
+		if v.call != nil {
+			copied := *v.call
+			cs = &copied
+		}
+	})
+	return state, cs, unavailable(err)
+}
+
+// deskError maps a routing rejection to the API's error kinds.
+func deskError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, routing.ErrUnknownCall):
+		return fmt.Errorf("%w: %v", api.ErrNotFound, err)
+	case errors.Is(err, routing.ErrInvalidInput), errors.Is(err, routing.ErrUnknownQueue):
+		return fmt.Errorf("%w: %v", api.ErrInvalid, err)
+	}
+	return fmt.Errorf("%w: %v", api.ErrConflict, err)
+}
+
+func telephonyError(err error) error {
+	switch {
+	case errors.Is(err, cti.ErrNotFound):
+		return fmt.Errorf("%w: %v", api.ErrNotFound, err)
+	case errors.Is(err, cti.ErrConflict):
+		return fmt.Errorf("%w: %v", api.ErrConflict, err)
+	}
+	return fmt.Errorf("%w: %v", api.ErrUnavailable, err)
+}
+
+func unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: call flow: %v", api.ErrUnavailable, err)
+}

@@ -1,0 +1,280 @@
+package callflow_test
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/arisim"
+	"github.com/switchboard-cc/switchboard/crm"
+	"github.com/switchboard-cc/switchboard/routing"
+)
+
+// agentLeg returns the id of the channel dialled to the endpoint, once it exists.
+func (n *node) agentLeg(endpoint string) string {
+	n.t.Helper()
+	var id string
+	eventually(n.t, "a channel to "+endpoint, 5*time.Second, func() bool {
+		for _, c := range n.sim.Channels() {
+			if c.Endpoint == endpoint && c.App != "" {
+				id = c.ID
+				return true
+			}
+		}
+		return false
+	})
+	return id
+}
+
+func TestKnownCallerAnsweredAndLogged(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	agentID := n.addAgent("ivanova", "Мария Иванова", "PJSIP/1001")
+	contact := n.addContact("Иван", "Петров", "+7 916 123-45-67")
+
+	d := n.signIn("ivanova")
+	d.available()
+
+	arrived := time.Now()
+	callID := n.arrive("79161234567", "Ivan Petrov", "support")
+
+	offer := decode[protocol.CallOffered](t, d.expect(protocol.TypeCallOffered, callIs(callID)))
+	if offer.Unknown || offer.Contact == nil {
+		t.Fatalf("screen-pop shows an unknown caller, want contact %d", contact.ID)
+	}
+	if got, want := offer.Contact.ContactID, strconv.FormatInt(contact.ID, 10); got != want {
+		t.Errorf("screen-pop contact id = %s, want %s", got, want)
+	}
+	if offer.Contact.Name != "Петров Иван" {
+		t.Errorf("screen-pop name = %q, want %q", offer.Contact.Name, "Петров Иван")
+	}
+	if !offer.Contact.VIP {
+		t.Error("screen-pop does not mark the VIP contact")
+	}
+	if len(offer.Contact.Interactions) != 1 || offer.Contact.Interactions[0].Note != "Уточнял статус заказа" {
+		t.Errorf("screen-pop history = %+v, want the past call with its note", offer.Contact.Interactions)
+	}
+	if len(offer.Contact.OpenTickets) != 1 || offer.Contact.OpenTickets[0].Subject != "Не пришёл счёт" {
+		t.Errorf("screen-pop tickets = %+v, want the open ticket", offer.Contact.OpenTickets)
+	}
+	if offer.Queue != "support" {
+		t.Errorf("screen-pop queue = %q, want support", offer.Queue)
+	}
+
+	time.Sleep(300 * time.Millisecond) // a measurable wait before the answer
+	d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	answered := time.Now()
+	d.expect(protocol.TypeCallAnswered, callIs(callID))
+
+	leg := n.agentLeg("PJSIP/1001")
+	eventually(t, "caller and agent in one bridge", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
+
+	time.Sleep(500 * time.Millisecond) // talk time
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatalf("caller hangs up: %v", err)
+	}
+	hungUp := time.Now()
+
+	ended := decode[protocol.CallEnded](t, d.expect(protocol.TypeCallEnded, callIs(callID)))
+	if ended.Reason != protocol.EndCallerHangup {
+		t.Errorf("call.ended reason = %q, want %q", ended.Reason, protocol.EndCallerHangup)
+	}
+	d.expect(protocol.TypeWrapupStarted, callIs(callID))
+	d.command(protocol.TypeCallDisposition, protocol.SaveDisposition{CallID: callID, Code: "resolved", Note: "Клиент доволен"})
+
+	rec := n.record(callID, func(r crm.Interaction) bool { return r.Disposition != "" })
+	if rec.Outcome != crm.OutcomeAnswered {
+		t.Errorf("outcome = %q, want answered", rec.Outcome)
+	}
+	if rec.AgentID != agentID {
+		t.Errorf("agent = %d, want %d", rec.AgentID, agentID)
+	}
+	if rec.ContactID != contact.ID {
+		t.Errorf("contact = %d, want %d", rec.ContactID, contact.ID)
+	}
+	if rec.CallerNumber != "+79161234567" {
+		t.Errorf("caller number = %q, want +79161234567", rec.CallerNumber)
+	}
+	if rec.Queue != "support" || rec.Direction != crm.Inbound {
+		t.Errorf("queue/direction = %q/%q, want support/inbound", rec.Queue, rec.Direction)
+	}
+	if rec.OfferedAt.IsZero() || rec.AnsweredAt.IsZero() || rec.EndedAt.IsZero() {
+		t.Errorf("timestamps missing: offered %v answered %v ended %v", rec.OfferedAt, rec.AnsweredAt, rec.EndedAt)
+	}
+	if !(rec.ArrivedAt.Before(rec.OfferedAt) || rec.ArrivedAt.Equal(rec.OfferedAt)) || rec.AnsweredAt.Before(rec.OfferedAt) || rec.EndedAt.Before(rec.AnsweredAt) {
+		t.Errorf("timestamps out of order: arrived %v offered %v answered %v ended %v", rec.ArrivedAt, rec.OfferedAt, rec.AnsweredAt, rec.EndedAt)
+	}
+	assertNear(t, "wait", rec.Wait, answered.Sub(arrived), 250*time.Millisecond)
+	assertNear(t, "talk", rec.Talk, hungUp.Sub(answered), 250*time.Millisecond)
+	if rec.HangupCause != 16 {
+		t.Errorf("hang-up cause = %d, want 16", rec.HangupCause)
+	}
+	if rec.Disposition != "resolved" || rec.Note != "Клиент доволен" {
+		t.Errorf("disposition = %q %q, want resolved and the note", rec.Disposition, rec.Note)
+	}
+
+	eventually(t, "bridge destroyed", 5*time.Second, func() bool { return len(n.sim.Bridges()) == 0 })
+	if got := n.countRecords(callID); got != 1 {
+		t.Errorf("%d records for the call, want exactly 1", got)
+	}
+}
+
+func TestCallerAbandonsWhileQueued(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	callID := n.arrive("74951112233", "", "support")
+
+	eventually(t, "caller hears hold music", 5*time.Second, func() bool {
+		for _, c := range n.sim.Channels() {
+			if c.ID == callID {
+				return c.MOH
+			}
+		}
+		return false
+	})
+	time.Sleep(200 * time.Millisecond)
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatalf("caller hangs up: %v", err)
+	}
+
+	rec := n.record(callID, nil)
+	if rec.Outcome != crm.OutcomeAbandoned {
+		t.Errorf("outcome = %q, want abandoned", rec.Outcome)
+	}
+	if !rec.AnsweredAt.IsZero() || rec.AgentID != 0 || rec.Talk != 0 {
+		t.Errorf("abandoned call has answer data: answered %v agent %d talk %v", rec.AnsweredAt, rec.AgentID, rec.Talk)
+	}
+	// Routing starts the clock once the caller is answered and looked up, a few ms after Stasis.
+	if rec.Wait < 150*time.Millisecond {
+		t.Errorf("wait = %v, want about the 200 ms in queue", rec.Wait)
+	}
+	if rec.ContactID != 0 {
+		t.Errorf("unknown caller matched contact %d", rec.ContactID)
+	}
+}
+
+func TestAgentHangsUpFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		hangUp func(n *node, d *desk, callID, leg string)
+	}{
+		{"from the desk", func(n *node, d *desk, callID, _ string) {
+			d.command(protocol.TypeCallHangup, protocol.CallRef{CallID: callID})
+		}},
+		{"on the phone", func(n *node, _ *desk, _, leg string) {
+			if err := n.sim.Hangup(leg, 16); err != nil {
+				n.t.Fatalf("agent phone hangs up: %v", err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := startNode(t, nodeOptions{})
+			n.addAgent("smirnov", "Пётр Смирнов", "PJSIP/1002")
+			d := n.signIn("smirnov")
+			d.available()
+
+			callID := n.arrive("79035556677", "Sergey Ivanov", "support")
+			d.expect(protocol.TypeCallOffered, callIs(callID))
+			d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+			leg := n.agentLeg("PJSIP/1002")
+			eventually(t, "caller and agent bridged", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
+
+			tc.hangUp(n, d, callID, leg)
+
+			ended := decode[protocol.CallEnded](t, d.expect(protocol.TypeCallEnded, callIs(callID)))
+			if ended.Reason != protocol.EndAgentHangup {
+				t.Errorf("call.ended reason = %q, want %q", ended.Reason, protocol.EndAgentHangup)
+			}
+			rec := n.record(callID, nil)
+			if rec.Outcome != crm.OutcomeAnswered || rec.Talk <= 0 {
+				t.Errorf("record = %s with talk %v, want answered with talk time", rec.Outcome, rec.Talk)
+			}
+			eventually(t, "every channel gone", 5*time.Second, func() bool { return len(n.sim.Channels()) == 0 })
+		})
+	}
+}
+
+func TestBusyAndSilentAgentsAreSkipped(t *testing.T) {
+	queues := []routing.QueueConfig{{Name: "support", RingTimeout: 1500 * time.Millisecond, WrapUp: 30 * time.Second}}
+	n := startNode(t, nodeOptions{queues: queues, rules: []arisim.Rule{
+		{Pattern: "PJSIP/1003", Behaviour: arisim.Busy},
+		{Pattern: "PJSIP/1004", Behaviour: arisim.NoAnswer},
+	}})
+	n.addAgent("busy", "Занятый", "PJSIP/1003")
+	n.addAgent("silent", "Молчащий", "PJSIP/1004")
+	goodID := n.addAgent("good", "Отвечающий", "PJSIP/1001")
+
+	// Longest idle goes first, so the agents sign in in the order they are tried.
+	busy := n.signIn("busy")
+	busy.available()
+	time.Sleep(20 * time.Millisecond)
+	silent := n.signIn("silent")
+	silent.available()
+	time.Sleep(20 * time.Millisecond)
+	good := n.signIn("good")
+	good.available()
+
+	callID := n.arrive("79267778899", "Anna Kuznetsova", "support")
+
+	busy.expect(protocol.TypeCallOffered, callIs(callID))
+	busyState := decode[protocol.AgentState](t, busy.expect(protocol.TypeAgentState, stateIs(protocol.StatePaused)))
+	if busyState.Reason != routing.ReasonPhoneBusy {
+		t.Errorf("busy agent paused with %q, want %q", busyState.Reason, routing.ReasonPhoneBusy)
+	}
+
+	silent.expect(protocol.TypeCallOffered, callIs(callID))
+	silentState := decode[protocol.AgentState](t, silent.expect(protocol.TypeAgentState, stateIs(protocol.StatePaused)))
+	if silentState.Reason != routing.ReasonMissed {
+		t.Errorf("silent agent paused with %q, want %q", silentState.Reason, routing.ReasonMissed)
+	}
+	silent.expect(protocol.TypeCallEnded, callIs(callID))
+
+	good.expect(protocol.TypeCallOffered, callIs(callID))
+	good.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	good.expect(protocol.TypeCallAnswered, callIs(callID))
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+
+	rec := n.record(callID, nil)
+	if rec.Outcome != crm.OutcomeAnswered || rec.AgentID != goodID {
+		t.Errorf("record = %s by agent %d, want answered by %d", rec.Outcome, rec.AgentID, goodID)
+	}
+	if rec.Wait < 1500*time.Millisecond {
+		t.Errorf("wait = %v, want at least the silent agent's ring timeout", rec.Wait)
+	}
+	eventually(t, "no channel left ringing", 5*time.Second, func() bool {
+		return !slices.ContainsFunc(n.sim.Channels(), func(c arisim.ChannelInfo) bool { return c.Endpoint == "PJSIP/1004" })
+	})
+}
+
+func TestNoAgentOverflowsToCallback(t *testing.T) {
+	queues := []routing.QueueConfig{{
+		Name: "support", OverflowWhenNoAgents: true, Overflow: routing.Overflow{Kind: routing.OverflowCallback},
+	}}
+	n := startNode(t, nodeOptions{queues: queues})
+	contact := n.addContact("Пётр", "Сидоров", "+7 916 111-22-33")
+
+	callID := n.arrive("79161112233", "Petr Sidorov", "support")
+
+	rec := n.record(callID, nil)
+	if rec.Outcome != crm.OutcomeOverflowed {
+		t.Errorf("outcome = %q, want overflowed", rec.Outcome)
+	}
+	eventually(t, "caller hung up", 5*time.Second, func() bool { return len(n.sim.Channels()) == 0 })
+
+	var callbacks int
+	eventually(t, "callback task", 5*time.Second, func() bool {
+		err := n.pool.QueryRow(t.Context(),
+			`SELECT count(*) FROM tasks WHERE kind = 'callback' AND contact_id = $1 AND phone_e164 = '+79161112233'`, contact.ID).Scan(&callbacks)
+		return err == nil && callbacks == 1
+	})
+}
+
+func assertNear(t *testing.T, what string, got, want, tolerance time.Duration) {
+	t.Helper()
+	if math.Abs(float64(got-want)) > float64(tolerance) {
+		t.Errorf("%s = %v, want %v ± %v", what, got, want, tolerance)
+	}
+}
