@@ -74,12 +74,25 @@ func BenchmarkFindByPhone(b *testing.B) {
 		lookup()
 	}
 
+	time.Sleep(1500 * time.Millisecond)
+	phonesBefore := phoneScans(b, pool)
+
 	latencies := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for b.Loop() {
 		latencies = append(latencies, lookup())
 	}
 	b.StopTimer()
+
+	// Every lookup must reach phones through its e164 index, never a sequential scan.
+	// The server publishes statistics about once a second, hence the pauses.
+	time.Sleep(1500 * time.Millisecond)
+	phonesAfter := phoneScans(b, pool)
+	if seq := phonesAfter.seq - phonesBefore.seq; seq > 0 {
+		b.Errorf("%d sequential scans of phones during %d lookups; the e164 index was not used", seq, len(latencies))
+	}
+	b.Logf("phones_e164_idx scans during %d timed lookups: %d (the batch has four queries)",
+		len(latencies), phonesAfter.e164Index-phonesBefore.e164Index)
 
 	slices.Sort(latencies)
 	percentile := func(p float64) float64 {
@@ -127,4 +140,20 @@ func seedContacts(b *testing.B, pool *pgxpool.Pool, n int) {
 		}
 	}
 	b.Logf("seeded %d contacts in %v", n, time.Since(start).Round(time.Millisecond))
+}
+
+type scanCounts struct{ seq, e164Index int64 }
+
+// phoneScans returns the server's scan counters of the phones table.
+func phoneScans(b *testing.B, pool *pgxpool.Pool) scanCounts {
+	b.Helper()
+	var c scanCounts
+	err := pool.QueryRow(b.Context(), `
+		SELECT t.seq_scan, i.idx_scan
+		FROM pg_stat_user_tables t JOIN pg_stat_user_indexes i ON i.relid = t.relid
+		WHERE t.relname = 'phones' AND i.indexrelname = 'phones_e164_idx'`).Scan(&c.seq, &c.e164Index)
+	if err != nil {
+		b.Fatalf("read scan statistics of phones: %v", err)
+	}
+	return c
 }
