@@ -86,7 +86,11 @@ type Options struct {
 	RetryMin, RetryMax time.Duration
 	// MaxBatch is the largest number of entries in one batch file. Default 256.
 	MaxBatch int
-	Logger   *slog.Logger
+	// MaxRejections is how many times an entry that the store rejects as invalid or as
+	// naming an unknown call is retried before it is set aside, so that it cannot hold up
+	// the records behind it. Default 20.
+	MaxRejections int
+	Logger        *slog.Logger
 	// Registerer receives the spool's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 }
@@ -102,6 +106,9 @@ type Spool struct {
 	done     chan struct{}
 	stopOnce sync.Once
 	stop     chan struct{}
+
+	// attempts counts failed applications per batch file; only the insert goroutine uses it.
+	attempts map[string]int
 
 	pending   prometheus.Gauge
 	written   prometheus.Counter // records inserted; a re-applied batch counts again
@@ -131,6 +138,9 @@ func Open(store Store, opts Options) (*Spool, error) {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
 	}
+	if opts.MaxRejections <= 0 {
+		opts.MaxRejections = 20
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -146,6 +156,7 @@ func Open(store Store, opts Options) (*Spool, error) {
 		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 		stop:     make(chan struct{}),
+		attempts: make(map[string]int),
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "switchboard_calllog_pending_batches", Help: "Batch files in the spool waiting for the database.",
 		}),
@@ -397,11 +408,25 @@ func (s *Spool) flush() error {
 			continue
 		}
 
-		records, err := s.apply(entries)
+		records, failed, err := s.apply(entries)
 		s.written.Add(float64(records))
 		if err != nil {
-			return fmt.Errorf("apply %d spooled entries from %s: %w", len(entries), filepath.Base(path), err)
+			if !rejected(err) {
+				return fmt.Errorf("apply %d spooled entries from %s: %w", len(entries), filepath.Base(path), err)
+			}
+			s.attempts[path]++
+			if s.attempts[path] < s.opts.MaxRejections {
+				return fmt.Errorf("apply %d spooled entries from %s: %w", len(entries), filepath.Base(path), err)
+			}
+			if err := s.skipEntry(path, entries, failed, err); err != nil {
+				return err
+			}
+			delete(s.attempts, path)
+			// The rest of the batch is tried again at once.
+			s.signal()
+			return nil
 		}
+		delete(s.attempts, path)
 
 		if err := os.Remove(path); err != nil {
 			return fmt.Errorf("remove inserted batch %s: %w", path, err)
@@ -425,10 +450,11 @@ func (s *Spool) setAside(path string, cause error) {
 		"path", bad, "error", cause)
 }
 
-// apply writes the entries of one batch in order and returns how many records it inserted.
-func (s *Spool) apply(entries []Entry) (int, error) {
+// apply writes the entries of one batch in order and returns how many records it inserted and,
+// on error, the index of the entry that failed.
+func (s *Spool) apply(entries []Entry) (int, int, error) {
 	records := 0
-	for _, e := range entries {
+	for i, e := range entries {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		var err error
 		if e.Record != nil {
@@ -438,13 +464,61 @@ func (s *Spool) apply(entries []Entry) (int, error) {
 		}
 		cancel()
 		if err != nil {
-			return records, fmt.Errorf("call %s: %w", e.callID(), err)
+			return records, i, fmt.Errorf("call %s: %w", e.callID(), err)
 		}
 		if e.Record != nil {
 			records++
 		}
 	}
-	return records, nil
+	return records, -1, nil
+}
+
+// rejected reports whether the store refused an entry for what it contains rather than
+// for being unreachable; retrying such an entry cannot help once the call is known to be
+// missing.
+func rejected(err error) bool {
+	return errors.Is(err, crm.ErrNotFound) || errors.Is(err, crm.ErrInvalid)
+}
+
+// skipEntry sets entry failed of the batch at path aside in its own .bad file and rewrites the
+// batch with the entries after it; the ones before it were applied.
+func (s *Spool) skipEntry(path string, entries []Entry, failed int, cause error) error {
+	s.malformed.Inc()
+	bad := fmt.Sprintf("%s.entry-%d.bad", path, failed)
+	line, err := json.Marshal(entries[failed])
+	if err != nil {
+		return fmt.Errorf("encode rejected entry of %s: %w", path, err)
+	}
+	if err := os.WriteFile(bad, append(line, '\n'), 0o600); err != nil {
+		return fmt.Errorf("set rejected entry of %s aside: %w", path, err)
+	}
+	s.log.Error("spooled entry rejected by the database and set aside; inspect it and apply it by hand",
+		"path", bad, "call_id", entries[failed].callID(), "attempts", s.opts.MaxRejections, "error", cause)
+
+	rest := entries[failed+1:]
+	if len(rest) == 0 {
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove finished batch %s: %w", path, err)
+		}
+		s.pending.Dec()
+		return nil
+	}
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, e := range rest {
+		if err := enc.Encode(e); err != nil {
+			return fmt.Errorf("encode rest of batch %s: %w", path, err)
+		}
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("rewrite batch %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rewrite batch %s: %w", path, err)
+	}
+	return syncDir(s.opts.Dir)
 }
 
 func readBatch(path string) ([]Entry, error) {

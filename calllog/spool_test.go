@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func (m *memoryStore) SetDisposition(_ context.Context, d Disposition) error {
 	}
 	r, ok := m.records[d.CallID]
 	if !ok {
-		return fmt.Errorf("call %s not found", d.CallID)
+		return fmt.Errorf("call %s: %w", d.CallID, crm.ErrNotFound)
 	}
 	r.Disposition, r.Note = d.Code, d.Note
 	m.records[d.CallID] = r
@@ -232,5 +233,35 @@ func TestSpoolRejectsInvalidRecord(t *testing.T) {
 func TestOpenRequiresFolder(t *testing.T) {
 	if _, err := Open(newMemoryStore(), Options{}); err == nil {
 		t.Fatal("Open without a folder succeeded")
+	}
+}
+
+func TestSpoolSetsAsideEntryForUnknownCall(t *testing.T) {
+	store := newMemoryStore()
+	dir := t.TempDir()
+	s, err := Open(store, Options{Dir: dir, RetryMin: time.Millisecond, RetryMax: 2 * time.Millisecond, MaxRejections: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	// The disposition names a call that never got a record; the record behind it must
+	// still reach the store.
+	if err := s.WriteDisposition(context.Background(), Disposition{CallID: "lost", Code: "resolved"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteRecord(context.Background(), record(7)); err != nil {
+		t.Fatal(err)
+	}
+
+	waitFor(t, "the record behind the rejected entry", func() bool { return store.count() == 1 })
+	waitFor(t, "an empty spool", func() bool { n, _ := s.Pending(); return n == 0 })
+	bad, err := filepath.Glob(filepath.Join(dir, "*.bad"))
+	if err != nil || len(bad) != 1 {
+		t.Fatalf("set-aside files = %v (%v), want one", bad, err)
+	}
+	data, err := os.ReadFile(bad[0])
+	if err != nil || !strings.Contains(string(data), `"CallID":"lost"`) {
+		t.Errorf("set-aside file holds %q (%v), want the rejected disposition", data, err)
 	}
 }
