@@ -119,22 +119,24 @@ WHERE c.id = m.id
       IS DISTINCT FROM (m.last_name, m.first_name, m.middle_name, m.company_id, m.position, m.vip, m.note)`
 
 // insertPhonesSQL adds every staged number that its contact does not have yet.
-// The first number of a new contact becomes its primary one.
+// The first number of a new contact becomes its primary one. Rows of new
+// contacts cannot conflict, so they are inserted without ON CONFLICT, which
+// costs a speculative insertion per row; %s selects new or existing contacts.
 const insertPhonesSQL = `
 INSERT INTO phones (contact_id, e164, extension, raw, kind, is_primary)
 SELECT s.contact_id, sp.e164, sp.extension, sp.raw, sp.kind, s.is_new AND sp.ord = 1
 FROM contactio_phones sp
 JOIN contactio_contacts s ON s.grp = sp.grp
-ORDER BY sp.grp, sp.ord
-ON CONFLICT (contact_id, e164, extension) DO NOTHING`
+WHERE %s
+ORDER BY sp.grp, sp.ord`
 
 const insertEmailsSQL = `
 INSERT INTO emails (contact_id, address, is_primary)
 SELECT s.contact_id, se.address, s.is_new AND se.ord = 1
 FROM contactio_emails se
 JOIN contactio_contacts s ON s.grp = se.grp
-ORDER BY se.grp, se.ord
-ON CONFLICT (contact_id, lower(address)) DO NOTHING`
+WHERE %s
+ORDER BY se.grp, se.ord`
 
 const insertTagsSQL = `
 INSERT INTO tags (name)
@@ -171,6 +173,11 @@ func writeGroups(ctx context.Context, db *pgxpool.Pool, groups []contactGroup, r
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", importLockKey); err != nil {
 			return fmt.Errorf("lock contact import: %w", err)
+		}
+		// The joins and sorts below handle one row per phone of the file; with
+		// the default 4 MB a 100,000-row file spills them to disk.
+		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
+			return fmt.Errorf("set work_mem for contact import: %w", err)
 		}
 		if _, err := tx.Exec(ctx, createStagingSQL); err != nil {
 			return fmt.Errorf("create import staging tables: %w", err)
@@ -344,8 +351,12 @@ func applyStaged(ctx context.Context, tx pgx.Tx, groups []contactGroup, created,
 		{"insert companies", insertCompaniesSQL},
 		{"insert contacts", insertContactsSQL},
 		{"update existing contacts", updateContactsSQL},
-		{"insert phones", insertPhonesSQL},
-		{"insert e-mails", insertEmailsSQL},
+		{"insert phones of new contacts", fmt.Sprintf(insertPhonesSQL, "s.is_new")},
+		{"insert phones of existing contacts", fmt.Sprintf(insertPhonesSQL, "NOT s.is_new") +
+			" ON CONFLICT (contact_id, e164, extension) DO NOTHING"},
+		{"insert e-mails of new contacts", fmt.Sprintf(insertEmailsSQL, "s.is_new")},
+		{"insert e-mails of existing contacts", fmt.Sprintf(insertEmailsSQL, "NOT s.is_new") +
+			" ON CONFLICT (contact_id, lower(address)) DO NOTHING"},
 		{"insert tags", insertTagsSQL},
 		{"tag contacts", insertContactTagsSQL},
 	}
