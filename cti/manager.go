@@ -8,7 +8,7 @@
 // into a reconnect. cti reconnects with capped, jittered exponential backoff and reconciles
 // after every connect, so no call is forgotten or reported twice.
 //
-// cti knows nothing about queues or agents: the application arguments a call arrives with are
+// cti contains no queue or agent logic: the application arguments a call arrives with are
 // passed on as they are.
 package cti
 

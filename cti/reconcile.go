@@ -33,7 +33,7 @@ type snapshotChannel struct {
 }
 
 // reconcile reads the server's channels and bridges, brings the translator in line, delivers
-// the events the connection gap hid, and destroys bridges nobody refers to.
+// the events the connection gap hid, and destroys bridges that no call refers to.
 func (s *Server) reconcile(ctx context.Context) error {
 	snap, err := s.snapshot(ctx)
 	if err != nil {

@@ -32,7 +32,7 @@ var (
 
 // replayTrace feeds a trace through a translator the way cti uses it: every request that
 // creates a channel or playback with a client-chosen id registers that id before the events
-// that follow it, and a failed request forgets it again.
+// that follow it, and a failed request removes it again.
 func replayTrace(t testing.TB, path string) []Event {
 	t.Helper()
 

@@ -11,7 +11,7 @@ import (
 // instead of resurrecting the object. Ids are unique, so forgetting old ones is safe.
 const goneMemory = 4096
 
-// channelState is what the translator knows about one channel the application owns.
+// channelState is the translator's record of one channel the application owns.
 type channelState struct {
 	expected   bool   // registered with Expect before the request that created it
 	originated bool   // a dialled leg, so it gets an OriginateResult
@@ -59,7 +59,7 @@ func NewTranslator(server string) *Translator {
 }
 
 // Expect registers a channel id chosen by the client before the REST request that creates the
-// channel, because Asterisk can send the channel's events before the response. originate says
+// channel, because Asterisk can send the channel's events before the response. originate tells
 // whether the channel is a dialled leg that gets an OriginateResult (false for snoops).
 func (t *Translator) Expect(channelID string, originate bool) {
 	if _, ok := t.channels[channelID]; ok {
@@ -89,7 +89,7 @@ func (t *Translator) ExpectRecording(name, channelID string) {
 }
 
 // LastType returns the ARI event type of the last message translated, for metrics: the type
-// itself when the translator knows it, "other" for unknown types and "invalid" for a message
+// itself when the translator handles it, "other" for unknown types and "invalid" for a message
 // that could not be decoded. Unknown type names are folded so that a faulty peer cannot
 // create unbounded label values.
 func (t *Translator) LastType() string {
@@ -396,7 +396,7 @@ func (t *Translator) onDestroyed(msg *wireMessage, at time.Time, dst []Event) ([
 	return dst, nil
 }
 
-// dropChannel forgets a destroyed channel: its bridge membership, playbacks and recordings.
+// dropChannel removes a destroyed channel with its bridge membership, playbacks and recordings.
 func (t *Translator) dropChannel(id string, st *channelState) {
 	if b := t.bridges[st.bridge]; b != nil {
 		delete(b.members, id)
