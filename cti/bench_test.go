@@ -214,4 +214,3 @@ func counterSum(t testing.TB, reg *prometheus.Registry, name string) float64 {
 
 	return sum
 }
-
