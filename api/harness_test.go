@@ -68,7 +68,7 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 }
 
 // serverConn returns the server side of the connection whose client end has the address.
-func (h *harness) serverConn(t *testing.T, clientAddr net.Addr) net.Conn {
+func (h *harness) serverConn(t testing.TB, clientAddr net.Addr) net.Conn {
 	t.Helper()
 
 	h.connsMu.Lock()
@@ -110,7 +110,7 @@ func testOptions() api.Options {
 	}
 }
 
-func newHarness(t *testing.T, opts api.Options) *harness {
+func newHarness(t testing.TB, opts api.Options) *harness {
 	t.Helper()
 
 	users := apitest.NewUsers()
@@ -166,7 +166,7 @@ type request struct {
 	headers map[string]string
 }
 
-func (h *harness) do(t *testing.T, rq request) (*http.Response, []byte) {
+func (h *harness) do(t testing.TB, rq request) (*http.Response, []byte) {
 	t.Helper()
 
 	var body io.Reader
@@ -204,7 +204,7 @@ func (h *harness) do(t *testing.T, rq request) (*http.Response, []byte) {
 }
 
 // login signs a test user in and returns the session cookie.
-func (h *harness) login(t *testing.T, userID string) *http.Cookie {
+func (h *harness) login(t testing.TB, userID string) *http.Cookie {
 	t.Helper()
 
 	resp, body := h.do(t, request{
@@ -230,7 +230,7 @@ func (h *harness) wsURL() string {
 
 // dialRaw opens a WebSocket with the cookie and origin and returns the response even when
 // the upgrade fails.
-func (h *harness) dialRaw(t *testing.T, dialer *websocket.Dialer, cookie *http.Cookie, origin string) (*websocket.Conn, *http.Response, error) {
+func (h *harness) dialRaw(t testing.TB, dialer *websocket.Dialer, cookie *http.Cookie, origin string) (*websocket.Conn, *http.Response, error) {
 	t.Helper()
 
 	header := http.Header{}
@@ -254,7 +254,7 @@ func (h *harness) dialRaw(t *testing.T, dialer *websocket.Dialer, cookie *http.C
 }
 
 // dial opens a WebSocket for the cookie and returns it with the hello it received.
-func (h *harness) dial(t *testing.T, cookie *http.Cookie) (*websocket.Conn, protocol.Hello) {
+func (h *harness) dial(t testing.TB, cookie *http.Cookie) (*websocket.Conn, protocol.Hello) {
 	t.Helper()
 
 	conn, resp, err := h.dialRaw(t, nil, cookie, testOrigin)
@@ -278,7 +278,7 @@ func (h *harness) dial(t *testing.T, cookie *http.Cookie) (*websocket.Conn, prot
 }
 
 // readFrame reads one frame within two seconds.
-func readFrame(t *testing.T, conn *websocket.Conn) protocol.Envelope {
+func readFrame(t testing.TB, conn *websocket.Conn) protocol.Envelope {
 	t.Helper()
 
 	_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
@@ -297,7 +297,7 @@ func readFrame(t *testing.T, conn *websocket.Conn) protocol.Envelope {
 }
 
 // readError reads a frame and checks that it is an error with the code and id.
-func readError(t *testing.T, conn *websocket.Conn, wantCode, wantID string) protocol.ErrorData {
+func readError(t testing.TB, conn *websocket.Conn, wantCode, wantID string) protocol.ErrorData {
 	t.Helper()
 
 	env := readFrame(t, conn)
@@ -320,7 +320,7 @@ func readError(t *testing.T, conn *websocket.Conn, wantCode, wantID string) prot
 	return e
 }
 
-func send(t *testing.T, conn *websocket.Conn, frame string) {
+func send(t testing.TB, conn *websocket.Conn, frame string) {
 	t.Helper()
 
 	_ = conn.SetWriteDeadline(time.Now().Add(2 * time.Second))
@@ -330,7 +330,7 @@ func send(t *testing.T, conn *websocket.Conn, frame string) {
 }
 
 // decodeErrorBody decodes a REST error body.
-func decodeErrorBody(t *testing.T, body []byte) protocol.ErrorData {
+func decodeErrorBody(t testing.TB, body []byte) protocol.ErrorData {
 	t.Helper()
 
 	var eb protocol.ErrorBody
@@ -342,7 +342,7 @@ func decodeErrorBody(t *testing.T, body []byte) protocol.ErrorData {
 
 // checkNoGoroutineLeak fails the test if, after its cleanups, more goroutines run than
 // before it. Register it first, so that it runs after every other cleanup.
-func checkNoGoroutineLeak(t *testing.T) {
+func checkNoGoroutineLeak(t testing.TB) {
 	t.Helper()
 
 	before := runtime.NumGoroutine()
@@ -365,7 +365,7 @@ func checkNoGoroutineLeak(t *testing.T) {
 }
 
 // metricValue returns the value of a metric with the labels, or 0 when it has no sample.
-func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+func metricValue(t testing.TB, reg *prometheus.Registry, name string, labels map[string]string) float64 {
 	t.Helper()
 
 	families, err := reg.Gather()
@@ -395,7 +395,7 @@ func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map
 }
 
 // jsonBody marshals v for a request body.
-func jsonBody(t *testing.T, v any) string {
+func jsonBody(t testing.TB, v any) string {
 	t.Helper()
 
 	var buf bytes.Buffer
