@@ -197,6 +197,25 @@ func (s *Server) joinBridge(c *channel, b *bridge) {
 	c.bridge = b
 	b.channels = append(b.channels, c)
 	s.emit("ChannelEnteredBridge", map[string]any{"bridge": b.json(), "channel": c.json()}, c, b)
+	if len(b.channels) > 1 {
+		for _, m := range b.channels {
+			s.startTalking(m)
+		}
+	}
+}
+
+// startTalking starts a simulated customer's talk time the first time its call shares a bridge
+// with another channel, and ends its patience.
+func (s *Server) startTalking(c *channel) {
+	if c.kind != kindCustomerIn || c.talkStarted {
+		return
+	}
+	c.talkStarted = true
+	s.stopAbandonTimer(c)
+	if c.talkTime > 0 {
+		far := c.peer
+		s.schedule(far, c.talkTime, func() { s.hangupFar(far, causeNormal) })
+	}
 }
 
 // leaveBridge removes c from its bridge with ChannelLeftBridge.

@@ -30,11 +30,14 @@ type Call struct {
 	// App is the Stasis application the dialplan sends the call to; empty means Options.DefaultApp.
 	App  string
 	Args []string
-	// HangupAfter makes the customer hang up this long after the call is answered; zero means
-	// the customer stays until Hangup is called or the other side hangs up.
+	// HangupAfter is the talk time: the customer hangs up this long after the call is first
+	// bridged with another channel (an agent). Zero means the customer stays until Hangup is
+	// called or the other side hangs up.
 	HangupAfter time.Duration
-	// AbandonAfter makes the customer give up (cause 19) if the call is not answered in time;
-	// zero means the customer waits forever.
+	// AbandonAfter is the customer's patience: if the call has not been bridged with another
+	// channel this long after it arrived, the customer hangs up, with cause 16 once answered
+	// (waiting with music on hold) and cause 19 while still ringing, as the recorded simulated
+	// caller gave up. Zero means the customer waits forever.
 	AbandonAfter time.Duration
 }
 
@@ -64,7 +67,7 @@ func (s *Server) ArriveCall(call Call) (string, error) {
 	s.setCallerID(out, cid)
 	s.setCallerID(in, cid)
 	s.dialEvent(out, "", out.dialString)
-	out.callerHangupAfter = call.HangupAfter
+	in.talkTime = call.HangupAfter
 	in.dialplan.Priority = 2
 
 	var err error
@@ -72,7 +75,12 @@ func (s *Server) ArriveCall(call Call) (string, error) {
 		s.enterStasis(in, call.App, call.Args)
 		if call.AbandonAfter > 0 {
 			in.abandonTimer = s.after(call.AbandonAfter, func() {
-				if !in.hungUp && !in.answered {
+				in.abandonTimer = nil
+				switch {
+				case in.hungUp:
+				case in.answered:
+					s.hangupFar(in.peer, causeNormal)
+				default:
 					s.abandonUnanswered(in, causeNoAnswer)
 				}
 			})

@@ -244,3 +244,63 @@ func TestControlAPIRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomerTalkTimeStartsWhenBridged(t *testing.T) {
+	s, url, clock := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard")
+	customer, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard", HangupAfter: 10 * time.Second, AbandonAfter: time.Minute})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	if st, body := restCall(t, url, "POST", "/ari/channels/"+customer+"/answer", nil); st != 204 {
+		t.Fatalf("answer: %d %s", st, body)
+	}
+	clock.Advance(30 * time.Second)
+	if st, body := restCall(t, url, "POST", "/ari/channels/create", map[string]any{"endpoint": "Local/1001@sim-answer", "app": "switchboard", "channelId": "agent"}); st != 200 {
+		t.Fatalf("create agent: %d %s", st, body)
+	}
+	if st, body := restCall(t, url, "POST", "/ari/bridges/b", map[string]any{"type": "mixing"}); st != 200 {
+		t.Fatalf("create bridge: %d %s", st, body)
+	}
+	if st, body := restCall(t, url, "POST", "/ari/bridges/b/addChannel", map[string]any{"channel": customer + ",agent"}); st != 204 {
+		t.Fatalf("addChannel: %d %s", st, body)
+	}
+
+	// Patience (60 s) must not end the call once it is bridged; talk time (10 s) must.
+	clock.Advance(9 * time.Second)
+	if len(s.Bridges()[0].Channels) != 2 {
+		t.Fatalf("customer left before its talk time: %+v", s.Bridges())
+	}
+	clock.Advance(2 * time.Second)
+	ev.sync()
+	if got := ev.typesFor(customer); !slices.Contains(got, "StasisEnd") {
+		t.Fatalf("customer events after the talk time = %v, want StasisEnd", got)
+	}
+}
+
+func TestCustomerAbandonsWhileWaiting(t *testing.T) {
+	s, url, clock := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard")
+	customer, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard", AbandonAfter: 20 * time.Second})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	if st, body := restCall(t, url, "POST", "/ari/channels/"+customer+"/answer", nil); st != 204 {
+		t.Fatalf("answer: %d %s", st, body)
+	}
+	clock.Advance(19 * time.Second)
+	if len(s.Channels()) != 2 {
+		t.Fatalf("channels before the patience ran out = %d, want 2", len(s.Channels()))
+	}
+	clock.Advance(2 * time.Second)
+	ev.sync()
+	var destroyed map[string]any
+	for _, e := range ev.snapshot() {
+		if e.typ() == "ChannelDestroyed" && eventChannelID(e.body) == customer {
+			destroyed = e.body
+		}
+	}
+	if destroyed == nil || destroyed["cause"] != float64(16) {
+		t.Fatalf("customer's ChannelDestroyed = %v, want cause 16 after giving up in the queue", destroyed)
+	}
+}

@@ -197,10 +197,11 @@ type channel struct {
 	rule   *Rule
 	timers []Timer
 
-	// Simulated customer behaviour (ArriveCall): hang up this long after answer, or give up this
-	// long after arriving unanswered; zero means never.
-	callerHangupAfter time.Duration
-	abandonTimer      Timer
+	// Simulated customer behaviour (ArriveCall), on the ;2 half: the talk time once bridged with
+	// another channel, and the pending give-up while the customer waits.
+	talkTime     time.Duration
+	talkStarted  bool
+	abandonTimer Timer
 
 	snoops       []*channel
 	snoopOf      *channel

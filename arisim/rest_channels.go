@@ -179,11 +179,7 @@ func (s *Server) answerChannel(c *channel) {
 		far.answered = true
 		s.setState(far, stateUp)
 		s.dialEvent(far, "ANSWER", far.dialString)
-		if far.kind == kindCustomerOut && far.callerHangupAfter > 0 {
-			s.schedule(far, far.callerHangupAfter, func() { s.hangupFar(far, causeNormal) })
-		}
 	}
-	s.stopAbandonTimer(c)
 }
 
 // restNoEvent serves the operations that Asterisk 22 acknowledges with 204 and no event at all
