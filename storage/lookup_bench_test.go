@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,11 +79,13 @@ func BenchmarkFindByPhone(b *testing.B) {
 	phonesBefore := phoneScans(b, pool)
 
 	latencies := make([]time.Duration, 0, b.N)
+	cpuBefore := processCPU(b)
 	b.ResetTimer()
 	for b.Loop() {
 		latencies = append(latencies, lookup())
 	}
 	b.StopTimer()
+	cpu := processCPU(b) - cpuBefore
 
 	// Every lookup must reach phones through its e164 index, never a sequential scan.
 	// The server publishes statistics about once a second, hence the pauses.
@@ -102,6 +105,9 @@ func BenchmarkFindByPhone(b *testing.B) {
 	b.ReportMetric(percentile(0.99), "p99-µs")
 	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds()), "max-µs")
 	b.ReportMetric(float64(n), "contacts")
+	// CPU time this process spent per lookup, against wall time: on a loaded machine the
+	// gap between the two is time spent waiting for a core.
+	b.ReportMetric(float64(cpu.Microseconds())/float64(len(latencies)), "client-cpu-µs/op")
 }
 
 // seedContacts inserts n contacts with generate_series, server-side: contact i has the
@@ -140,6 +146,16 @@ func seedContacts(b *testing.B, pool *pgxpool.Pool, n int) {
 		}
 	}
 	b.Logf("seeded %d contacts in %v", n, time.Since(start).Round(time.Millisecond))
+}
+
+// processCPU returns the user and system CPU time this process has used.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 type scanCounts struct{ seq, e164Index int64 }
