@@ -33,11 +33,12 @@ type snapshotChannel struct {
 }
 
 // reconcile reads the server's channels and bridges, brings the translator in line, delivers
-// the events the connection gap hid, and destroys bridges that no call refers to.
-func (s *Server) reconcile(ctx context.Context) error {
+// the events the connection gap hid, and destroys bridges that no call refers to. It returns
+// the tracked channels that no longer exist, for reportMissing.
+func (s *Server) reconcile(ctx context.Context) ([]string, error) {
 	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
+		return nil, fmt.Errorf("reconcile: %w", err)
 	}
 
 	now := time.Now()
@@ -49,7 +50,7 @@ func (s *Server) reconcile(ctx context.Context) error {
 	s.deliver(ctx, events)
 
 	s.log.Info("ARI state reconciled", "channels", len(snap.Channels), "bridges", len(snap.Bridges),
-		"events", len(events), "abandoned_bridges", len(cleanup.Bridges))
+		"events", len(events), "abandoned_bridges", len(cleanup.Bridges), "missing_channels", len(cleanup.Missing))
 
 	for _, id := range cleanup.Bridges {
 		if err := s.DestroyBridge(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
@@ -57,7 +58,21 @@ func (s *Server) reconcile(ctx context.Context) error {
 		}
 	}
 
-	return nil
+	return cleanup.Missing, nil
+}
+
+// reportMissing delivers the hang-ups of channels that vanished while the connection was down
+// and whose ChannelDestroyed did not arrive on the new connection either.
+func (s *Server) reportMissing(ctx context.Context, missing []string) {
+	if len(missing) == 0 {
+		return
+	}
+
+	s.mu.Lock()
+	events := s.tr.ReportMissing(missing, time.Now())
+	s.mu.Unlock()
+
+	s.deliver(ctx, events)
 }
 
 func (s *Server) snapshot(ctx context.Context) (event.Snapshot, error) {

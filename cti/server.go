@@ -194,9 +194,24 @@ func (s *Server) session(ctx context.Context) (established bool, err error) {
 	// The snapshot is read after the WebSocket is up, so nothing that happens meanwhile is
 	// lost: its events wait in messages and are translated after the reconcile, which drops
 	// those the snapshot already reflects.
-	if err := s.reconcile(ctx); err != nil {
+	missing, err := s.reconcile(ctx)
+	if err != nil {
 		return false, err
 	}
+
+	// Messages queued while the snapshot was read go first: a ChannelDestroyed among them
+	// gives a vanished channel its real hang-up cause.
+	for drained := false; !drained; {
+		select {
+		case raw := <-messages:
+			if err := s.handle(ctx, raw); err != nil {
+				return true, err
+			}
+		default:
+			drained = true
+		}
+	}
+	s.reportMissing(ctx, missing)
 
 	s.connected.Store(true)
 	s.metrics.connected.WithLabelValues(s.cfg.Name).Set(1)
@@ -212,16 +227,15 @@ func (s *Server) session(ctx context.Context) (established bool, err error) {
 			}
 		case err := <-readErr:
 			// Translate what was read before the failure, in order.
-			for {
+			for drained := false; !drained; {
 				select {
 				case raw := <-messages:
 					if herr := s.handle(ctx, raw); herr != nil {
 						return true, herr
 					}
-					continue
 				default:
+					drained = true
 				}
-				break
 			}
 
 			return true, fmt.Errorf("read events WebSocket: %w", err)

@@ -36,10 +36,15 @@ type BridgeInfo struct {
 	Channels []string
 }
 
-// Cleanup lists what a reconcile found abandoned: bridges of the application that no
-// translator state refers to and that have no members, left over by an earlier process.
+// Cleanup lists what a reconcile left to its caller.
 type Cleanup struct {
+	// Bridges are bridges of the application that no translator state refers to and that
+	// have no members, left over by an earlier process.
 	Bridges []string
+	// Missing are tracked channels that no longer exist. Pass them to ReportMissing after
+	// translating the messages that arrived while the snapshot was read, because a queued
+	// ChannelDestroyed among them carries the real hang-up cause.
+	Missing []string
 }
 
 // Tracked returns the ids of the channels the translator tracks that were not in the
@@ -59,10 +64,11 @@ func (t *Translator) Tracked(inApp []string) []string {
 
 // Reconcile brings the translator in line with a snapshot taken after a (re)connect and returns
 // the events that the connection gap hid: calls that arrived or answered, bridge membership
-// changes, bridges destroyed and channels that vanished. Nothing already reported is reported
-// again, because the events compare against the translator's state. Events that arrived on the
-// new connection before the snapshot was read must be translated after Reconcile; those the
-// snapshot already reflects are then dropped as duplicates.
+// changes and bridges destroyed; channels that vanished are listed in Cleanup.Missing. Nothing
+// already reported is reported again, because the events compare against the translator's
+// state. Events that arrived on the new connection before the snapshot was read must be
+// translated after Reconcile; those the snapshot already reflects are then dropped as
+// duplicates.
 func (t *Translator) Reconcile(snap Snapshot, at time.Time) ([]Event, Cleanup) {
 	var events []Event
 	var cleanup Cleanup
@@ -104,10 +110,21 @@ func (t *Translator) Reconcile(snap Snapshot, at time.Time) ([]Event, Cleanup) {
 			continue
 		}
 
-		events = t.reconcileMissing(id, at, events)
+		cleanup.Missing = append(cleanup.Missing, id)
 	}
 
 	return events, cleanup
+}
+
+// ReportMissing reports the channels of Cleanup.Missing that are still tracked as hung up
+// while the connection was down (HungUp with Missed set), with the events they owe before it.
+func (t *Translator) ReportMissing(ids []string, at time.Time) []Event {
+	var events []Event
+	for _, id := range ids {
+		events = t.reconcileMissing(id, at, events)
+	}
+
+	return events
 }
 
 func (t *Translator) reconcileChannel(info ChannelInfo, at time.Time, events []Event) []Event {

@@ -240,7 +240,7 @@ func TestReconcileReportsGapWithoutRepeats(t *testing.T) {
 
 	// While disconnected: the customer was answered and left the bridge, the agent leg
 	// failed, another leg still rings, and a new call arrived.
-	events, _ := tr.Reconcile(Snapshot{
+	events, cleanup := tr.Reconcile(Snapshot{
 		Channels: []ChannelInfo{
 			{ID: "c1", State: "Up", Args: []string{"inbound", "support"}},
 			{ID: "c2", State: "Ring", Args: []string{"inbound", "sales"}},
@@ -248,6 +248,10 @@ func TestReconcileReportsGapWithoutRepeats(t *testing.T) {
 		Outside: map[string]string{"ringing-ch": "Ringing"},
 		Bridges: []BridgeInfo{{ID: "b1", Type: "mixing"}},
 	}, time.Now())
+	if fmt.Sprint(cleanup.Missing) != "[agent-ch]" {
+		t.Errorf("missing channels = %v, want [agent-ch]", cleanup.Missing)
+	}
+	events = append(events, tr.ReportMissing(cleanup.Missing, time.Now())...)
 
 	got := renderAll(events)
 	want := strings.Join([]string{
@@ -270,13 +274,34 @@ func TestReconcileReportsGapWithoutRepeats(t *testing.T) {
 		t.Errorf("events already reported by the reconcile came again: %s", renderAll(replayed))
 	}
 
-	again, _ := tr.Reconcile(Snapshot{
+	again, cleanup := tr.Reconcile(Snapshot{
 		Channels: []ChannelInfo{{ID: "c1", State: "Up"}, {ID: "c2", State: "Ring"}},
 		Outside:  map[string]string{"ringing-ch": "Ringing"},
 		Bridges:  []BridgeInfo{{ID: "b1", Type: "mixing"}},
 	}, time.Now())
-	if len(again) != 0 {
-		t.Errorf("a second reconcile of the same state gave %s", renderAll(again))
+	if len(again) != 0 || len(cleanup.Missing) != 0 {
+		t.Errorf("a second reconcile of the same state gave %s, missing %v", renderAll(again), cleanup.Missing)
+	}
+}
+
+func TestQueuedDestroyBeatsMissingReport(t *testing.T) {
+	tr := NewTranslator("pbx1")
+	mustTranslate(t, tr, `{"type":"StasisStart",`+stamp+`,"args":["inbound"],"channel":`+inbound+`}`)
+
+	_, cleanup := tr.Reconcile(Snapshot{}, time.Now())
+	if fmt.Sprint(cleanup.Missing) != "[c1]" {
+		t.Fatalf("missing = %v, want [c1]", cleanup.Missing)
+	}
+
+	// The ChannelDestroyed was queued on the new connection while the snapshot was read.
+	queued := mustTranslate(t, tr, `{"type":"ChannelDestroyed",`+stamp+`,"cause":17,"cause_txt":"User busy","channel":`+inbound+`}`)
+	late := tr.ReportMissing(cleanup.Missing, time.Now())
+
+	if got := renderAll(queued); !strings.Contains(got, `HungUp c1 cause=17 "User busy"`) {
+		t.Errorf("queued destroy gave:\n%s", got)
+	}
+	if len(late) != 0 {
+		t.Errorf("ReportMissing repeated the hang-up: %s", renderAll(late))
 	}
 }
 
