@@ -69,7 +69,7 @@ func decode(data []byte, encoding, source string) (decodedText, error) {
 }
 
 // checkNotText rejects inputs that are certainly not a CSV text file, with a
-// message that tells the user what the file probably is.
+// message naming what the file probably is.
 func checkNotText(data []byte, source string) error {
 	switch {
 	case len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0:

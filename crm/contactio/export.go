@@ -119,14 +119,16 @@ WHERE c.deleted_at IS NULL
 ORDER BY c.last_name, c.first_name, c.middle_name, c.id`
 
 // Export writes every live (not deleted) contact to w as a CSV that Excel opens
-// correctly in a Russian locale: UTF-8 with a byte order mark (without it Excel
-// reads the file as Windows-1251), semicolons (the list separator of the Russian
-// locale, where the comma is the decimal separator), CRLF line ends, and a
-// header line in Russian unless opts.Lang asks for English. Phones are written
-// as "+7 495 123-45-67", which a spreadsheet keeps as text. Cells that start
-// with = + - @, a tab or a carriage return get a leading apostrophe, so a
-// spreadsheet shows them as text instead of running them as formulas; Import
-// removes that apostrophe again. It returns the number of contacts written.
+// correctly in a Russian locale. The file is UTF-8 with a byte order mark,
+// because without one Excel reads it as Windows-1251. Cells are separated by
+// semicolons, the list separator of the Russian locale, where the comma is the
+// decimal separator. Lines end in CRLF, and the header is Russian unless
+// opts.Lang selects English.
+//
+// Phones are written as "+7 495 123-45-67". Cells that start with = + - @, a tab
+// or a carriage return get a leading apostrophe, so a spreadsheet keeps them as
+// text instead of evaluating a formula or reading a number. Import removes that
+// apostrophe again. Export returns the number of contacts written.
 func Export(ctx context.Context, db *pgxpool.Pool, w io.Writer, opts ExportOptions) (int, error) {
 	lang := language.Russian
 	if opts.Lang != "" {

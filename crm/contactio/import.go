@@ -34,10 +34,11 @@ type ImportOptions struct {
 
 // Import reads a CSV file of contacts from r and writes them to the database in
 // one transaction. Rows that share a phone number are merged, within the file
-// and with live (not deleted) contacts already stored: phones, e-mails and tags
-// are added, names, company and position are filled only where empty, a new
-// note is appended, and VIP is kept once set. Companies are found by name,
-// case-insensitively, or created.
+// and with live (not deleted) contacts already stored. A merge adds phones,
+// e-mails and tags, fills names, company and position only where they are
+// empty, appends a new note and keeps VIP once set. Rows without any phone
+// merge by e-mail instead. Companies are found by name, case-insensitively, or
+// created.
 //
 // A file that cannot be read as a whole (undecodable bytes, broken quoting, no
 // header, no phone or name column) returns a *FileError and changes nothing;

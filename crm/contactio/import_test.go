@@ -19,8 +19,8 @@ func TestImportUTF8WithBOM(t *testing.T) {
 	if report.Encoding != EncodingUTF8 || !report.BOM || report.Delimiter != ',' {
 		t.Errorf("detected %s bom=%t delimiter %q, want utf-8 with BOM and ','", report.Encoding, report.BOM, report.Delimiter)
 	}
-	// Line 5 repeats the phone of line 2; line 6 has no name; line 7 has only an
-	// invalid phone; line 9 has an invalid phone but a valid e-mail.
+	// Line 5 repeats the phone of line 2. Line 6 has no name, and line 7 only an
+	// invalid phone. Line 9 has an invalid phone but a valid e-mail.
 	checkCounts(t, report, 8, 5, 1, 2)
 	checkIssues(t, "rejections", report.Rejections, "6:no_name", "7:invalid_phone")
 	checkIssues(t, "warnings", report.Warnings, "1:unknown_column", "9:invalid_phone")

@@ -16,8 +16,8 @@ import (
 type Report struct {
 	// Source is the file name given in ImportOptions.Source.
 	Source string
-	// Encoding is EncodingUTF8 or EncodingWindows1251; BOM tells whether the file
-	// started with a UTF-8 byte order mark.
+	// Encoding is EncodingUTF8 or EncodingWindows1251. BOM reports whether the
+	// file started with a UTF-8 byte order mark.
 	Encoding  string
 	BOM       bool
 	Delimiter rune

@@ -10,7 +10,7 @@ import (
 )
 
 // Maximum lengths in characters of imported values. The schema limits only tag
-// names (64); the other limits catch a cell that swallowed half a file, which
+// names (64). The other limits catch a cell that swallowed half a file, which
 // happens when a spreadsheet writes an unbalanced quote.
 const (
 	maxNameLength     = 100
@@ -53,7 +53,7 @@ func (p phoneEntry) key() string {
 	return p.number.String()
 }
 
-// rowResult is what parseRow found in one record.
+// rowResult is the outcome of parseRow for one record.
 type rowResult struct {
 	row        contactRow
 	rejections []Issue
@@ -160,8 +160,8 @@ func parseRow(record []string, line int, h header, normalizer *phone.Normalizer)
 		reject(Issue{Code: CodeNoName})
 	}
 	if len(res.row.phones) == 0 && len(res.row.emails) == 0 {
-		// The invalid values are the reason, so they are what the user sees; a
-		// row with no values at all gets the generic reason.
+		// The invalid values caused the rejection, so the report names them. A
+		// row without any phone or e-mail value gets the generic reason.
 		reasons := append(invalidPhones, invalidEmails...)
 		if len(reasons) == 0 {
 			reasons = []Issue{{Code: CodeNoContact}}

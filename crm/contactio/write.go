@@ -15,8 +15,8 @@ import (
 // The value is arbitrary but fixed: the ASCII bytes of "contimp".
 const importLockKey int64 = 0x636f6e74696d70
 
-// Staging tables live for one transaction. They have no indexes: every
-// statement below reads them whole, by hash join.
+// Staging tables live for one transaction. They have no indexes, because every
+// statement below reads them whole.
 const createStagingSQL = `
 CREATE TEMP TABLE contactio_contacts (
     grp         integer NOT NULL,
@@ -153,7 +153,8 @@ JOIN contactio_contacts s ON s.grp = st.grp
 JOIN tags t ON lower(t.name) = lower(st.name)
 ON CONFLICT DO NOTHING`
 
-// writeResult is what writeGroups learnt from the database.
+// writeResult is the outcome of writeGroups: how many contacts it created and
+// the warnings found while matching rows with existing contacts.
 type writeResult struct {
 	created  int
 	warnings []Issue
