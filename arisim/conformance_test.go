@@ -214,6 +214,7 @@ func project(ev map[string]any, lb *labeler) (streams []string, key string, ok b
 			p["caller"] = ch["caller"]
 		}
 	}
+
 	if peer, isMap := ev["peer"].(map[string]any); isMap && typ == "Dial" {
 		label := lb.normalize(str(peer, "id"))
 		p["peer"] = label
@@ -225,6 +226,7 @@ func project(ev map[string]any, lb *labeler) (streams []string, key string, ok b
 			p[k] = normalizeJSON(v, lb)
 		}
 	}
+
 	if br, isMap := ev["bridge"].(map[string]any); isMap {
 		var members []string
 		for _, m := range br["channels"].([]any) {
@@ -250,6 +252,7 @@ func project(ev map[string]any, lb *labeler) (streams []string, key string, ok b
 		p["contact_status"] = str(ev, "contact_info", "contact_status")
 		streams = append(streams, "endpoint "+str(ep, "technology")+"/"+str(ep, "resource"))
 	}
+
 	if len(streams) == 0 {
 		streams = []string{"global"}
 	}

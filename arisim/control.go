@@ -215,9 +215,9 @@ const (
 )
 
 // SendDTMF makes the party behind a channel press digits (0-9, *, #, A-D). The channel in Stasis
-// receives them (the ;2 half of a customer call, the phone's channel), the first digit at once and
-// the rest 450 ms apart, each 150 ms long from a customer and 280 ms from a phone, and its bridge
-// passes them on to the other members' far sides.
+// receives them: the ;2 half of a customer call, or the phone's channel. The first digit comes at
+// once and the rest 450 ms apart, each 150 ms long from a customer and 280 ms from a phone. The
+// channel's bridge passes them on to the other members' far sides.
 func (s *Server) SendDTMF(channelID, digits string) error {
 	if digits == "" || strings.Trim(digits, "0123456789*#ABCDabcd") != "" {
 		return fmt.Errorf("send dtmf: digits %q: %w: use 0-9, *, # or A-D", digits, ErrInvalid)

@@ -141,6 +141,7 @@ func (s *Server) failDial(x *channel, status, dialString string) {
 	if status == "CONGESTION" {
 		cause = causeCongestion
 	}
+
 	if x.kind == kindPJSIP {
 		s.dialEvent(x, status, dialString)
 		if !x.viaCreate {
@@ -148,6 +149,7 @@ func (s *Server) failDial(x *channel, status, dialString string) {
 		}
 		return
 	}
+
 	if x.viaCreate {
 		if status == "BUSY" {
 			s.dialEvent(x, status, dialString)
@@ -243,6 +245,7 @@ func (s *Server) dialTimeout(x *channel) {
 		s.hangupRequest(x, intp(causeSoftHangup), true)
 		s.leaveStasis(x)
 	}
+
 	if y == nil {
 		if !x.viaCreate {
 			s.hangupRequest(x, intp(causeNoAnswer), false)

@@ -191,7 +191,7 @@ func (s *Server) flushEvents() {
 	}
 }
 
-// removeConn forgets a connection and releases its applications. The caller holds s.mu.
+// removeConn removes a connection and releases its applications. The caller holds s.mu.
 func (s *Server) removeConn(conn *eventConn) {
 	if _, ok := s.conns[conn.id]; !ok {
 		return

@@ -144,7 +144,7 @@ func (s *Server) leaveStasis(c *channel) {
 	s.setVar(c, "STASISSTATUS", "SUCCESS")
 }
 
-// destroy sends ChannelDestroyed and forgets c. Snoops on c end with it.
+// destroy sends ChannelDestroyed and removes c from the tables. Snoops on c end with it.
 func (s *Server) destroy(c *channel, cause int) {
 	if c.destroyed {
 		return
@@ -173,8 +173,8 @@ func (s *Server) destroy(c *channel, cause int) {
 	s.endSnoopsOf(c)
 }
 
-// endSnoopsOf ends the snoop channels on c, which Asterisk does after c is destroyed: a deleted
-// snoop only now sends ChannelDestroyed; a live one leaves its bridge and Stasis without a
+// endSnoopsOf ends the snoop channels on c, which Asterisk does after c is destroyed. A deleted
+// snoop only now sends ChannelDestroyed. A live one leaves its bridge and Stasis, and gets no
 // ChannelHangupRequest.
 func (s *Server) endSnoopsOf(c *channel) {
 	snoops := c.snoops
@@ -222,6 +222,7 @@ func (s *Server) hangupByARI(c *channel, cause int) {
 	c.hungUp = true
 	s.stopTimers(c)
 	s.hangupRequest(c, intp(causeSoftHangup), true)
+
 	if c.dialing && !c.answered {
 		// A cancelled dial reports NOANSWER, as a cancelled originate does in Asterisk.
 		c.dialing = false
@@ -240,6 +241,7 @@ func (s *Server) hangupByARI(c *channel, cause int) {
 	if wasInStasis && isDialplanStasis(c) {
 		s.hangupRequest(c, intp(causeNormal), true)
 	}
+
 	peer := c.peer
 	if peer == nil || peer.destroyed {
 		s.destroy(c, cause)

@@ -115,6 +115,7 @@ func (s *Server) startPlayback(w writerRequest, id string, ch *channel, br *brid
 		w.error(409, "Playback with the same id already exists")
 		return
 	}
+
 	lang := w.params.str("lang")
 	if lang == "" {
 		lang = "en"
@@ -428,6 +429,7 @@ func (s *Server) restSnoop(w writerRequest, vars map[string]string) {
 		w.error(400, "Application name is required")
 		return
 	}
+
 	s.mu.Lock()
 	target := s.lookupChannel(vars["id"])
 	if target == nil {
@@ -447,6 +449,7 @@ func (s *Server) restSnoop(w writerRequest, vars map[string]string) {
 		w.error(409, "Channel with given unique ID already exists")
 		return
 	}
+
 	s.snoopSeq++
 	sn := &channel{
 		id: id, name: "Snoop/" + target.id + "-" + hex8(s.snoopSeq), state: stateUp, kind: kindSnoop,

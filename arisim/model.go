@@ -142,7 +142,7 @@ type endpointJSON struct {
 	ChannelIDs []string `json:"channel_ids"`
 }
 
-// channelKind tells how a channel came to exist, which decides how it hangs up.
+// channelKind records how a channel came to exist, which decides how it hangs up.
 type channelKind int
 
 const (

@@ -5,8 +5,7 @@ import (
 	"time"
 )
 
-// channelFor returns the channel named by the path, or writes 404 and returns nil. The caller
-// holds s.mu and must unlock before writing on a nil result... so it only looks the channel up.
+// lookupChannel returns the live channel with id, or nil. The caller holds s.mu.
 func (s *Server) lookupChannel(id string) *channel {
 	c := s.channels[id]
 	if c == nil || c.destroyed {
@@ -96,6 +95,7 @@ func (s *Server) restCreate(w writerRequest, _ map[string]string) {
 		w.error(400, "Application must be specified")
 		return
 	}
+
 	s.mu.Lock()
 	x, status, body := s.newDialled(endpoint, p.str("channelId"), p.str("otherChannelId"), app)
 	if x == nil {
@@ -107,6 +107,7 @@ func (s *Server) restCreate(w writerRequest, _ map[string]string) {
 	for k, v := range p.vars() {
 		x.vars[k] = v
 	}
+
 	snapshot := x.json()
 	if !s.appConnected(app) {
 		s.stasisFailed(x)
@@ -244,7 +245,7 @@ func (s *Server) restSendDTMF(w writerRequest, vars map[string]string) {
 	before := time.Duration(w.params.int("before", 0)) * time.Millisecond
 	between := time.Duration(w.params.int("between", int(dtmfGap/time.Millisecond))) * time.Millisecond
 	duration := w.params.int("duration", 100)
-	// The digits go out of the channel: the far side of a Local pair receives them; a phone's
+	// The digits go out of the channel, so the far side of a Local pair receives them. A phone's
 	// channel sends them to the phone, which ARI does not see.
 	if target := c.peer; target != nil {
 		at := before
@@ -299,7 +300,7 @@ func (s *Server) restGetVar(w writerRequest, vars map[string]string) {
 	w.json(200, map[string]string{"value": value})
 }
 
-// builtinVar answers the dialplan functions clients commonly read.
+// builtinVar returns the values of the dialplan functions clients commonly read.
 func builtinVar(c *channel, name string) (string, bool) {
 	switch name {
 	case "CALLERID(num)":
@@ -333,8 +334,8 @@ func (s *Server) restSetVar(w writerRequest, vars map[string]string) {
 }
 
 // restContinue takes the channel out of Stasis into the dialplan. The simulator has no dialplan of
-// its own: the channel reaches the end of the given context and hangs up, with cause 0 when the
-// context is not one the endpoint rules know (Asterisk's result for a context that does not exist).
+// its own, so the channel reaches the end of the given context and hangs up. The cause is 0 when
+// the endpoint rules do not know the context, which is Asterisk's result for a missing context.
 func (s *Server) restContinue(w writerRequest, vars map[string]string) {
 	c := s.stasisChannel(w, vars["id"])
 	if c == nil {
