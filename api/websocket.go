@@ -47,6 +47,8 @@ func (s *Server) buildHello(ctx context.Context, user protocol.User) (protocol.H
 		User:                user,
 	}
 
+	// NOTE: supervisors get no snapshot of their agents here yet; until the routing engine
+	// offers one, a wallboard can only build its view from agent.state notifications.
 	if !(session.Session{User: user}).HasRole(protocol.RoleAgent) {
 		return hello, nil
 	}
