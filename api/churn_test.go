@@ -10,8 +10,8 @@ import (
 )
 
 // TestPublishDuringConnectionChurn publishes from several goroutines while tabs connect and
-// disconnect, so that the race detector sees registration, fan-out, drops and shutdown
-// interleave. Every connection must end, and the hub must end up empty.
+// disconnect, so that the race detector covers registration, fan-out and unregistration
+// running together. Every connection must end, and the hub must end up empty.
 func TestPublishDuringConnectionChurn(t *testing.T) {
 	checkNoGoroutineLeak(t)
 	h := newHarness(t, testOptions())
