@@ -492,3 +492,57 @@ func assertNoRepeats(t *testing.T, events []event.Event) {
 		}
 	}
 }
+
+// TestSIPPhoneAgent originates a SIP phone that rings until it is picked up, then lets the
+// phone hold, unhold, send a digit and hang up, as in the recorded PJSIP traffic.
+func TestSIPPhoneAgent(t *testing.T) {
+	sim := startSim(t)
+	h := startManager(t, sim.config("pbx1"))
+	s := h.server(t, "pbx1")
+	ctx := testContext(t)
+
+	if err := sim.sim.RegisterEndpoint("PJSIP/1001"); err != nil {
+		t.Fatalf("register phone: %v", err)
+	}
+
+	agent, err := s.Originate(ctx, OriginateRequest{Endpoint: "PJSIP/1001", CallerID: `"Ivan Petrov" <79161234567>`, Args: []string{"agent", "1001"}})
+	if err != nil {
+		t.Fatalf("originate: %v", err)
+	}
+	h.rec.waitFor(t, 0, "phone Ringing", isEvent[event.Ringing](agent))
+
+	if _, err := sim.sim.AnswerEndpoint("PJSIP/1001"); err != nil {
+		t.Fatalf("pick up: %v", err)
+	}
+	e, _ := h.rec.waitFor(t, 0, "phone OriginateResult", isEvent[event.OriginateResult](agent))
+	if r := e.(event.OriginateResult); r.Status != event.OriginateAnswered {
+		t.Errorf("result = %+v", r)
+	}
+
+	if err := sim.sim.PhoneHold(agent); err != nil {
+		t.Fatalf("phone hold: %v", err)
+	}
+	e, _ = h.rec.waitFor(t, 0, "Held", isEvent[event.Held](agent))
+	if held := e.(event.Held); held.MusicClass != "default" {
+		t.Errorf("Held = %+v, want music class default", held)
+	}
+	if err := sim.sim.PhoneUnhold(agent); err != nil {
+		t.Fatalf("phone unhold: %v", err)
+	}
+	h.rec.waitFor(t, 0, "Unheld", isEvent[event.Unheld](agent))
+
+	if err := sim.sim.SendDTMF(agent, "5"); err != nil {
+		t.Fatalf("phone dtmf: %v", err)
+	}
+	h.rec.waitFor(t, 0, "DTMF", isEvent[event.DTMF](agent))
+
+	if err := sim.sim.Hangup(agent, 16); err != nil {
+		t.Fatalf("phone hangs up: %v", err)
+	}
+	e, _ = h.rec.waitFor(t, 0, "HungUp", isEvent[event.HungUp](agent))
+	if hu := e.(event.HungUp); hu.Cause != 16 {
+		t.Errorf("HungUp = %+v, want cause 16 although the hang-up request had no cause", hu)
+	}
+
+	assertNoRepeats(t, h.rec.snapshot())
+}

@@ -1,8 +1,10 @@
 package cti
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -378,5 +380,75 @@ func TestManagerAddValidates(t *testing.T) {
 	}
 	if _, err := m.Add(cfg); err == nil {
 		t.Error("Add accepted a duplicate server name")
+	}
+}
+
+// TestRunLeavesNoGoroutines checks that every goroutine a Manager starts, including the
+// WebSocket reader and pinger and a blind transfer's worker, ends when Run returns.
+func TestRunLeavesNoGoroutines(t *testing.T) {
+	sim := startSim(t)
+	baseline := runtime.NumGoroutine()
+
+	m, err := NewManager(ManagerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Add(sim.config("pbx1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		_ = m.Run(ctx)
+	}()
+
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		for {
+			select {
+			case <-m.Events():
+			case <-runDone:
+				return
+			}
+		}
+	}()
+
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.Connected() {
+		if time.Now().After(deadline) {
+			t.Fatal("not connected within 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	customer, err := sim.sim.ArriveCall(arisim.Call{CallerNumber: "79160000000", Dialed: "100", App: "crm", Args: []string{"inbound"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Answer(ctx, customer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TransferToEndpoint(ctx, customer, OriginateRequest{Endpoint: "Local/1001@test-answer"}); err != nil {
+		t.Fatal(err)
+	}
+	sim.sim.DropWebSockets()
+	time.Sleep(300 * time.Millisecond)
+
+	cancel()
+	<-runDone
+	<-consumed
+	http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+
+	for deadline := time.Now().Add(3 * time.Second); runtime.NumGoroutine() > baseline; {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines after Run returned, %d before it started:\n%s",
+				runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

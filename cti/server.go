@@ -88,6 +88,7 @@ var errReplaced = errors.New("another connection took over the Stasis applicatio
 // ApplicationReplaced it stops reconnecting, because reconnecting would take the application
 // back from the connection that replaced it and the two would alternate.
 func (s *Server) run(ctx context.Context) {
+	defer s.http.CloseIdleConnections()
 	defer s.tasks.Wait()
 
 	s.log.Info("ARI connection starting", "config", s.cfg)
