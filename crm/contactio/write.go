@@ -20,7 +20,7 @@ const importLockKey int64 = 0x636f6e74696d70
 const createStagingSQL = `
 CREATE TEMP TABLE contactio_contacts (
     grp         integer NOT NULL,
-    contact_id  bigint,
+    contact_id  bigint  NOT NULL,
     is_new      boolean NOT NULL,
     -- apply is false for a group whose fields were merged into another group
     -- matched to the same existing contact; its phones, e-mails and tags still count.
@@ -194,10 +194,10 @@ func writeGroups(ctx context.Context, db *pgxpool.Pool, groups []contactGroup, r
 		contacts, created, warnings := planContacts(groups, matches)
 		result.created, result.warnings = created, warnings
 
-		if err := copyContacts(ctx, tx, contacts); err != nil {
+		if err := allocateContactIDs(ctx, tx, contacts, created); err != nil {
 			return err
 		}
-		if err := allocateContactIDs(ctx, tx); err != nil {
+		if err := copyContacts(ctx, tx, contacts); err != nil {
 			return err
 		}
 		return applyStaged(ctx, tx, groups, result.created, rejected, opts)
@@ -211,7 +211,8 @@ func writeGroups(ctx context.Context, db *pgxpool.Pool, groups []contactGroup, r
 // stagedContact is one row of contactio_contacts.
 type stagedContact struct {
 	group     int
-	contactID int64 // 0 for a new contact
+	contactID int64
+	isNew     bool
 	apply     bool
 	contact   contactRow
 }
@@ -230,6 +231,7 @@ func planContacts(groups []contactGroup, matches map[int]existingMatch) ([]stage
 		staged[i] = stagedContact{group: i, apply: true, contact: g.contact}
 		m, ok := matches[i]
 		if !ok {
+			staged[i].isNew = true
 			created++
 			continue
 		}
@@ -307,12 +309,8 @@ func copyContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact) error 
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"contactio_contacts"}, columns,
 		pgx.CopyFromSlice(len(staged), func(i int) ([]any, error) {
 			s := staged[i]
-			var contactID *int64
-			if s.contactID != 0 {
-				contactID = &s.contactID
-			}
 			c := s.contact
-			return []any{int32(s.group), contactID, s.contactID == 0, s.apply,
+			return []any{int32(s.group), s.contactID, s.isNew, s.apply,
 				c.lastName, c.firstName, c.middleName, c.company, c.position, c.note, c.vip}, nil
 		}))
 	if err != nil {
@@ -322,9 +320,12 @@ func copyContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact) error 
 }
 
 // allocateContactIDs takes ids for the new contacts from the identity sequence
-// of contacts.id, so that phones, e-mails and tags can refer to them in the
-// same set-based statements.
-func allocateContactIDs(ctx context.Context, tx pgx.Tx) error {
+// of contacts.id, in file order, so that phones, e-mails and tags can refer to
+// them in the same set-based statements.
+func allocateContactIDs(ctx context.Context, tx pgx.Tx, staged []stagedContact, created int) error {
+	if created == 0 {
+		return nil
+	}
 	var sequence *string
 	if err := tx.QueryRow(ctx, "SELECT pg_get_serial_sequence('contacts', 'id')").Scan(&sequence); err != nil {
 		return fmt.Errorf("find the id sequence of contacts: %w", err)
@@ -332,12 +333,21 @@ func allocateContactIDs(ctx context.Context, tx pgx.Tx) error {
 	if sequence == nil {
 		return errNoSequence
 	}
-	_, err := tx.Exec(ctx, `
-UPDATE contactio_contacts s SET contact_id = n.id
-FROM (SELECT grp, nextval($1::regclass) AS id FROM contactio_contacts WHERE is_new ORDER BY grp) n
-WHERE s.grp = n.grp`, *sequence)
+
+	rows, err := tx.Query(ctx, "SELECT nextval($1::regclass) FROM generate_series(1, $2)", *sequence, created)
 	if err != nil {
-		return fmt.Errorf("allocate ids for new contacts: %w", err)
+		return fmt.Errorf("allocate ids for %d new contacts: %w", created, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("allocate ids for %d new contacts: %w", created, err)
+	}
+	next := 0
+	for i := range staged {
+		if staged[i].isNew {
+			staged[i].contactID = ids[next]
+			next++
+		}
 	}
 	return nil
 }
