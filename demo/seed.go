@@ -135,7 +135,7 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Result, error)
 
 	logger.Info("demo data loaded", "contacts", counts.Contacts, "companies", counts.Companies,
 		"interactions", counts.Interactions, "tickets", counts.Tickets, "tasks", counts.Tasks,
-		"duration", time.Since(started).Round(time.Millisecond))
+		"duration", time.Since(started).Round(time.Millisecond).String())
 	return Result{Seeded: true, Counts: counts, Logins: logins}, nil
 }
 

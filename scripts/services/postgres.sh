@@ -23,9 +23,11 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
 fi
 
 # initdb and postgres refuse to run as root, so as root the cluster belongs to the postgres user.
+# It runs from / because the caller's folder may be closed to that user (psql and pg_ctl would
+# warn that they cannot change into it).
 as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
