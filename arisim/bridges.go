@@ -1,6 +1,7 @@
 package arisim
 
 import (
+	"sort"
 	"strings"
 )
 
@@ -11,8 +12,18 @@ var bridgeTypes = map[string]bool{
 
 func (s *Server) restBridgeList(w writerRequest, _ map[string]string) {
 	s.mu.Lock()
-	list := make([]bridgeJSON, 0, len(s.bridges))
+	bridges := make([]*bridge, 0, len(s.bridges))
 	for _, b := range s.bridges {
+		bridges = append(bridges, b)
+	}
+	sort.Slice(bridges, func(i, j int) bool {
+		if bridges[i].created.Equal(bridges[j].created) {
+			return bridges[i].id < bridges[j].id
+		}
+		return bridges[i].created.Before(bridges[j].created)
+	})
+	list := make([]bridgeJSON, 0, len(bridges))
+	for _, b := range bridges {
 		list = append(list, b.json())
 	}
 	s.mu.Unlock()
