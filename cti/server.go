@@ -35,7 +35,7 @@ type Server struct {
 
 	mu        sync.Mutex // guards tr, buf and transfers
 	tr        *event.Translator
-	buf       []event.Event
+	buf       []event.Event     // reused by handle, which only the event loop calls
 	transfers map[string]string // leg id → channel id of a pending blind transfer
 
 	// tasks are the goroutines that complete blind transfers; only the event loop adds to
@@ -94,6 +94,7 @@ func (s *Server) run(ctx context.Context) {
 	s.log.Info("ARI connection starting", "config", s.cfg)
 	attempt := 0
 	for ctx.Err() == nil {
+		started := time.Now()
 		established, err := s.session(ctx)
 		if ctx.Err() != nil {
 			break
@@ -104,7 +105,11 @@ func (s *Server) run(ctx context.Context) {
 		}
 
 		if established {
-			attempt = 0
+			// A connection that drops at once after each connect keeps backing off; only
+			// one that stayed up for a while starts the delays from the minimum again.
+			if time.Since(started) > s.cfg.ReconnectMax {
+				attempt = 0
+			}
 			s.emit(ctx, event.ConnectionState{
 				Meta:     event.Meta{Server: s.cfg.Name, Time: time.Now()},
 				Replaced: errors.Is(err, errReplaced),
