@@ -16,6 +16,9 @@ const sendQueueSize = 8192
 // flushTimeout bounds how long a REST response waits for its events to reach the socket.
 const flushTimeout = 2 * time.Second
 
+// writeTimeout bounds one frame's write; a client that does not read for that long is dropped.
+const writeTimeout = 10 * time.Second
+
 // outMsg is one frame for a client, or a flush marker when data is nil.
 type outMsg struct {
 	data    []byte
@@ -72,6 +75,7 @@ func (c *eventConn) writeLoop() {
 				close(m.flushed)
 				continue
 			}
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 			if err := c.ws.WriteMessage(websocket.TextMessage, m.data); err != nil {
 				c.close()
 				return
@@ -82,6 +86,7 @@ func (c *eventConn) writeLoop() {
 
 // event is one ARI event before the per-application "application" field is added.
 type event struct {
+	typ  string
 	body []byte // JSON object without "application"
 	// Routing: channel and bridge the event concerns, for clients without subscribeAll.
 	channel *channel
@@ -108,7 +113,7 @@ func (s *Server) emitEvent(typ string, fields map[string]any, ch *channel, br *b
 		s.log.Error("encode event", "type", typ, "error", err)
 		return
 	}
-	s.deliver(event{body: body, channel: ch, bridge: br, global: global})
+	s.deliver(event{typ: typ, body: body, channel: ch, bridge: br, global: global})
 }
 
 // deliver queues an encoded event to each connection's applications. The caller holds s.mu.
@@ -119,7 +124,12 @@ func (s *Server) deliver(ev event) {
 			if conn.replaced[app] || !s.wants(conn, app, ev) {
 				continue
 			}
-			s.send(conn, withApplication(ev.body, app))
+			data := withApplication(ev.body, app)
+			s.send(conn, data)
+			if s.opts.DuplicateBridgeEventsAfterReconnect && s.reconnected[app] &&
+				(ev.typ == "ChannelEnteredBridge" || ev.typ == "ChannelLeftBridge") {
+				s.send(conn, data)
+			}
 		}
 	}
 }
@@ -241,6 +251,12 @@ func (s *Server) handleEvents(w writerRequest) {
 	s.nextConnID++
 	conn.id = s.nextConnID
 	for _, app := range apps {
+		if s.seenApps[app] {
+			if _, live := s.apps[app]; !live {
+				s.reconnected[app] = true
+			}
+		}
+		s.seenApps[app] = true
 		if old, ok := s.apps[app]; ok && old != conn {
 			fields := map[string]any{"type": "ApplicationReplaced", "timestamp": s.clock.Now().Format(TimeFormat), "asterisk_id": s.opts.AsteriskID}
 			body, _ := json.Marshal(fields)

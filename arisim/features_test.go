@@ -304,3 +304,43 @@ func TestCustomerAbandonsWhileWaiting(t *testing.T) {
 		t.Fatalf("customer's ChannelDestroyed = %v, want cause 16 after giving up in the queue", destroyed)
 	}
 }
+
+func TestBridgeEventsTwiceAfterReconnect(t *testing.T) {
+	clock := NewManualClock(time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC))
+	s, hs := newTestServer(t, Options{Clock: clock, DuplicateBridgeEventsAfterReconnect: true})
+	first := dialEvents(t, hs.URL, "app=switchboard")
+	id, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard"})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	if st, body := restCall(t, hs.URL, "POST", "/ari/bridges/b", map[string]any{"type": "mixing"}); st != 200 {
+		t.Fatalf("create bridge: %d %s", st, body)
+	}
+	if st, body := restCall(t, hs.URL, "POST", "/ari/bridges/b/addChannel", map[string]any{"channel": id}); st != 204 {
+		t.Fatalf("addChannel: %d %s", st, body)
+	}
+	first.sync()
+	if n := countType(first.typesFor(id), "ChannelEnteredBridge"); n != 1 {
+		t.Fatalf("first connection got %d ChannelEnteredBridge, want 1", n)
+	}
+
+	s.DropWebSockets()
+	again := dialEvents(t, hs.URL, "app=switchboard")
+	if st, body := restCall(t, hs.URL, "POST", "/ari/bridges/b/removeChannel", map[string]any{"channel": id}); st != 204 {
+		t.Fatalf("removeChannel: %d %s", st, body)
+	}
+	again.sync()
+	if n := countType(again.typesFor(id), "ChannelLeftBridge"); n != 2 {
+		t.Fatalf("reconnected client got %d ChannelLeftBridge, want 2", n)
+	}
+}
+
+func countType(types []string, typ string) int {
+	n := 0
+	for _, t := range types {
+		if t == typ {
+			n++
+		}
+	}
+	return n
+}

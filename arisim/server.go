@@ -37,6 +37,10 @@ type Options struct {
 	Sounds map[string]time.Duration
 	// DefaultApp is the Stasis application of a simulated customer call that names none.
 	DefaultApp string
+	// DuplicateBridgeEventsAfterReconnect makes an application that connected again after losing
+	// its events connection receive ChannelEnteredBridge and ChannelLeftBridge twice, which
+	// Asterisk 22 can do after a reconnect; clients must de-duplicate them. Off by default.
+	DuplicateBridgeEventsAfterReconnect bool
 	// AsteriskID is the asterisk_id of every event; empty means "02:fc:00:00:00:01".
 	AsteriskID string
 	// Logger receives the server's logs; nil discards them.
@@ -55,25 +59,27 @@ type Server struct {
 	upgrader websocket.Upgrader
 	startup  time.Time
 
-	mu         sync.Mutex
-	closed     bool
-	channels   map[string]*channel
-	chanOrder  []*channel // creation order, for GET /channels
-	bridges    map[string]*bridge
-	playbacks  map[string]*playback
-	recordings map[string]*recording
-	conns      map[uint64]*eventConn
-	apps       map[string]*eventConn
-	nextConnID uint64
-	uniqueSeq  int // the n of Asterisk unique ids "<startup epoch>.<n>"
-	localSeq   int // the counter in Local/...-%08x names
-	pjsipSeq   int
-	snoopSeq   int
-	registered map[string]bool // PJSIP resources with a registered contact
-	faults     []*fault
-	zombies    []*bridge // deleted bridges whose BridgeDestroyed waits for a former member
-	timers     map[*timerEntry]struct{}
-	stats      struct{ events, droppedClients int }
+	mu          sync.Mutex
+	closed      bool
+	channels    map[string]*channel
+	chanOrder   []*channel // creation order, for GET /channels
+	bridges     map[string]*bridge
+	playbacks   map[string]*playback
+	recordings  map[string]*recording
+	conns       map[uint64]*eventConn
+	apps        map[string]*eventConn
+	nextConnID  uint64
+	seenApps    map[string]bool // applications that ever had an events connection
+	reconnected map[string]bool // applications that connected again after losing their connection
+	uniqueSeq   int             // the n of Asterisk unique ids "<startup epoch>.<n>"
+	localSeq    int             // the counter in Local/...-%08x names
+	pjsipSeq    int
+	snoopSeq    int
+	registered  map[string]bool // PJSIP resources with a registered contact
+	faults      []*fault
+	zombies     []*bridge // deleted bridges whose BridgeDestroyed waits for a former member
+	timers      map[*timerEntry]struct{}
+	stats       struct{ events, droppedClients int }
 
 	wg sync.WaitGroup
 }
@@ -106,6 +112,7 @@ func New(opts Options) *Server {
 		playbacks: map[string]*playback{}, recordings: map[string]*recording{},
 		conns: map[uint64]*eventConn{}, apps: map[string]*eventConn{},
 		registered: map[string]bool{}, timers: map[*timerEntry]struct{}{},
+		seenApps: map[string]bool{}, reconnected: map[string]bool{},
 	}
 	s.startup = s.clock.Now()
 	// ARI clients are not browsers; Asterisk does not check the Origin header either.
