@@ -2,7 +2,9 @@
 // Asterisk server, translates ARI events into the domain events of package event, and offers
 // call control as methods with context deadlines and typed errors.
 //
-// REST requests go through the github.com/CyCoreSystems/ari/v5 native client. The events
+// REST requests go through the github.com/CyCoreSystems/ari/v5 native client, except the
+// channel list of a reconcile: the client's channel type lacks the dialplan app_data that
+// holds an adopted call's Stasis arguments, so that one GET is plain net/http. The events
 // WebSocket is cti's own, because the client's listener reconnects after a fixed second with
 // no way to learn about it (so no reconcile could follow), and turns an undecodable message
 // into a reconnect. cti reconnects with capped, jittered exponential backoff and reconciles
