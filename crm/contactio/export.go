@@ -51,6 +51,8 @@ var exportColumns = []exportColumn{
 	{ru: "Компания", en: "Company", value: func(c exportedContact, _ language.Tag) string { return c.company }},
 	{ru: "Должность", en: "Position", value: func(c exportedContact, _ language.Tag) string { return c.position }},
 	{ru: "E-mail", en: "E-mail", value: func(c exportedContact, _ language.Tag) string { return strings.Join(c.emails, ", ") }},
+	// NOTE: a tag whose name contains a comma or semicolon (possible when tags
+	// are created outside Import) is split into several tags on re-import.
 	{ru: "Теги", en: "Tags", value: func(c exportedContact, _ language.Tag) string { return strings.Join(c.tags, ", ") }},
 	{ru: "Комментарий", en: "Note", value: func(c exportedContact, _ language.Tag) string { return c.note }},
 	{ru: "VIP", en: "VIP", value: func(c exportedContact, lang language.Tag) string {

@@ -41,9 +41,12 @@ type ImportOptions struct {
 // created.
 //
 // A file that cannot be read as a whole (undecodable bytes, broken quoting, no
-// header, no phone or name column) returns a *FileError and changes nothing;
-// so does any database error. Problems in single rows are reported in Report
-// and do not stop the import.
+// header, no phone or name column) returns a *FileError and changes nothing.
+// Any database error also rolls the whole import back. Problems in single rows
+// are reported in Report and do not stop the import.
+//
+// The whole file and its parsed rows are held in memory. Parsing the 13 MB,
+// 100,000-row file of BenchmarkParse100k peaks at about 360 MB resident.
 func Import(ctx context.Context, db *pgxpool.Pool, r io.Reader, opts ImportOptions) (Report, error) {
 	started := time.Now()
 	logger := opts.Logger
