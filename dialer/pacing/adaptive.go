@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// DropMode is what the adaptive-ratio policy does to its dial level while the
-// day's cumulative abandonment is over its limit.
+// DropMode is the adaptive-ratio policy's reaction to a day's cumulative
+// abandonment over its limit.
 type DropMode int
 
 const (
@@ -86,10 +86,10 @@ const (
 // open-source dialer (VICIdial's ADAPT_* methods). It keeps
 // round(level × (agents + DiffTarget)) lines in use, counting dials in
 // progress, waiting calls and calls with agents. Every second it samples idle
-// agents, waiting calls and logged-in agents, and every 15 s it multiplies the
+// agents, waiting calls and logged-in agents. Every 15 s it multiplies the
 // level by 1 + (mean idle − mean waiting + DiffTarget) ÷ mean agents over the
-// last 15 samples, clamped to [1, MaxLevel]. It knows nothing of answer
-// probabilities or handle times.
+// last 15 samples, clamped to [1, MaxLevel]. It uses no answer probabilities
+// or handle times.
 type AdaptiveRatio struct {
 	cfg   AdaptiveConfig
 	level float64
@@ -169,8 +169,8 @@ func (a *AdaptiveRatio) update(now time.Duration) {
 	case DropAverage:
 		a.level = max(a.level/2, 1)
 	case DropTaper:
-		gone := min(float64(now)/float64(a.cfg.CallingDay), 1)
-		a.level = 1 + (a.level-1)*(1-gone)
+		dayShare := min(float64(now)/float64(a.cfg.CallingDay), 1)
+		a.level = 1 + (a.level-1)*(1-dayShare)
 	}
 }
 

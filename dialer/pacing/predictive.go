@@ -179,8 +179,8 @@ func (p *Predictive) Threshold(now time.Duration) float64 {
 // the largest number of new dials whose marginal expected abandonment stays
 // within the threshold.
 func (p *Predictive) Dials(s *State) int {
-	most := limit(s, math.MaxInt)
-	if most == 0 {
+	maxDials := limit(s, math.MaxInt)
+	if maxDials == 0 {
 		return 0
 	}
 
@@ -194,12 +194,12 @@ func (p *Predictive) Dials(s *State) int {
 	for k := range points {
 		peak = max(peak, p.supplyMean[k]+4*math.Sqrt(p.supplyVar[k]))
 	}
-	most = min(most, int(math.Ceil((peak+4)/math.Max(pLive, 0.01))))
+	maxDials = min(maxDials, int(math.Ceil((peak+4)/math.Max(pLive, 0.01))))
 
 	// The expected loss is convex in n, so the marginal loss only grows and a
 	// binary search finds the last dial whose marginal loss is acceptable.
 	budget := threshold * pLive
-	lo, hi := 0, most
+	lo, hi := 0, maxDials
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if p.expectedLoss(points, mid)-p.expectedLoss(points, mid-1) <= budget {
@@ -262,10 +262,10 @@ func (p *Predictive) addOutstanding(age, pLive float64, points int) {
 	}
 }
 
-// addBusy adds the chance that an agent whose call started elapsed seconds ago
-// is free within the patience of a call answered in the interval before each
-// point (taken at the interval's middle), from the handle-time distribution
-// conditioned on the time already spent.
+// addBusy adds, for an agent whose call started elapsed seconds ago, the chance
+// of being free within the patience of a call answered in the interval before
+// each point, taken at the interval's middle. The chance comes from the
+// handle-time distribution conditioned on the time already spent.
 func (p *Predictive) addBusy(elapsed, meanHandle float64, points int) {
 	done := p.handle.at(elapsed)
 	survive := 1 - done

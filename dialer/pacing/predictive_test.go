@@ -101,8 +101,8 @@ func TestPredictiveWaitsForLongCalls(t *testing.T) {
 	p := newTestPredictive(t, 0.03)
 	teach(p, 0.3, 2000, 4)
 
-	// Agents ten seconds into a call rarely finish within a ring cycle when
-	// handle times are near 180 s; agents 170 s into one often do.
+	// Handle times are near 180 s. Agents ten seconds into a call rarely
+	// finish within a ring cycle, and agents 170 s into one often do.
 	s := State{Now: 10 * time.Minute, FreeLines: math.MaxInt, RemainingLeads: math.MaxInt}
 	s.Talking = make([]time.Duration, 40)
 	for i := range s.Talking {

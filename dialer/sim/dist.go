@@ -63,7 +63,7 @@ func (l Lognormal) String() string {
 }
 
 // NewHandleTime returns the handle-time distribution named by shape
-// ("exponential" or "lognormal") with the given mean in seconds; cv applies to
+// ("exponential" or "lognormal") with the given mean in seconds. cv applies to
 // the lognormal shape only, because an exponential's CV is always 1.
 func NewHandleTime(shape string, mean, cv float64) (Dist, error) {
 	switch shape {

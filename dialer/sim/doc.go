@@ -2,7 +2,7 @@
 // campaign, used to compare the policies of dialer/pacing.
 //
 // A run has a fixed number of agents, all logged in throughout. Every Tick
-// (0.5 s by default) the policy sees the campaign's state and places dials.
+// (0.5 s by default) the policy receives the campaign's state and places dials.
 // A dial is answered live with probability LiveProbability after a ring time
 // drawn from RingLive, and otherwise ends after a time drawn from RingOther.
 // A live answer goes to an idle agent at once; if none is idle it waits, and

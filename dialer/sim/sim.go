@@ -28,8 +28,8 @@ type Config struct {
 	Patience time.Duration
 	// Tick is the period of pacing decisions.
 	Tick time.Duration
-	// WarmUp runs before measurement starts; the policy sees it, the report
-	// does not.
+	// WarmUp runs before measurement starts. The policy observes it, and the
+	// report excludes it.
 	WarmUp time.Duration
 	// Duration is the measured period after the warm-up.
 	Duration time.Duration
@@ -46,11 +46,11 @@ type Config struct {
 	Seed uint64
 }
 
-// DefaultConfig returns the reference scenario: ring times of live answers
-// uniform on [4 s, 20 s], of other outcomes on [5 s, 30 s], a 2 s patience,
-// decisions every 0.5 s, 8 hours measured after a 10-minute warm-up, a
-// one-hour rolling window, unlimited lines and leads. The handle time is
-// lognormal with a mean of 180 s and a CV of 0.8.
+// DefaultConfig returns the reference scenario. Ring times of live answers are
+// uniform on [4 s, 20 s] and of other outcomes on [5 s, 30 s]. The handle time
+// is lognormal with a mean of 180 s and a CV of 0.8. Patience is 2 s, decisions
+// come every 0.5 s, and 8 hours are measured after a 10-minute warm-up, with a
+// one-hour rolling window and unlimited lines and leads.
 func DefaultConfig(agents int, liveProbability float64, seed uint64) Config {
 	handle, err := NewLognormal(180, 0.8)
 	if err != nil {
@@ -95,8 +95,9 @@ func (c Config) validate() error {
 	return nil
 }
 
-// Result is what one run measured after the warm-up. Calls are attributed to
-// the period by the time of their dial (Dials) or answer (all other counts).
+// Result holds the measurements of one run after the warm-up. Calls are
+// attributed to the period by the time of their dial (Dials) or answer (all
+// other counts).
 type Result struct {
 	Dials       int
 	LiveAnswers int
@@ -109,8 +110,8 @@ type Result struct {
 	Abandonment float64
 	// WorstWindowAbandonment is the largest abandonment ratio over rolling
 	// windows of Config.RollingWindow, stepped by one minute, that start and end
-	// inside the measured period; it equals Abandonment when the period is
-	// shorter than a window.
+	// inside the measured period. It equals Abandonment when the period is not
+	// longer than a window.
 	WorstWindowAbandonment float64
 	// ContactsPerAgentHour is connected calls per agent per measured hour.
 	ContactsPerAgentHour float64
