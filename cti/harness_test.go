@@ -40,12 +40,21 @@ type simServer struct {
 func startSim(t testing.TB) *simServer {
 	t.Helper()
 
-	sim := arisim.New(arisim.Options{
+	return startSimWith(t, func(*arisim.Options) {})
+}
+
+// startSimWith starts a simulator whose options change may adjust.
+func startSimWith(t testing.TB, change func(*arisim.Options)) *simServer {
+	t.Helper()
+
+	opts := arisim.Options{
 		Users:      []arisim.Credential{{Username: "switchboard", Password: testPassword}},
 		Clock:      arisim.RealClock{Scale: simScale},
 		Rules:      testRules(),
 		DefaultApp: "crm",
-	})
+	}
+	change(&opts)
+	sim := arisim.New(opts)
 	ts := httptest.NewServer(sim.Handler())
 	t.Cleanup(func() {
 		ts.CloseClientConnections()

@@ -452,3 +452,62 @@ func TestRunLeavesNoGoroutines(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestBridgeEventsTwiceAfterReconnect makes the simulator send every bridge event twice after a
+// reconnect, as Asterisk 22 can: each membership change must reach routing once.
+func TestBridgeEventsTwiceAfterReconnect(t *testing.T) {
+	sim := startSimWith(t, func(o *arisim.Options) { o.DuplicateBridgeEventsAfterReconnect = true })
+	h := startManager(t, sim.config("pbx1"))
+	s := h.server(t, "pbx1")
+	ctx := testContext(t)
+
+	customer := arriveCall(t, sim, h, "79154443322", "inbound", "support")
+	if err := s.Answer(ctx, customer); err != nil {
+		t.Fatalf("answer: %v", err)
+	}
+	bridge, err := s.CreateBridge(ctx, "call-"+customer)
+	if err != nil {
+		t.Fatalf("create bridge: %v", err)
+	}
+
+	before := h.rec.len()
+	sim.sim.DropWebSockets()
+	_, reconnected := h.rec.waitFor(t, before, "reconnected", func(e event.Event) bool {
+		c, ok := e.(event.ConnectionState)
+		return ok && c.Connected
+	})
+
+	for range 2 {
+		if err := s.AddToBridge(ctx, bridge, customer); err != nil {
+			t.Fatalf("add: %v", err)
+		}
+		h.rec.waitFor(t, reconnected, "entered", isEvent[event.ChannelEnteredBridge](customer))
+		if err := s.RemoveFromBridge(ctx, bridge, customer); err != nil {
+			t.Fatalf("remove: %v", err)
+		}
+		h.rec.waitFor(t, reconnected, "left", isEvent[event.ChannelLeftBridge](customer))
+	}
+	if err := s.Hangup(ctx, customer, ReasonNormal); err != nil {
+		t.Fatalf("hangup: %v", err)
+	}
+	h.rec.waitFor(t, reconnected, "HungUp", isEvent[event.HungUp](customer))
+
+	var changes []string
+	for _, e := range h.rec.snapshot()[reconnected:] {
+		switch e.(type) {
+		case event.ChannelEnteredBridge:
+			changes = append(changes, "entered")
+		case event.ChannelLeftBridge:
+			changes = append(changes, "left")
+		}
+	}
+
+	if got := strings.Join(changes, " "); got != "entered left entered left" {
+		t.Errorf("bridge changes after the reconnect = %q, want each once: entered left entered left", got)
+	}
+
+	server, _ := h.manager.Server("pbx1")
+	if raw := counterValue(t, server.metrics.ariEvents.WithLabelValues("pbx1", "ChannelEnteredBridge")); raw < 4 {
+		t.Errorf("the simulator sent %v ChannelEnteredBridge messages, want each of the 2 twice", raw)
+	}
+}
