@@ -131,6 +131,10 @@ func (e *Engine) Handle(now time.Time, in Input) []Output {
 		e.transferToQueue(in)
 	case HangUpRequest:
 		e.hangUpRequest(in)
+	case QueryAgent:
+		e.emit(e.agentStatus(in.AgentID))
+	case QueryQueues:
+		e.emitStats()
 	case Tick:
 	case nil:
 		e.reject(in, fmt.Errorf("%w: nil input", ErrInvalidInput))

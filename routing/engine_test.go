@@ -574,3 +574,27 @@ func TestAgingBoundsWaitUnderVIPStream(t *testing.T) {
 		t.Fatalf("served %v: the ordinary call must come within 5 offers", served)
 	}
 }
+
+func TestQueries(t *testing.T) {
+	h := newHarness(t, oneQueue(QueueConfig{}))
+	h.signIn("alice", []string{"sales"})
+	h.do(CallArrived{CallID: "c1", Queue: "sales", CallerNumber: "+74951112233", ContactID: "k7"})
+	h.do(AgentAnswered{CallID: "c1", AgentID: "alice"})
+	h.do(AgentPause{AgentID: "alice", Reason: "lunch"})
+
+	status := find[AgentStatus](h.do(QueryAgent{AgentID: "alice"}))
+	if len(status) != 1 {
+		t.Fatalf("no status")
+	}
+	s := status[0]
+	if s.State != AgentOnCall || s.CallID != "c1" || s.ContactID != "k7" || s.CallerNumber != "+74951112233" ||
+		s.PendingPause != "lunch" || s.Endpoint != "PJSIP/alice" || len(s.Queues) != 1 {
+		t.Fatalf("status = %+v", s)
+	}
+	if s := find[AgentStatus](h.do(QueryAgent{AgentID: "bob"})); len(s) != 1 || s[0].State != AgentLoggedOut {
+		t.Fatalf("status of a signed-out agent = %+v", s)
+	}
+	if stats := find[QueueStats](h.do(QueryQueues{})); len(stats) != 1 || stats[0].Queue != "sales" {
+		t.Fatalf("stats = %+v", stats)
+	}
+}

@@ -168,6 +168,16 @@ type HangUpRequest struct {
 	AgentID string
 }
 
+// QueryAgent requests the agent's current AgentStatus, for example for a desk that
+// reconnects.
+type QueryAgent struct {
+	AgentID string
+}
+
+// QueryQueues requests a QueueStats for every queue now, for example for a wallboard that
+// connects between periodic statistics.
+type QueryQueues struct{}
+
 // Tick only advances time; the engine fires the timers that fell due. Run sends it itself.
 type Tick struct{}
 
@@ -183,6 +193,8 @@ func (AgentLegFailed) isInput()  {}
 func (TransferToAgent) isInput() {}
 func (TransferToQueue) isInput() {}
 func (HangUpRequest) isInput()   {}
+func (QueryAgent) isInput()      {}
+func (QueryQueues) isInput()     {}
 func (Tick) isInput()            {}
 
 // Pause reasons the engine sets by itself.

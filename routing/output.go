@@ -95,6 +95,25 @@ type AgentStateChanged struct {
 	Until   time.Time
 }
 
+// AgentStatus answers QueryAgent. An agent who is not signed in has State AgentLoggedOut
+// and no other fields set.
+type AgentStatus struct {
+	AgentID  string
+	State    AgentState
+	Reason   string
+	Since    time.Time
+	Endpoint string
+	Queues   []string
+	// CallID is the call being offered, talked on or wrapped up, with its caller and contact
+	// for the screen-pop of a reconnecting desk.
+	CallID       string
+	CallerNumber string
+	ContactID    string
+	Until        time.Time // end of the wrap-up
+	// PendingPause is the reason of a pause that takes effect after the current call.
+	PendingPause string
+}
+
 // CallQueued is sent when a call enters a queue (on arrival, overflow, transfer or return
 // after a missed offer).
 type CallQueued struct {
@@ -231,6 +250,7 @@ func (OfferVoicemail) isOutput()     {}
 func (OfferCallback) isOutput()      {}
 func (HangUp) isOutput()             {}
 func (AgentStateChanged) isOutput()  {}
+func (AgentStatus) isOutput()        {}
 func (CallQueued) isOutput()         {}
 func (CallOverflowed) isOutput()     {}
 func (CallOffered) isOutput()        {}

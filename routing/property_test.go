@@ -106,11 +106,14 @@ var (
 )
 
 func newWorld(t *testing.T, seed int64) *world {
+	return newWorldFrom(t, rand.New(rand.NewPCG(uint64(seed), 0x5eed)))
+}
+
+func newWorldFrom(t *testing.T, rng *rand.Rand) *world {
 	e, err := New(propertyConfig(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x5eed))
 	w := &world{
 		t:   t,
 		rng: rng,

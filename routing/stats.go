@@ -1,5 +1,33 @@
 package routing
 
+func (e *Engine) agentStatus(id string) AgentStatus {
+	a, ok := e.agents[id]
+	if !ok {
+		return AgentStatus{AgentID: id, State: AgentLoggedOut}
+	}
+	s := AgentStatus{
+		AgentID:  a.id,
+		State:    a.state,
+		Reason:   a.reason,
+		Since:    a.since,
+		Endpoint: a.endpoint,
+		CallID:   a.wrapCall,
+		Until:    a.wrapUntil,
+	}
+	for _, q := range a.queues {
+		s.Queues = append(s.Queues, q.cfg.Name)
+	}
+	if a.call != nil {
+		s.CallID = a.call.id
+		s.CallerNumber = a.call.callerNumber
+		s.ContactID = a.call.contactID
+	}
+	if a.pendingPause {
+		s.PendingPause = a.pendingReason
+	}
+	return s
+}
+
 func (e *Engine) emitStats() {
 	for _, q := range e.order {
 		wait, known := q.estimateWait(q.waiting + 1)
