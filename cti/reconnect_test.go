@@ -246,8 +246,8 @@ func TestApplicationReplaced(t *testing.T) {
 	}
 
 	time.Sleep(300 * time.Millisecond)
-	if s.Connected() {
-		t.Error("server reports connected after being replaced")
+	if s.Connected() || !s.Replaced() {
+		t.Errorf("after the replacement Connected() = %t and Replaced() = %t, want false and true", s.Connected(), s.Replaced())
 	}
 
 	// The second client keeps the application: calls reach it, not the replaced server.

@@ -80,6 +80,10 @@ func (s *Server) Name() string { return s.cfg.Name }
 // Connected reports whether the events WebSocket is up and the last reconcile finished.
 func (s *Server) Connected() bool { return s.connected.Load() }
 
+// Replaced reports whether another client took over the Stasis application, after which the
+// server no longer reconnects.
+func (s *Server) Replaced() bool { return s.replaced.Load() }
+
 // errReplaced ends a session after ApplicationReplaced.
 var errReplaced = errors.New("another connection took over the Stasis application")
 
@@ -127,7 +131,7 @@ func (s *Server) run(ctx context.Context) {
 		delay := backoff(attempt, s.cfg.ReconnectMin, s.cfg.ReconnectMax)
 		attempt++
 		s.metrics.reconnects.WithLabelValues(s.cfg.Name).Inc()
-		s.log.Warn("ARI connection lost, reconnecting", "error", err, "attempt", attempt, "delay", delay)
+		s.log.Warn("ARI events connection failed, retrying", "error", err, "attempt", attempt, "delay", delay)
 
 		timer := time.NewTimer(delay)
 		select {
