@@ -208,9 +208,28 @@ func (s *Server) joinBridge(c *channel, b *bridge) {
 	c.bridge = b
 	b.channels = append(b.channels, c)
 	s.emit("ChannelEnteredBridge", map[string]any{"bridge": b.json(), "channel": c.json()}, c, b)
+	if len(b.channels) == 2 {
+		s.exchangeConnectedLine(b.channels[0], b.channels[1])
+	}
 	if len(b.channels) > 1 {
 		for _, m := range b.channels {
 			s.startTalking(m)
+		}
+	}
+}
+
+// exchangeConnectedLine makes two channels bridged together each other's connected line, as
+// Asterisk does when a two-party bridge forms: BRIDGEPEER is set and ChannelConnectedLine goes
+// out on both. A Local half's other half takes the new party as its caller.
+func (s *Server) exchangeConnectedLine(a, b *channel) {
+	s.setVar(a, "BRIDGEPEER", b.name)
+	s.setVar(b, "BRIDGEPEER", a.name)
+	for _, pair := range [][2]*channel{{a, b}, {b, a}} {
+		c, other := pair[0], pair[1]
+		c.connected = other.caller
+		s.emitChannel("ChannelConnectedLine", c, nil)
+		if c.peer != nil && !c.peer.destroyed {
+			c.peer.caller = other.caller
 		}
 	}
 }
@@ -234,6 +253,9 @@ func (s *Server) leaveBridge(c *channel) {
 	b := c.bridge
 	if b == nil {
 		return
+	}
+	if c.vars["BRIDGEPEER"] != "" {
+		s.setVar(c, "BRIDGEPEER", "")
 	}
 	b.remove(c)
 	c.bridge = nil
@@ -266,7 +288,9 @@ func (s *Server) restBridgeRemove(w writerRequest, vars map[string]string) {
 	w.noContent()
 }
 
-// restBridgeMOH starts or stops music on hold for a whole bridge; Asterisk sends no event.
+// restBridgeMOH starts or stops music on hold for a whole bridge. Asterisk plays it through an
+// announcer channel that joins the bridge without any bridge event; a lone member sees it as its
+// new peer, with an empty connected line.
 func (s *Server) restBridgeMOH(w writerRequest, vars map[string]string) {
 	s.mu.Lock()
 	b := s.bridges[vars["id"]]
@@ -275,7 +299,15 @@ func (s *Server) restBridgeMOH(w writerRequest, vars map[string]string) {
 		w.error(404, "Bridge not found")
 		return
 	}
-	b.moh = w.r.Method == "POST"
+	start := w.r.Method == "POST"
+	if start && !b.moh && len(b.channels) == 1 {
+		c := b.channels[0]
+		s.setVar(c, "BRIDGEPEER", "Announcer/ARI_MOH-"+hex8(s.localSeq)+";2")
+		s.localSeq++
+		c.connected = CallerID{}
+		s.emitChannel("ChannelConnectedLine", c, nil)
+	}
+	b.moh = start
 	s.mu.Unlock()
 	w.noContent()
 }

@@ -19,7 +19,7 @@ import (
 // arisim sent with what Asterisk sent:
 //
 //   - every REST status, and every response body with ids, timestamps, channel-name counters and
-//     the fields listed in ignoredResponseKeys left out;
+//     the fields listed in ignoredResponseKeys (with the reason there) left out;
 //   - per entity (each channel, bridge, playback, recording and endpoint), the exact sequence of
 //     events with their key fields: states, causes and cause texts, whether a cause is present,
 //     soft, dialstatus and dialstring, args, caller, digits and durations, bridge membership,
@@ -48,7 +48,9 @@ var ignoredEventTypes = map[string]bool{
 
 var ignoredResponseKeys = map[string]bool{
 	"timestamp": true, "creationtime": true, "protocol_id": true, "asterisk_id": true,
-	"dialplan": true, "connected": true,
+	// The dialplan application of a channel snapshot: Asterisk takes a snoop's snapshot before or
+	// after its StasisStart, depending on timing, so it reads "" or "Stasis".
+	"app_name": true, "app_data": true,
 }
 
 var customerNamePattern = regexp.MustCompile(`^Local/([^@]+)@from-customer-[0-9a-f]{8};([12])$`)
@@ -210,8 +212,12 @@ func project(ev map[string]any, lb *labeler) (streams []string, key string, ok b
 		p["channel"] = label
 		p["state"] = str(ch, "state")
 		streams = append(streams, "channel "+label)
-		if typ == "StasisStart" {
+		switch typ {
+		case "StasisStart", "StasisEnd", "ChannelEnteredBridge", "ChannelLeftBridge":
+			// Caller and connected line of the channel in the application; the other Local
+			// half learns of connected-line changes only when its dialplan next runs.
 			p["caller"] = ch["caller"]
+			p["connected"] = ch["connected"]
 		}
 	}
 
