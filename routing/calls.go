@@ -184,7 +184,7 @@ func (e *Engine) countExit(q *queue, c *call, result Outcome) {
 		q.stats.answered++
 		if wait <= q.cfg.ServiceLevelThreshold {
 			q.stats.answeredInSL++
-			e.metrics.queueResults.WithLabelValues(q.cfg.Name, "answered_in_sl").Inc()
+			e.metrics.answeredInSL.WithLabelValues(q.cfg.Name).Inc()
 		}
 	case OutcomeAbandoned:
 		q.stats.abandoned++

@@ -104,7 +104,9 @@ type QueueConfig struct {
 	AnnounceInterval      time.Duration // period of position announcements to waiting callers; 0 announces on arrival only
 	DefaultHandleTime     time.Duration // handle time assumed for the wait estimate before any call was answered (default 3 min)
 
-	Hours *BusinessHours // nil means always open
+	// Hours are checked when a call enters the queue. Calls already waiting at closing time
+	// stay until they are answered, abandoned or overflowed. Nil means always open.
+	Hours *BusinessHours
 }
 
 // Config is the whole routing configuration. It is fixed for the life of an Engine.

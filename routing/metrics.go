@@ -12,6 +12,7 @@ type metrics struct {
 	queueDepth      *prometheus.GaugeVec
 	waitSeconds     *prometheus.HistogramVec
 	queueResults    *prometheus.CounterVec
+	answeredInSL    *prometheus.CounterVec
 	serviceLevel    *prometheus.GaugeVec
 	agents          [agentStateCount]prometheus.Gauge
 	decisions       prometheus.Counter
@@ -32,8 +33,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"queue", "result"}),
 		queueResults: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: ns, Subsystem: sub, Name: "queue_results_total",
-			Help: "Calls that left the queue, by result (answered, answered_in_sl, abandoned, overflowed, no_agent, closed, failed).",
+			Help: "Calls that left the queue, by result (answered, abandoned, overflowed, no_agent, closed, failed).",
 		}, []string{"queue", "result"}),
+		answeredInSL: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: ns, Subsystem: sub, Name: "answered_within_threshold_total",
+			Help: "Calls answered within the queue's service level threshold.",
+		}, []string{"queue"}),
 		serviceLevel: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "service_level_ratio",
 			Help: "Calls answered within the queue's service level threshold over calls that finished waiting, since start.",
@@ -57,7 +62,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 
 	collectors := []prometheus.Collector{
-		m.queueDepth, m.waitSeconds, m.queueResults, m.serviceLevel, agents, m.decisions, m.decisionSeconds,
+		m.queueDepth, m.waitSeconds, m.queueResults, m.answeredInSL, m.serviceLevel, agents, m.decisions, m.decisionSeconds,
 	}
 	for _, c := range collectors {
 		if err := reg.Register(c); err != nil {

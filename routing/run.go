@@ -47,7 +47,17 @@ func (e *Engine) Run(ctx context.Context, clock Clock, inputs <-chan Input, outp
 	timer := clock.NewTimer(time.Hour)
 	defer timer.Stop()
 
+	// A first Tick starts the engine's clock, so periodic statistics run before any input.
+	outs := e.Handle(clock.Now(), Tick{})
 	for {
+		for _, o := range outs {
+			select {
+			case outputs <- o:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+
 		if next, ok := e.NextDeadline(); ok {
 			timer.Reset(max(next.Sub(clock.Now()), 0))
 		} else {
@@ -68,15 +78,7 @@ func (e *Engine) Run(ctx context.Context, clock Clock, inputs <-chan Input, outp
 		}
 
 		started := time.Now()
-		outs := e.Handle(clock.Now(), in)
+		outs = e.Handle(clock.Now(), in)
 		e.metrics.decisionSeconds.Observe(time.Since(started).Seconds())
-
-		for _, o := range outs {
-			select {
-			case outputs <- o:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
 	}
 }

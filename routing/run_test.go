@@ -96,3 +96,29 @@ func TestRunReturnsWhenInputsClose(t *testing.T) {
 		t.Fatalf("Run = %v, want nil", err)
 	}
 }
+
+func TestRunOnSystemClock(t *testing.T) {
+	e, err := routing.New(routing.Config{Queues: []routing.QueueConfig{{Name: "sales", RingTimeout: 50 * time.Millisecond}}}, routing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := make(chan routing.Input)
+	outputs := make(chan routing.Output, 64)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx, routing.SystemClock(), inputs, outputs) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	inputs <- routing.AgentSignIn{AgentID: "alice", Endpoint: "PJSIP/alice", Queues: []string{"sales"}}
+	inputs <- routing.CallArrived{CallID: "c1", Queue: "sales"}
+	started := time.Now()
+	if c := next[routing.CancelRing](t, outputs); c.CallID != "c1" {
+		t.Fatalf("cancel = %+v", c)
+	}
+	if waited := time.Since(started); waited > 2*time.Second {
+		t.Fatalf("ring timeout of 50ms fired after %s", waited)
+	}
+}
