@@ -511,3 +511,81 @@ func TestBridgeEventsTwiceAfterReconnect(t *testing.T) {
 		t.Errorf("the simulator sent %v ChannelEnteredBridge messages, want each of the 2 twice", raw)
 	}
 }
+
+// TestRestartAdoptsCalls stops one Manager in the middle of a bridged call and starts another,
+// as a standby taking over would: the new one must learn the call, its legs and their bridge
+// from ARI, with their Stasis arguments, and destroy the empty bridge left behind.
+func TestRestartAdoptsCalls(t *testing.T) {
+	sim := startSim(t)
+	ctx := testContext(t)
+
+	var customer, agent, bridge, leftover string
+	t.Run("first manager", func(t *testing.T) {
+		h := startManager(t, sim.config("pbx1"))
+		s := h.server(t, "pbx1")
+
+		customer = arriveCall(t, sim, h, "79161234567", "inbound", "support")
+		if err := s.Answer(ctx, customer); err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+		var err error
+		agent, err = s.Originate(ctx, OriginateRequest{Endpoint: "Local/1001@test-answer", Args: []string{"agent", "1001", customer}})
+		if err != nil {
+			t.Fatalf("originate: %v", err)
+		}
+		h.rec.waitFor(t, 0, "agent answered", isEvent[event.OriginateResult](agent))
+
+		bridge, err = s.CreateBridge(ctx, "call-"+customer)
+		if err != nil {
+			t.Fatalf("create bridge: %v", err)
+		}
+		for _, id := range []string{customer, agent} {
+			if err := s.AddToBridge(ctx, bridge, id); err != nil {
+				t.Fatalf("add: %v", err)
+			}
+		}
+		leftover, err = s.CreateBridge(ctx, "left-over")
+		if err != nil {
+			t.Fatalf("create bridge: %v", err)
+		}
+	})
+
+	h := startManager(t, sim.config("pbx1"))
+	for id, args := range map[string][]string{customer: {"inbound", "support"}, agent: {"agent", "1001", customer}} {
+		e, _ := h.rec.waitFor(t, 0, "adopted "+id, isEvent[event.CallArrived](id))
+		if a := e.(event.CallArrived); !a.Adopted || a.State != "Up" || !slices.Equal(a.Args, args) {
+			t.Errorf("adopted CallArrived = %+v, want state Up and args %v", a, args)
+		}
+		h.rec.waitFor(t, 0, "Answered "+id, isEvent[event.Answered](id))
+		e, _ = h.rec.waitFor(t, 0, "entered "+id, isEvent[event.ChannelEnteredBridge](id))
+		if e.(event.ChannelEnteredBridge).BridgeID != bridge {
+			t.Errorf("%s adopted in bridge %s, want %s", id, e.(event.ChannelEnteredBridge).BridgeID, bridge)
+		}
+	}
+
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, exists := simBridge(sim, leftover); !exists {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the empty left-over bridge was not destroyed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, exists := simBridge(sim, bridge); !exists {
+		t.Error("the bridge of the live call was destroyed")
+	}
+
+	// The adopted call is controlled as any other.
+	s := h.server(t, "pbx1")
+	if err := s.Hangup(ctx, agent, ReasonNormal); err != nil {
+		t.Fatalf("hang up adopted agent: %v", err)
+	}
+	e, _ := h.rec.waitFor(t, 0, "agent HungUp", isEvent[event.HungUp](agent))
+	if e.(event.HungUp).Missed {
+		t.Error("a hang-up seen live is marked as missed")
+	}
+
+	assertNoRepeats(t, h.rec.snapshot())
+}
