@@ -22,7 +22,7 @@ const (
 	StrategySkillWeighted Strategy = "skill_weighted"
 )
 
-// OverflowKind is where a call goes when it waited too long or its queue is full.
+// OverflowKind is the kind of destination for a call that waited too long or found its queue full.
 type OverflowKind string
 
 // Overflow destinations.
@@ -31,9 +31,9 @@ const (
 	OverflowNone OverflowKind = ""
 	// OverflowQueue moves the call into another queue of the engine.
 	OverflowQueue OverflowKind = "queue"
-	// OverflowVoicemail asks cti to offer voicemail; the call leaves the engine as overflowed.
+	// OverflowVoicemail emits OfferVoicemail, and the call leaves the engine as overflowed.
 	OverflowVoicemail OverflowKind = "voicemail"
-	// OverflowCallback asks cti to offer a callback; the call leaves the engine as overflowed.
+	// OverflowCallback emits OfferCallback, and the call leaves the engine as overflowed.
 	OverflowCallback OverflowKind = "callback"
 )
 
@@ -92,7 +92,7 @@ type QueueConfig struct {
 	RingTimeout time.Duration // how long an agent's phone rings before the offer is withdrawn (default 20 s)
 	WrapUp      time.Duration // after-call work before the agent is offered the next call; 0 means none
 
-	MaxWait   time.Duration // longest wait in this queue before overflow; 0 means no limit
+	MaxWait   time.Duration // maximum wait in this queue before overflow; 0 means no limit
 	MaxLength int           // most waiting calls; an arrival beyond it overflows at once; 0 means no limit
 	Overflow  Overflow      // destination for MaxWait, MaxLength and OverflowWhenNoAgents
 
