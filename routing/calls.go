@@ -133,6 +133,9 @@ func (e *Engine) requeue(c *call, fromQueue bool) {
 func (e *Engine) leaveQueue(c *call) {
 	q := c.queue
 	c.group.remove(c)
+	if len(c.group.calls) == 0 {
+		q.dropGroup(c.group)
+	}
 	c.group = nil
 	c.queueGen++
 	q.waiting--

@@ -70,7 +70,16 @@ func checkInvariants(e *Engine) error {
 
 func checkQueue(e *Engine, q *queue) error {
 	waiting := 0
+	if len(q.groups) != len(q.order) {
+		return fmt.Errorf("%d groups by signature, %d in order", len(q.groups), len(q.order))
+	}
 	for _, g := range q.order {
+		if len(g.calls) == 0 {
+			return fmt.Errorf("empty group %s kept", signature(g.required))
+		}
+		if q.groups[signature(g.required)] != g {
+			return fmt.Errorf("group %s is not indexed by its signature", signature(g.required))
+		}
 		waiting += len(g.calls)
 		for i, c := range g.calls {
 			if c.queue != q || c.group != g || c.state != callWaiting {

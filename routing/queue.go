@@ -104,6 +104,13 @@ func (q *queue) group(required []SkillLevel) *callGroup {
 	return g
 }
 
+// dropGroup removes an empty group, so that scans over groups cost only as much as the
+// skill combinations of calls that are waiting now.
+func (q *queue) dropGroup(g *callGroup) {
+	delete(q.groups, signature(g.required))
+	q.order = slices.DeleteFunc(q.order, func(x *callGroup) bool { return x == g })
+}
+
 // position returns the 1-based position of a waiting call in its queue.
 func (q *queue) position(c *call) int {
 	pos := 1
