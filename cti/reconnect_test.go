@@ -177,10 +177,10 @@ func TestRESTResponseAfterEvents(t *testing.T) {
 		t.Fatalf("answer: %v", err)
 	}
 
-	if err := sim.sim.DelayREST("POST /ari/channels", 400*time.Millisecond); err != nil {
+	if err := sim.sim.DelayREST("POST /ari/channels", time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if err := sim.sim.DelayREST("POST /ari/channels/*/snoop/*", 200*time.Millisecond); err != nil {
+	if err := sim.sim.DelayREST("POST /ari/channels/*/snoop/*", 500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 
