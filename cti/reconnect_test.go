@@ -22,9 +22,10 @@ import (
 func TestCallSurvivesWebSocketDrop(t *testing.T) {
 	sim := startSim(t)
 	cfg := sim.config("pbx1")
-	// The first reconnect attempt waits at least 250 ms, long enough to change the call
+	// The first reconnect attempt waits at least 500 ms, long enough to change the call
 	// deterministically while no client is connected.
-	cfg.ReconnectMin = 500 * time.Millisecond
+	cfg.ReconnectMin = time.Second
+	cfg.ReconnectMax = 2 * time.Second
 	h := startManager(t, cfg)
 	s := h.server(t, "pbx1")
 	ctx := testContext(t)
