@@ -151,8 +151,42 @@ func (e *Engine) Handle(now time.Time, in Input) []Output {
 func (e *Engine) emit(o Output) { e.out = append(e.out, o) }
 
 func (e *Engine) reject(in Input, err error) {
-	e.log.Info("routing input rejected", "input", fmt.Sprintf("%T", in), "error", err)
+	callID, agentID := inputIDs(in)
+	e.log.Info("routing input rejected", "input", fmt.Sprintf("%T", in), "call_id", callID, "agent_id", agentID, "error", err)
 	e.emit(Rejected{Input: in, Err: err})
+}
+
+// inputIDs returns the call and agent ids an input names, for logs.
+func inputIDs(in Input) (callID, agentID string) {
+	switch in := in.(type) {
+	case CallArrived:
+		return in.CallID, ""
+	case CallEnded:
+		return in.CallID, ""
+	case AgentSignIn:
+		return "", in.AgentID
+	case AgentSignOut:
+		return "", in.AgentID
+	case AgentPause:
+		return "", in.AgentID
+	case AgentReady:
+		return "", in.AgentID
+	case WrapUpDone:
+		return "", in.AgentID
+	case AgentAnswered:
+		return in.CallID, in.AgentID
+	case AgentLegFailed:
+		return in.CallID, in.AgentID
+	case TransferToAgent:
+		return in.CallID, in.FromAgentID
+	case TransferToQueue:
+		return in.CallID, in.FromAgentID
+	case HangUpRequest:
+		return in.CallID, in.AgentID
+	case QueryAgent:
+		return "", in.AgentID
+	}
+	return "", ""
 }
 
 // afterStep overflows the waiting calls of queues whose last agent signed out, when the queue
