@@ -148,6 +148,15 @@ func (s *Interactions) ListByContact(ctx context.Context, contactID int64, limit
 		ORDER BY arrived_at DESC, id DESC LIMIT $2`, contactID, Page{Limit: limit}.limit())
 }
 
+// ListByContactBefore returns up to limit records of contact contactID that arrived
+// before before, newest first: the next page of a contact's history after a record that
+// arrived at before.
+func (s *Interactions) ListByContactBefore(ctx context.Context, contactID int64, before time.Time, limit int) ([]crm.Interaction, error) {
+	return s.list(ctx, fmt.Sprintf("list calls of contact %d before %s", contactID, before.Format(time.RFC3339Nano)), `
+		SELECT `+interactionColumns+` FROM interactions WHERE contact_id = $1 AND arrived_at < $2
+		ORDER BY arrived_at DESC, id DESC LIMIT $3`, contactID, before, Page{Limit: limit}.limit())
+}
+
 // ListByNumber returns up to limit records whose caller number is e164, newest first:
 // the history of a caller who matches no contact.
 func (s *Interactions) ListByNumber(ctx context.Context, e164 string, limit int) ([]crm.Interaction, error) {

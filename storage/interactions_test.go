@@ -178,6 +178,11 @@ func TestInteractionsList(t *testing.T) {
 		t.Errorf("ListByContact order = %v, want newest first [c3 c2 c1]", order)
 	}
 
+	older, err := calls.ListByContactBefore(ctx, contact.ID, got[2].ArrivedAt, 10)
+	if err != nil || len(older) != 1 || older[0].CallID != "c0" {
+		t.Errorf("ListByContactBefore(c1's arrival) = %+v, %v; want [c0]", older, err)
+	}
+
 	byNumber, err := calls.ListByNumber(ctx, "+79160000000", 10)
 	if err != nil || len(byNumber) != 4 || byNumber[0].CallID != "c3" {
 		t.Errorf("ListByNumber = %d calls, %v", len(byNumber), err)

@@ -134,6 +134,8 @@ type TaskFilter struct {
 	// AssigneeID and ContactID keep the tasks of one user or one contact; 0 keeps all.
 	AssigneeID int64
 	ContactID  int64
+	// InteractionID keeps the tasks made during one call; 0 keeps all.
+	InteractionID int64
 	// DueBefore keeps tasks due before it; zero keeps all, including those with no due time.
 	DueBefore time.Time
 	Page
@@ -155,6 +157,9 @@ func (s *Tasks) ListOpen(ctx context.Context, f TaskFilter) ([]crm.Task, error) 
 	}
 	if f.ContactID != 0 {
 		where = append(where, "contact_id = "+arg(f.ContactID))
+	}
+	if f.InteractionID != 0 {
+		where = append(where, "interaction_id = "+arg(f.InteractionID))
 	}
 	if !f.DueBefore.IsZero() {
 		where = append(where, "due_at < "+arg(f.DueBefore))

@@ -72,6 +72,20 @@ func TestTasksRoundTrip(t *testing.T) {
 	if err != nil || len(open) != 2 || open[0].ID != created.ID || open[1].ID != plain.ID {
 		t.Errorf("ListOpen(assignee) = %+v, %v; want the callback, then the task without due time", open, err)
 	}
+	call, _, err := storage.NewInteractions(pool).Record(ctx, crm.Interaction{CallID: "task-call", Direction: crm.Inbound,
+		ArrivedAt: due, Outcome: crm.OutcomeAnswered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCall, err := tasks.Create(ctx, crm.Task{Kind: crm.KindCallback, Phone: "+74951234567", DueAt: due.Add(time.Hour), InteractionID: call.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCall, err := tasks.ListOpen(ctx, storage.TaskFilter{InteractionID: call.ID})
+	if err != nil || len(byCall) != 1 || byCall[0].ID != fromCall.ID || byCall[0].InteractionID != call.ID {
+		t.Errorf("ListOpen(interaction) = %+v, %v", byCall, err)
+	}
+
 	callbacks, err := tasks.ListOpen(ctx, storage.TaskFilter{Kind: crm.KindCallback, DueBefore: due})
 	if err != nil || len(callbacks) != 1 || callbacks[0].ID != created.ID {
 		t.Errorf("ListOpen(callbacks due) = %+v, %v", callbacks, err)
