@@ -300,8 +300,9 @@ func (t *Translator) markAnswered(id string, st *channelState, at time.Time, dst
 	return dst
 }
 
-// dialOutcome maps a final Dial dialstatus to an originate outcome; ok is false for progress
-// statuses ("", RINGING, PROGRESS, PROCEEDING, ANSWER is handled by the caller).
+// dialOutcome maps a final Dial dialstatus to an originate outcome. The second result is false
+// for progress statuses ("", RINGING, PROGRESS, PROCEEDING) and for ANSWER, which the caller
+// handles.
 func dialOutcome(status string) (OriginateStatus, bool) {
 	switch status {
 	case "BUSY":
