@@ -72,5 +72,6 @@ func RedactURL(raw string) string {
 		query.Set("password", redacted)
 		parsed.RawQuery = query.Encode()
 	}
-	return parsed.String()
+	// A password= left in another part (a fragment, a malformed query) is redacted too.
+	return keywordPassword.ReplaceAllString(parsed.String(), "${1}"+redacted)
 }
