@@ -464,7 +464,8 @@ func TestPositionAnnouncements(t *testing.T) {
 			t.Fatalf("no announcement on arrival of %s", id)
 		}
 	}
-	// c3..c6 wait at positions 1..4 with two agents working: rounds of 2.
+	// c3..c6 wait at positions 1..4; two agents working a 2 min handle time drain one call
+	// a minute.
 	out := h.advance(30 * time.Second)
 	plays := find[PlayPosition](out)
 	if len(plays) != 4 {
@@ -472,7 +473,7 @@ func TestPositionAnnouncements(t *testing.T) {
 	}
 	for i, p := range plays {
 		wantPos := i + 1
-		wantWait := time.Duration((wantPos+1)/2) * 2 * time.Minute
+		wantWait := time.Duration(wantPos) * time.Minute
 		if p.Position != wantPos || p.EstimatedWait != wantWait || !p.WaitKnown {
 			t.Fatalf("announcement %d = %+v, want position %d wait %s", i, p, wantPos, wantWait)
 		}
@@ -596,5 +597,25 @@ func TestQueries(t *testing.T) {
 	}
 	if stats := find[QueueStats](h.do(QueryQueues{})); len(stats) != 1 || stats[0].Queue != "sales" {
 		t.Fatalf("stats = %+v", stats)
+	}
+}
+
+func TestEstimatedWaitFollowsHandleTime(t *testing.T) {
+	h := newHarness(t, oneQueue(QueueConfig{DefaultHandleTime: 100 * time.Second, WrapUp: 10 * time.Second}))
+	if p := find[PlayPosition](h.arrive("c0", "sales")); len(p) != 1 || p[0].WaitKnown {
+		t.Fatalf("with no agents the wait must be unknown: %+v", p)
+	}
+	h.do(CallEnded{CallID: "c0", By: PartyCaller})
+
+	h.signIn("alice", []string{"sales"})
+	h.arrive("c1", "sales")
+	h.do(AgentAnswered{CallID: "c1", AgentID: "alice"})
+	h.now = h.now.Add(200 * time.Second)
+	h.do(CallEnded{CallID: "c1"})
+
+	// One call of 200 s talk and 10 s wrap-up moves the 100 s average a tenth of the way: 111 s.
+	p := find[PlayPosition](h.arrive("c2", "sales"))
+	if len(p) != 1 || !p[0].WaitKnown || p[0].Position != 1 || p[0].EstimatedWait != 111*time.Second {
+		t.Fatalf("announcement = %+v, want position 1 and 1m51s", p)
 	}
 }

@@ -71,19 +71,16 @@ func (q *queue) working() int {
 	return q.counts[AgentAvailable] + q.counts[AgentReserved] + q.counts[AgentOnCall] + q.counts[AgentWrapUp]
 }
 
-// estimateWait returns the expected wait of a caller at position, assuming the working agents
-// each finish a call every average handle time. It is an estimate and is unknown while nobody
-// works the queue.
+// estimateWait returns the expected wait of a caller at position: position × average handle
+// time ÷ working agents, since the queue drains at one call per handle time per agent. It is
+// an estimate that ignores skills and other queues, and it is unknown while nobody works the
+// queue.
 func (q *queue) estimateWait(position int) (time.Duration, bool) {
 	n := q.working()
 	if n == 0 {
 		return 0, false
 	}
-	rounds := (position + n - 1) / n
-	if q.counts[AgentAvailable] > 0 && position <= q.counts[AgentAvailable] {
-		rounds = 0
-	}
-	return time.Duration(rounds) * q.handleTime, true
+	return time.Duration(position) * q.handleTime / time.Duration(n), true
 }
 
 // recordHandleTime updates the moving average of handle time with one finished call.
