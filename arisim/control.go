@@ -19,6 +19,8 @@ var (
 	// ErrStasisFailed means the call's application has no connected client: as in Asterisk,
 	// Stasis() fails (STASISSTATUS=FAILED) and the dialplan's fallback ends the call.
 	ErrStasisFailed = errors.New("stasis application not connected")
+	// ErrClosed means the server was closed.
+	ErrClosed = errors.New("simulator closed")
 )
 
 // Call describes a simulated customer call arriving from the network.
@@ -60,6 +62,10 @@ func (s *Server) ArriveCall(call Call) (string, error) {
 	}
 
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return "", fmt.Errorf("arrive call: %w", ErrClosed)
+	}
 	out, in := s.newLocalPair(call.Dialed+"@from-customer", "", "", kindCustomerOut, kindCustomerIn, "")
 	out.rule, in.rule = nil, nil
 	out.dialplan.AppName, out.dialplan.AppData = "AppDial2", "(Outgoing Line)"

@@ -36,6 +36,9 @@ type options struct {
 	rulesFile    string
 	timeScale    float64
 	logLevel     string
+	trafficRate  float64
+	callersFile  string
+	trafficSeed  uint64
 }
 
 func main() {
@@ -53,6 +56,9 @@ func run(args []string) int {
 	fs.StringVar(&o.rulesFile, "rules", os.Getenv("ARISIM_RULES"), "JSON file of endpoint rules (default: the built-in sim-* contexts and PJSIP 1001-1010)")
 	fs.Float64Var(&o.timeScale, "time-scale", 1, "multiplier for every simulated delay; 0.1 runs ten times faster than real time")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.Float64Var(&o.trafficRate, "traffic-rate", 0, "simulated inbound calls per minute (Poisson arrivals to DIDs 100 and 200); 0 turns traffic off")
+	fs.StringVar(&o.callersFile, "traffic-callers", "", "file of callers for simulated traffic, one \"number,name\" per line; without it every caller is unknown")
+	fs.Uint64Var(&o.trafficSeed, "traffic-seed", 0, "seed of the simulated traffic, for a repeatable run; 0 picks one")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -111,6 +117,14 @@ func serve(ctx context.Context, o options, log *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+
+	var traffic *arisim.Traffic
+	if o.trafficRate > 0 {
+		if traffic, err = startTraffic(sim, o); err != nil {
+			_ = srv.Close()
+			return err
+		}
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -118,6 +132,9 @@ func serve(ctx context.Context, o options, log *slog.Logger) error {
 	}
 
 	log.Info("arisim stopping")
+	if traffic != nil {
+		traffic.Stop()
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	// Hijacked WebSocket connections are not tracked by Shutdown; sim.Close (deferred) ends them.
@@ -127,6 +144,30 @@ func serve(ctx context.Context, o options, log *slog.Logger) error {
 	}
 	log.Info("arisim stopped")
 	return nil
+}
+
+func startTraffic(sim *arisim.Server, o options) (*arisim.Traffic, error) {
+	var callers []arisim.Caller
+	if o.callersFile != "" {
+		data, err := os.ReadFile(o.callersFile)
+		if err != nil {
+			return nil, fmt.Errorf("read traffic callers: %w", err)
+		}
+		if callers, err = arisim.ParseCallers(string(data)); err != nil {
+			return nil, fmt.Errorf("traffic callers %s: %w", o.callersFile, err)
+		}
+	}
+	unknown := 0.2
+	if len(callers) == 0 {
+		unknown = 1
+	}
+	traffic, err := sim.StartTraffic(arisim.TrafficOptions{
+		CallsPerMinute: o.trafficRate, App: o.app, Callers: callers, UnknownShare: unknown, Seed: o.trafficSeed,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start traffic: %w", err)
+	}
+	return traffic, nil
 }
 
 func loadPassword(o options, log *slog.Logger) (string, error) {
