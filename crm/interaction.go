@@ -2,6 +2,7 @@ package crm
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -35,16 +36,16 @@ const (
 	OutcomeClosed      Outcome = "closed"      // arrived outside the queue's business hours
 )
 
-// Valid reports whether o is a known outcome.
-func (o Outcome) Valid() bool {
-	switch o {
-	case OutcomeAnswered, OutcomeAbandoned, OutcomeNoAnswer, OutcomeBusy, OutcomeFailed,
-		OutcomeRejected, OutcomeVoicemail, OutcomeMachine, OutcomeTransferred, OutcomeTimeout,
-		OutcomeOverflowed, OutcomeNoAgent, OutcomeClosed:
-		return true
-	}
-	return false
+// AllOutcomes lists every outcome. The schema's interactions_outcome_valid constraint
+// must accept each of them; a storage test checks that.
+var AllOutcomes = []Outcome{
+	OutcomeAnswered, OutcomeAbandoned, OutcomeNoAnswer, OutcomeBusy, OutcomeFailed,
+	OutcomeRejected, OutcomeVoicemail, OutcomeMachine, OutcomeTransferred, OutcomeTimeout,
+	OutcomeOverflowed, OutcomeNoAgent, OutcomeClosed,
 }
+
+// Valid reports whether o is one of AllOutcomes.
+func (o Outcome) Valid() bool { return slices.Contains(AllOutcomes, o) }
 
 // Interaction is the record of one call: the call log row written when it ends.
 type Interaction struct {

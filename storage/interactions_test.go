@@ -188,3 +188,21 @@ func TestInteractionsList(t *testing.T) {
 		t.Errorf("ListByNumber = %d calls, %v", len(byNumber), err)
 	}
 }
+
+func TestInteractionsSchemaAcceptsEveryOutcome(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := testContext(t)
+	calls := storage.NewInteractions(pool)
+
+	for _, outcome := range crm.AllOutcomes {
+		got, _, err := calls.Record(ctx, crm.Interaction{CallID: "outcome-" + string(outcome), Direction: crm.Inbound,
+			ArrivedAt: time.Now(), Outcome: outcome})
+		if err != nil {
+			t.Errorf("Record with outcome %q: %v; add it to the schema's interactions_outcome_valid", outcome, err)
+			continue
+		}
+		if got.Outcome != outcome {
+			t.Errorf("outcome %q read back as %q", outcome, got.Outcome)
+		}
+	}
+}
