@@ -50,6 +50,17 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Hours are compiled before metrics are registered, so a rejected configuration leaves
+	// the registerer untouched and the caller can retry with a corrected one.
+	schedules := make([]*schedule, len(queueConfigs))
+	for i, qc := range queueConfigs {
+		if qc.Hours == nil {
+			continue
+		}
+		if schedules[i], err = compileHours(qc.Hours); err != nil {
+			return nil, configError("queue %q: %v", qc.Name, err)
+		}
+	}
 
 	logger := opts.Logger
 	if logger == nil {
@@ -73,20 +84,16 @@ func New(cfg Config, opts Options) (*Engine, error) {
 		log:       logger,
 		metrics:   m,
 	}
-	for _, qc := range queueConfigs {
+	for i, qc := range queueConfigs {
 		q := &queue{
 			cfg:        qc,
+			hours:      schedules[i],
 			groups:     make(map[string]*callGroup),
 			handleTime: qc.DefaultHandleTime,
 			depthGauge: m.queueDepth.WithLabelValues(qc.Name),
 			slGauge:    m.serviceLevel.WithLabelValues(qc.Name),
 		}
 		q.slGauge.Set(1)
-		if qc.Hours != nil {
-			if q.hours, err = compileHours(qc.Hours); err != nil {
-				return nil, configError("queue %q: %v", qc.Name, err)
-			}
-		}
 		e.queues[qc.Name] = q
 		e.order = append(e.order, q)
 	}
