@@ -344,3 +344,52 @@ func countType(types []string, typ string) int {
 	}
 	return n
 }
+
+func TestControlAPIDrivesACall(t *testing.T) {
+	_, url, clock := newManualServer(t)
+	ev := dialEvents(t, url, "app=switchboard&subscribeAll=true")
+
+	st, body := restCall(t, url, "POST", "/control/calls", `{"callerNumber":"79161234567","callerName":"Ivan Petrov","dialed":"100","app":"switchboard","args":["inbound","support"]}`)
+	if st != 201 {
+		t.Fatalf("POST /control/calls: %d %s", st, body)
+	}
+	var created struct{ ChannelID string }
+	if err := json.Unmarshal(body, &created); err != nil || created.ChannelID == "" {
+		t.Fatalf("POST /control/calls body %s: %v", body, err)
+	}
+	id := created.ChannelID
+
+	st, body = restCall(t, url, "GET", "/control/channels", nil)
+	var channels []ChannelInfo
+	if err := json.Unmarshal(body, &channels); st != 200 || err != nil || len(channels) != 2 {
+		t.Fatalf("GET /control/channels: %d %s (%v), want the two halves", st, body, err)
+	}
+	if st, body := restCall(t, url, "POST", "/control/channels/"+id+"/dtmf", `{"digits":"1#"}`); st != 204 {
+		t.Fatalf("dtmf: %d %s", st, body)
+	}
+	clock.Advance(time.Second)
+	if st, body := restCall(t, url, "POST", "/control/faults", `{"pattern":"POST /ari/channels/*/answer","status":503,"count":1}`); st != 204 {
+		t.Fatalf("fault: %d %s", st, body)
+	}
+	if st, _ := restCall(t, url, "POST", "/ari/channels/"+id+"/answer", nil); st != 503 {
+		t.Fatalf("answer with an injected fault: %d, want 503", st)
+	}
+	if st, _ := restCall(t, url, "POST", "/ari/channels/"+id+"/answer", nil); st != 204 {
+		t.Fatalf("answer after the fault was used up: %d, want 204", st)
+	}
+	if st, body := restCall(t, url, "POST", "/control/channels/"+id+"/hangup", `{"cause":16}`); st != 204 {
+		t.Fatalf("hangup: %d %s", st, body)
+	}
+	ev.sync()
+	if got := countType(ev.typesFor(id), "ChannelDtmfReceived"); got != 2 {
+		t.Fatalf("%d ChannelDtmfReceived on the customer channel, want 2", got)
+	}
+	if got := ev.typesFor(id); got[len(got)-1] != "ChannelDestroyed" {
+		t.Fatalf("customer events end with %s, want ChannelDestroyed", got[len(got)-1])
+	}
+
+	st, body = restCall(t, url, "POST", "/control/websockets/drop", nil)
+	if st != 200 || !strings.Contains(string(body), `"dropped":1`) {
+		t.Fatalf("drop websockets: %d %s", st, body)
+	}
+}
