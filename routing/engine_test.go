@@ -619,3 +619,21 @@ func TestEstimatedWaitFollowsHandleTime(t *testing.T) {
 		t.Fatalf("announcement = %+v, want position 1 and 1m51s", p)
 	}
 }
+
+func TestTransferToClosedQueueRejected(t *testing.T) {
+	cfg := Config{Queues: []QueueConfig{
+		{Name: "sales"},
+		{Name: "night", Hours: &BusinessHours{TimeZone: "Europe/Moscow", Weekly: [7][]TimeRange{time.Sunday: {{Start: "00:00", End: "24:00"}}}}},
+	}}
+	h := newHarness(t, cfg)
+	h.signIn("alice", []string{"sales"})
+	h.arrive("c1", "sales")
+	h.do(AgentAnswered{CallID: "c1", AgentID: "alice"})
+	out := h.do(TransferToQueue{CallID: "c1", FromAgentID: "alice", Queue: "night"})
+	if r := find[Rejected](out); len(r) != 1 || !errors.Is(r[0].Err, ErrInvalidState) || len(out) != 1 {
+		t.Fatalf("outputs = %+v, want one rejection", out)
+	}
+	if h.agentState("alice") != AgentOnCall {
+		t.Fatalf("alice state = %s, want on_call", h.agentState("alice"))
+	}
+}

@@ -155,7 +155,8 @@ type TransferToAgent struct {
 	ToAgentID   string
 }
 
-// TransferToQueue moves an answered call from its agent into a queue.
+// TransferToQueue moves an answered call from its agent into a queue. A transfer into a queue
+// outside its business hours is rejected.
 type TransferToQueue struct {
 	CallID      string
 	FromAgentID string
