@@ -20,8 +20,8 @@ type Credential struct {
 	Password string
 }
 
-// Options configures a Server. The zero value is usable except for Users, which must hold at least
-// one credential.
+// Options configures a Server. The zero value is usable except for Users, which must contain at
+// least one credential.
 type Options struct {
 	// Users may authenticate with HTTP basic auth or with the api_key=user:password query parameter.
 	Users []Credential
@@ -37,9 +37,9 @@ type Options struct {
 	Sounds map[string]time.Duration
 	// DefaultApp is the Stasis application of a simulated customer call that names none.
 	DefaultApp string
-	// DuplicateBridgeEventsAfterReconnect makes an application that connected again after losing
-	// its events connection receive ChannelEnteredBridge and ChannelLeftBridge twice, which
-	// Asterisk 22 can do after a reconnect; clients must de-duplicate them. Off by default.
+	// DuplicateBridgeEventsAfterReconnect sends ChannelEnteredBridge and ChannelLeftBridge twice
+	// to an application that connected again after losing its events connection. Asterisk 22 can
+	// do that after a reconnect, so clients must de-duplicate them. Off by default.
 	DuplicateBridgeEventsAfterReconnect bool
 	// AsteriskID is the asterisk_id of every event; empty means "02:fc:00:00:00:01".
 	AsteriskID string
@@ -332,69 +332,69 @@ func matchRoute(pattern, segs []string) (map[string]string, bool) {
 	return vars, true
 }
 
-func r(method, path string, h func(s *Server, w writerRequest, vars map[string]string)) route {
+func newRoute(method, path string, h func(s *Server, w writerRequest, vars map[string]string)) route {
 	return route{method: method, pattern: strings.Split(path, "/"), handle: h}
 }
 
 // ariRoutes lists the REST endpoints, as described by Asterisk 22's ARI resource listings.
 var ariRoutes = []route{
-	r("GET", "asterisk/info", (*Server).restAsteriskInfo),
-	r("GET", "asterisk/ping", (*Server).restAsteriskPing),
-	r("GET", "applications", (*Server).restApplications),
-	r("GET", "applications/{app}", (*Server).restApplication),
-	r("GET", "endpoints", (*Server).restEndpoints),
-	r("GET", "endpoints/{tech}", (*Server).restEndpoints),
-	r("GET", "endpoints/{tech}/{resource}", (*Server).restEndpoint),
+	newRoute("GET", "asterisk/info", (*Server).restAsteriskInfo),
+	newRoute("GET", "asterisk/ping", (*Server).restAsteriskPing),
+	newRoute("GET", "applications", (*Server).restApplications),
+	newRoute("GET", "applications/{app}", (*Server).restApplication),
+	newRoute("GET", "endpoints", (*Server).restEndpoints),
+	newRoute("GET", "endpoints/{tech}", (*Server).restEndpoints),
+	newRoute("GET", "endpoints/{tech}/{resource}", (*Server).restEndpoint),
 
-	r("GET", "channels", (*Server).restChannelList),
-	r("POST", "channels", (*Server).restOriginate),
-	r("POST", "channels/create", (*Server).restCreate),
-	r("GET", "channels/{id}", (*Server).restChannelGet),
-	r("POST", "channels/{id}", (*Server).restOriginate),
-	r("DELETE", "channels/{id}", (*Server).restHangup),
-	r("POST", "channels/{id}/answer", (*Server).restAnswer),
-	r("POST", "channels/{id}/ring", (*Server).restNoEvent),
-	r("DELETE", "channels/{id}/ring", (*Server).restNoEvent),
-	r("POST", "channels/{id}/hold", (*Server).restNoEvent),
-	r("DELETE", "channels/{id}/hold", (*Server).restNoEvent),
-	r("POST", "channels/{id}/mute", (*Server).restNoEvent),
-	r("DELETE", "channels/{id}/mute", (*Server).restNoEvent),
-	r("POST", "channels/{id}/silence", (*Server).restNoEvent),
-	r("DELETE", "channels/{id}/silence", (*Server).restNoEvent),
-	r("POST", "channels/{id}/moh", (*Server).restChannelMOH),
-	r("DELETE", "channels/{id}/moh", (*Server).restChannelMOH),
-	r("POST", "channels/{id}/dial", (*Server).restDial),
-	r("POST", "channels/{id}/dtmf", (*Server).restSendDTMF),
-	r("GET", "channels/{id}/variable", (*Server).restGetVar),
-	r("POST", "channels/{id}/variable", (*Server).restSetVar),
-	r("POST", "channels/{id}/continue", (*Server).restContinue),
-	r("POST", "channels/{id}/play", (*Server).restChannelPlay),
-	r("POST", "channels/{id}/play/{playbackId}", (*Server).restChannelPlay),
-	r("POST", "channels/{id}/record", (*Server).restChannelRecord),
-	r("POST", "channels/{id}/snoop", (*Server).restSnoop),
-	r("POST", "channels/{id}/snoop/{snoopId}", (*Server).restSnoop),
+	newRoute("GET", "channels", (*Server).restChannelList),
+	newRoute("POST", "channels", (*Server).restOriginate),
+	newRoute("POST", "channels/create", (*Server).restCreate),
+	newRoute("GET", "channels/{id}", (*Server).restChannelGet),
+	newRoute("POST", "channels/{id}", (*Server).restOriginate),
+	newRoute("DELETE", "channels/{id}", (*Server).restHangup),
+	newRoute("POST", "channels/{id}/answer", (*Server).restAnswer),
+	newRoute("POST", "channels/{id}/ring", (*Server).restNoEvent),
+	newRoute("DELETE", "channels/{id}/ring", (*Server).restNoEvent),
+	newRoute("POST", "channels/{id}/hold", (*Server).restNoEvent),
+	newRoute("DELETE", "channels/{id}/hold", (*Server).restNoEvent),
+	newRoute("POST", "channels/{id}/mute", (*Server).restNoEvent),
+	newRoute("DELETE", "channels/{id}/mute", (*Server).restNoEvent),
+	newRoute("POST", "channels/{id}/silence", (*Server).restNoEvent),
+	newRoute("DELETE", "channels/{id}/silence", (*Server).restNoEvent),
+	newRoute("POST", "channels/{id}/moh", (*Server).restChannelMOH),
+	newRoute("DELETE", "channels/{id}/moh", (*Server).restChannelMOH),
+	newRoute("POST", "channels/{id}/dial", (*Server).restDial),
+	newRoute("POST", "channels/{id}/dtmf", (*Server).restSendDTMF),
+	newRoute("GET", "channels/{id}/variable", (*Server).restGetVar),
+	newRoute("POST", "channels/{id}/variable", (*Server).restSetVar),
+	newRoute("POST", "channels/{id}/continue", (*Server).restContinue),
+	newRoute("POST", "channels/{id}/play", (*Server).restChannelPlay),
+	newRoute("POST", "channels/{id}/play/{playbackId}", (*Server).restChannelPlay),
+	newRoute("POST", "channels/{id}/record", (*Server).restChannelRecord),
+	newRoute("POST", "channels/{id}/snoop", (*Server).restSnoop),
+	newRoute("POST", "channels/{id}/snoop/{snoopId}", (*Server).restSnoop),
 
-	r("GET", "bridges", (*Server).restBridgeList),
-	r("POST", "bridges", (*Server).restBridgeCreate),
-	r("GET", "bridges/{id}", (*Server).restBridgeGet),
-	r("POST", "bridges/{id}", (*Server).restBridgeCreate),
-	r("DELETE", "bridges/{id}", (*Server).restBridgeDestroy),
-	r("POST", "bridges/{id}/addChannel", (*Server).restBridgeAdd),
-	r("POST", "bridges/{id}/removeChannel", (*Server).restBridgeRemove),
-	r("POST", "bridges/{id}/moh", (*Server).restBridgeMOH),
-	r("DELETE", "bridges/{id}/moh", (*Server).restBridgeMOH),
-	r("POST", "bridges/{id}/play", (*Server).restBridgePlay),
-	r("POST", "bridges/{id}/play/{playbackId}", (*Server).restBridgePlay),
-	r("POST", "bridges/{id}/record", (*Server).restBridgeRecord),
+	newRoute("GET", "bridges", (*Server).restBridgeList),
+	newRoute("POST", "bridges", (*Server).restBridgeCreate),
+	newRoute("GET", "bridges/{id}", (*Server).restBridgeGet),
+	newRoute("POST", "bridges/{id}", (*Server).restBridgeCreate),
+	newRoute("DELETE", "bridges/{id}", (*Server).restBridgeDestroy),
+	newRoute("POST", "bridges/{id}/addChannel", (*Server).restBridgeAdd),
+	newRoute("POST", "bridges/{id}/removeChannel", (*Server).restBridgeRemove),
+	newRoute("POST", "bridges/{id}/moh", (*Server).restBridgeMOH),
+	newRoute("DELETE", "bridges/{id}/moh", (*Server).restBridgeMOH),
+	newRoute("POST", "bridges/{id}/play", (*Server).restBridgePlay),
+	newRoute("POST", "bridges/{id}/play/{playbackId}", (*Server).restBridgePlay),
+	newRoute("POST", "bridges/{id}/record", (*Server).restBridgeRecord),
 
-	r("GET", "playbacks/{id}", (*Server).restPlaybackGet),
-	r("DELETE", "playbacks/{id}", (*Server).restPlaybackStop),
-	r("POST", "playbacks/{id}/control", (*Server).restPlaybackControl),
-	r("GET", "recordings/live/{name}", (*Server).restRecordingGet),
-	r("DELETE", "recordings/live/{name}", (*Server).restRecordingCancel),
-	r("POST", "recordings/live/{name}/stop", (*Server).restRecordingStop),
-	r("POST", "recordings/live/{name}/pause", (*Server).restRecordingNoop),
-	r("DELETE", "recordings/live/{name}/pause", (*Server).restRecordingNoop),
-	r("POST", "recordings/live/{name}/mute", (*Server).restRecordingNoop),
-	r("DELETE", "recordings/live/{name}/mute", (*Server).restRecordingNoop),
+	newRoute("GET", "playbacks/{id}", (*Server).restPlaybackGet),
+	newRoute("DELETE", "playbacks/{id}", (*Server).restPlaybackStop),
+	newRoute("POST", "playbacks/{id}/control", (*Server).restPlaybackControl),
+	newRoute("GET", "recordings/live/{name}", (*Server).restRecordingGet),
+	newRoute("DELETE", "recordings/live/{name}", (*Server).restRecordingCancel),
+	newRoute("POST", "recordings/live/{name}/stop", (*Server).restRecordingStop),
+	newRoute("POST", "recordings/live/{name}/pause", (*Server).restRecordingNoop),
+	newRoute("DELETE", "recordings/live/{name}/pause", (*Server).restRecordingNoop),
+	newRoute("POST", "recordings/live/{name}/mute", (*Server).restRecordingNoop),
+	newRoute("DELETE", "recordings/live/{name}/mute", (*Server).restRecordingNoop),
 }
