@@ -45,7 +45,8 @@ type ruleFile struct {
 // DefaultRules reproduce the simulated dialplan contexts of the recorded Asterisk 22 traffic:
 // sim-answer answers after 1 s and talks 30 s, sim-answer-short answers after 1 s and hangs up
 // 8.5 s later, sim-customer answers after 3 s and talks 15 s, and PJSIP phones 1001–1010 ring
-// until the control API answers them.
+// until the control API answers them. The outbound context of asterisk-config (where the dialer
+// and click-to-call send customers' numbers) behaves like sim-customer.
 func DefaultRules() []Rule {
 	return []Rule{
 		{Pattern: "Local/*@sim-answer", Behaviour: Answer, AnswerAfter: time.Second, HangupAfter: 30500 * time.Millisecond},
@@ -55,6 +56,7 @@ func DefaultRules() []Rule {
 		{Pattern: "Local/*@sim-noanswer", Behaviour: NoAnswer},
 		{Pattern: "Local/*@sim-congestion", Behaviour: Congestion},
 		{Pattern: "Local/*@sim-manual", Behaviour: Manual},
+		{Pattern: "Local/*@outbound", Behaviour: Answer, AnswerAfter: 3 * time.Second, HangupAfter: 15 * time.Second},
 		{Pattern: "PJSIP/100[1-9]", Behaviour: Manual},
 		{Pattern: "PJSIP/1010", Behaviour: Manual},
 	}
