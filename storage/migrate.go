@@ -113,8 +113,19 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, dir Direction) ([]Migratio
 }
 
 // CheckMigrations returns nil when every embedded migration has been applied, and
-// ErrMigrationsPending otherwise. It takes no lock, so /readyz may call it often.
+// ErrMigrationsPending otherwise. It takes no lock and creates no table, so /readyz may
+// call it often.
 func CheckMigrations(ctx context.Context, pool *pgxpool.Pool) error {
+	// goose creates its version table when it is missing; a database without one has
+	// never been migrated, and answering here keeps the check free of writes.
+	var versionTable *string
+	if err := pool.QueryRow(ctx, `SELECT to_regclass($1)::text`, goose.DefaultTablename).Scan(&versionTable); err != nil {
+		return fmt.Errorf("check migrations: %w", err)
+	}
+	if versionTable == nil {
+		return ErrMigrationsPending
+	}
+
 	provider, db, err := newProvider(pool, false)
 	if err != nil {
 		return err

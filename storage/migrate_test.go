@@ -55,6 +55,13 @@ func TestMigrateUpDownUp(t *testing.T) {
 	if err := storage.CheckMigrations(ctx, pool); !errors.Is(err, storage.ErrMigrationsPending) {
 		t.Fatalf("CheckMigrations on an empty database = %v, want ErrMigrationsPending", err)
 	}
+	var created bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&created); err != nil {
+		t.Fatal(err)
+	}
+	if created {
+		t.Error("CheckMigrations created the version table; the readiness check must not write")
+	}
 
 	steps, err := storage.Migrate(ctx, pool, storage.MigrateUp)
 	if err != nil {
