@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -125,7 +126,41 @@ func errorReason(err error) string {
 	return err.Error()
 }
 
-func exportContacts(_ context.Context, _ *invocation, _ string) error {
-	// TODO: call contactio.Export once package contactio provides it.
-	return newUserError(func(m *messages) string { return m.notBuilt }, "export contacts")
+// exportContacts writes the contacts to file through a temporary file in the same folder,
+// so a failed export never leaves a truncated file in place of a good one.
+func exportContacts(ctx context.Context, inv *invocation, file string) error {
+	cfg, err := inv.loadConfig()
+	if err != nil {
+		return err
+	}
+	pool, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	if err != nil {
+		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+	}
+	defer os.Remove(tmp.Name())
+
+	count, err := contactio.Export(ctx, pool, tmp, contactio.ExportOptions{Lang: inv.lang})
+	if err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+	}
+	// CreateTemp makes the file 0600; an export is an ordinary document.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+	}
+
+	fmt.Fprintf(inv.env.stdout, inv.msg.exported, count, file)
+	return nil
 }

@@ -25,6 +25,7 @@ type messages struct {
 	notBuilt       string // %s feature
 	badDelimiter   string // %q value
 	cannotOpen     string // %s file, %s reason
+	cannotWrite    string // %s file, %s reason
 	helpHint       string
 
 	migrateApplied    string // %d version, %s file, %s duration
@@ -88,8 +89,10 @@ changes nothing.
 `,
 		"export": `Usage: switchboard export contacts FILE
 
-Writes every contact to a CSV file (UTF-8 with a byte order mark, semicolons) that Excel opens
-correctly in a Russian locale and that "switchboard import contacts" reads back.
+Writes every contact that is not deleted to a CSV file (UTF-8 with a byte order mark,
+semicolons) that Excel opens correctly in a Russian locale and that "switchboard import
+contacts" reads back. The column headers are in the message language (--lang). An existing
+FILE is replaced only when the export succeeds.
 `,
 		"demo": `Usage: switchboard demo [--config FILE] [--logins FILE]
 
@@ -120,6 +123,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	notBuilt:       "%s is not built yet in this version of Switchboard",
 	badDelimiter:   "invalid --delimiter %q: use auto, \",\", \";\" or tab",
 	cannotOpen:     "cannot open %s: %s",
+	cannotWrite:    "cannot write %s: %s",
 	helpHint:       `Run "switchboard help" for usage.`,
 
 	migrateApplied:    "applied     %d %s (%s)\n",
@@ -183,8 +187,10 @@ SIGTERM корректно останавливают его в пределах
 `,
 		"export": `Использование: switchboard export contacts ФАЙЛ
 
-Записывает все контакты в CSV (UTF-8 с меткой порядка байтов, точка с запятой), который Excel
-правильно открывает в русской локали и который читает "switchboard import contacts".
+Записывает все неудалённые контакты в CSV (UTF-8 с меткой порядка байтов, точка с запятой),
+который Excel правильно открывает в русской локали и который читает "switchboard import
+contacts". Заголовки столбцов — на языке сообщений (--lang). Существующий ФАЙЛ заменяется
+только при успешной выгрузке.
 `,
 		"demo": `Использование: switchboard demo [--config ФАЙЛ] [--logins ФАЙЛ]
 
@@ -215,6 +221,7 @@ SIGTERM корректно останавливают его в пределах
 	notBuilt:       "%s ещё не реализовано в этой версии Switchboard",
 	badDelimiter:   "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
 	cannotOpen:     "не удалось открыть %s: %s",
+	cannotWrite:    "не удалось записать %s: %s",
 	helpHint:       `Справка: "switchboard help".`,
 
 	migrateApplied:    "применена  %d %s (%s)\n",
