@@ -13,11 +13,12 @@ import (
 // behind is disconnected, the way a real Asterisk drops a client whose socket stops draining.
 const sendQueueSize = 8192
 
-// flushTimeout bounds how long a REST response waits for its events to reach the socket.
-const flushTimeout = 2 * time.Second
-
 // writeTimeout bounds one frame's write; a client that does not read for that long is dropped.
 const writeTimeout = 10 * time.Second
+
+// flushTimeout bounds how long a REST response waits for its events to reach the socket. It is
+// as long as writeTimeout, so only a client that is being dropped anyway can make it expire.
+const flushTimeout = writeTimeout
 
 // outMsg is one frame for a client, or a flush marker when data is nil.
 type outMsg struct {

@@ -60,6 +60,9 @@ func run(args []string) int {
 	fs.StringVar(&o.callersFile, "traffic-callers", "", "file of callers for simulated traffic, one \"number,name\" per line; without it every caller is unknown")
 	fs.Uint64Var(&o.trafficSeed, "traffic-seed", 0, "seed of the simulated traffic, for a repeatable run; 0 picks one")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 

@@ -19,6 +19,9 @@ func TestInvalidFlagsExitTwo(t *testing.T) {
 			t.Errorf("run(%v) = %d, want 2", args, code)
 		}
 	}
+	if code := run([]string{"-help"}); code != 0 {
+		t.Errorf("run(-help) = %d, want 0", code)
+	}
 }
 
 func TestServeAnswersAndStops(t *testing.T) {
