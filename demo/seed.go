@@ -206,9 +206,9 @@ func newPasswords(users []userRow) ([]Login, []string, error) {
 	return logins, hashes, nil
 }
 
-// ResetPasswords gives every demo user a new random password and returns the logins.
-// It is for a demo database whose password file is lost; it returns ErrNotSeeded for a
-// database without demo data, so it never touches real users.
+// ResetPasswords gives every demo user a new random password and returns the logins, for a
+// demo database whose password file is lost. A database without demo data gets
+// ErrNotSeeded, so real users are never touched.
 func ResetPasswords(ctx context.Context, pool *pgxpool.Pool) ([]Login, error) {
 	var users []userRow
 	(&generator{}).addUsersTo(&users)

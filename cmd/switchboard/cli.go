@@ -54,8 +54,8 @@ func findCommand(name string) (command, bool) {
 	return command{}, false
 }
 
-// usageError is a mistake in the command line rather than a failure of the work; it exits
-// with code 2 and a pointer to the help.
+// usageError is a mistake in the command line rather than a failure of the work. The
+// program exits with code 2 and points to the help.
 type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }

@@ -36,8 +36,8 @@ type application struct {
 }
 
 // compose wires the components of one Switchboard node into an HTTP handler. It is the
-// only place that knows every component; each new one (the API and desk at "/", the ARI
-// connections, the routing engine) is constructed here from deps and mounted or started.
+// only place that refers to every component. Each new one (the API and desk at "/", the
+// ARI connections, the routing engine) is constructed here from deps and mounted or started.
 func compose(deps dependencies) (*application, error) {
 	if err := registerProcessMetrics(deps.registry, deps.build); err != nil {
 		return nil, err

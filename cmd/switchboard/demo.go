@@ -47,9 +47,9 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 	})
 }
 
-// prepareDemo applies migrations and seeds, and returns logins whose passwords work:
-// the new ones after a first seed, the saved file's when they still match, or freshly
-// reset ones when the file is missing or stale (another clone sharing the database reset them).
+// prepareDemo applies migrations, seeds, and returns logins whose passwords work. These are
+// the new ones after a first seed, or the saved file's when they still match. When the file
+// is missing or stale, because another clone sharing the database reset them, it resets them.
 func prepareDemo(ctx context.Context, inv *invocation, logger *slog.Logger, databaseURL, loginsPath string) ([]demo.Login, error) {
 	pool, err := storage.Open(ctx, databaseURL)
 	if err != nil {

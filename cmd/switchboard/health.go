@@ -15,8 +15,8 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-// readinessTimeout bounds each check, so a hung database makes /readyz answer "timeout"
-// well within the probe timeouts of Kubernetes (1 s by default) plus one retry.
+// readinessTimeout bounds each check, so a hung database makes /readyz return "timeout"
+// instead of hanging. Probes need a longer timeout than this (Kubernetes defaults to 1 s).
 const readinessTimeout = 2 * time.Second
 
 // readinessCheck is one dependency /readyz verifies. run returns nil when it is usable.
@@ -28,8 +28,8 @@ type readinessCheck struct {
 	describe func(err error) string
 }
 
-// readiness serves /healthz and /readyz. /healthz only says the process serves HTTP;
-// /readyz runs every check and answers 503 when one fails or the server is stopping.
+// readiness serves /healthz and /readyz. /healthz only reports that the process serves
+// HTTP. /readyz runs every check and returns 503 when one fails or the server is stopping.
 type readiness struct {
 	checks   []readinessCheck
 	logger   *slog.Logger

@@ -118,7 +118,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	errorPrefix:    "switchboard: ",
 	unknownCommand: "unknown command %q",
 	unknownTopic:   "unknown help topic %q",
-	wrongArgs:      "wrong arguments; usage: %s",
+	wrongArgs:      "invalid arguments; usage: %s",
 	badLang:        "invalid --lang %q: use en or ru",
 	notBuilt:       "%s is not built yet in this version of Switchboard",
 	badDelimiter:   "invalid --delimiter %q: use auto, \",\", \";\" or tab",
@@ -216,7 +216,7 @@ contacts". Заголовки столбцов — на языке сообще�
 	errorPrefix:    "switchboard: ",
 	unknownCommand: "неизвестная команда %q",
 	unknownTopic:   "неизвестный раздел справки %q",
-	wrongArgs:      "неверные аргументы; использование: %s",
+	wrongArgs:      "недопустимые аргументы; использование: %s",
 	badLang:        "недопустимое значение --lang %q: используйте en или ru",
 	notBuilt:       "%s ещё не реализовано в этой версии Switchboard",
 	badDelimiter:   "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
@@ -250,7 +250,7 @@ func messagesFor(lang string) *messages {
 
 // detectLanguage picks the message language: an explicit --lang in args, otherwise the
 // first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX precedence), Russian when it
-// starts with "ru". It returns "" for an invalid --lang, which the flag parser then reports.
+// starts with "ru". An invalid --lang gives English here, and the flag parser reports it.
 func detectLanguage(args []string, env processEnv) string {
 	for i, arg := range args {
 		if arg == "--" {

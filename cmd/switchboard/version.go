@@ -11,7 +11,7 @@ import (
 // empty, buildVersion falls back to the module version and VCS data in the build info.
 var version string
 
-// buildInfo is what `switchboard version` prints and the start-up log records.
+// buildInfo is the version data that `switchboard version` prints and the start-up log records.
 type buildInfo struct {
 	Version   string
 	Revision  string
