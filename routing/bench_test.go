@@ -12,8 +12,8 @@ import (
 // The decision benchmarks measure Engine.Handle for inputs that make a routing decision, with
 // 2,000 signed-in agents and 10,000 waiting calls, and report the median and p99 of the
 // individual decisions. ns/op also counts the inputs that restore the setup between
-// decisions; b.StopTimer is not used there because it stops the world to read memory
-// statistics, which would distort the samples. Run them with
+// decisions. The loop does not call b.StopTimer, because it stops the world to read memory
+// statistics and would distort the samples. Run them with
 //
 //	go test -run '^$' -bench Decision -benchtime 20000x ./routing
 

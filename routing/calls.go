@@ -351,8 +351,8 @@ func (e *Engine) transferToQueue(in TransferToQueue) {
 		e.reject(in, fmt.Errorf("%w: %q", ErrUnknownQueue, in.Queue))
 		return
 	}
-	// An arrival in a closed queue is hung up; for a caller already talking to an agent that
-	// would be a surprise, so the transfer is rejected and the agent keeps the call.
+	// An arrival in a closed queue is hung up. A caller already talking to an agent should not
+	// be, so the transfer is rejected and the agent keeps the call.
 	if q.hours != nil && !q.hours.open(e.now) {
 		e.reject(in, fmt.Errorf("%w: queue %q is closed now; transfer to an open queue or an agent", ErrInvalidState, q.cfg.Name))
 		return

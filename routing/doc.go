@@ -13,9 +13,9 @@
 // telephony, API nor storage packages; an integration layer translates their events into
 // Inputs and carries Outputs back.
 //
-// Engine.Run is the production event loop around Handle with an injected Clock; the same
-// scenarios run deterministically in tests with routingtest.FakeClock or by calling Handle
-// with chosen times.
+// Engine.Run is the production event loop around Handle with an injected Clock. Tests run
+// the same scenarios deterministically with routingtest.FakeClock, or by calling Handle with
+// chosen times.
 //
 // # Concurrency
 //

@@ -4,8 +4,7 @@ package routing
 // in this file.
 type Input interface{ isInput() }
 
-// CallKind tells where a call came from; callbacks and campaign calls get their own base
-// priority.
+// CallKind is the origin of a call. Callbacks and campaign calls get their own base priority.
 type CallKind int
 
 // Call kinds.

@@ -95,7 +95,7 @@ type AgentStateChanged struct {
 	Until   time.Time
 }
 
-// AgentStatus answers QueryAgent. An agent who is not signed in has State AgentLoggedOut
+// AgentStatus is the reply to QueryAgent. An agent who is not signed in has State AgentLoggedOut
 // and no other fields set.
 type AgentStatus struct {
 	AgentID  string
@@ -195,7 +195,7 @@ const (
 )
 
 // CallRecord is the final record of a call. Every call the engine accepted gets exactly one,
-// when it ends, overflows out of the engine or is rejected by its queue; the property tests
+// when it ends, overflows out of the engine or is rejected by its queue. The property tests
 // check this over random event sequences.
 type CallRecord struct {
 	CallID       string
