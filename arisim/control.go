@@ -68,13 +68,15 @@ func (s *Server) ArriveCall(call Call) (string, error) {
 	}
 	out, in := s.newLocalPair(call.Dialed+"@from-customer", "", "", kindCustomerOut, kindCustomerIn, "")
 	out.rule, in.rule = nil, nil
-	out.dialplan.AppName, out.dialplan.AppData = "AppDial2", "(Outgoing Line)"
+	s.runApp(out, "AppDial2", "(Outgoing Line)")
 	cid := CallerID{Name: call.CallerName, Number: call.CallerNumber}
 	s.setCallerID(out, cid)
 	s.setCallerID(in, cid)
 	s.dialEvent(out, "", out.dialString)
 	in.talkTime = call.HangupAfter
+	s.runApp(in, "NoOp", fmt.Sprintf("Inbound customer call %q <%s> -> %s", call.CallerName, call.CallerNumber, call.Dialed))
 	in.dialplan.Priority = 2
+	s.runApp(in, "Stasis", strings.Join(append([]string{call.App}, call.Args...), ","))
 
 	var err error
 	if s.appConnected(call.App) {

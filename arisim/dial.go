@@ -112,6 +112,16 @@ func (s *Server) startDial(x *channel, timeout time.Duration) {
 	if x.rule != nil {
 		behaviour = x.rule.Behaviour
 	}
+	if y := x.peer; y != nil {
+		switch behaviour {
+		case Busy:
+			s.runApp(y, "Busy", "20")
+		case Congestion:
+			s.runApp(y, "Congestion", "20")
+		default:
+			s.runApp(y, "Ringing", "")
+		}
+	}
 	switch behaviour {
 	case Busy:
 		s.failDial(x, "BUSY", later)
@@ -186,6 +196,7 @@ func (s *Server) answerDial(x *channel) {
 	if y != nil {
 		s.stopTimers(y)
 		y.answered = true
+		s.runApp(y, "Answer", "")
 		s.setState(y, stateUp)
 	}
 	x.answered = true

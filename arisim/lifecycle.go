@@ -79,6 +79,13 @@ func (s *Server) setState(c *channel, state string) {
 	s.emitChannel("ChannelStateChange", c, nil)
 }
 
+// runApp moves c to a dialplan application and sends ChannelDialplan, as Asterisk does each time
+// a channel's dialplan starts an application.
+func (s *Server) runApp(c *channel, app, data string) {
+	c.dialplan.AppName, c.dialplan.AppData = app, data
+	s.emitChannel("ChannelDialplan", c, map[string]any{"dialplan_app": app, "dialplan_app_data": data})
+}
+
 func (s *Server) setVar(c *channel, name, value string) {
 	c.vars[name] = value
 	s.emitChannel("ChannelVarset", c, map[string]any{"variable": name, "value": value})

@@ -68,7 +68,7 @@ func (s *Server) restOriginate(w writerRequest, vars map[string]string) {
 	for k, v := range p.vars() {
 		x.vars[k] = v
 	}
-	x.dialplan.AppName, x.dialplan.AppData = "AppDial2", "(Outgoing Line)"
+	s.runApp(x, "AppDial2", "(Outgoing Line)")
 	if cid := parseCallerID(p.str("callerId")); cid != (CallerID{}) {
 		s.setCallerID(x, cid)
 		if x.peer != nil {
