@@ -35,6 +35,22 @@ func gatheredValue(t *testing.T, reg *prometheus.Registry, name, label, value st
 	return 0
 }
 
+// gatheredHistogramCount returns the sample count of the unlabelled histogram name in reg.
+func gatheredHistogramCount(t *testing.T, reg *prometheus.Registry, name string) uint64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetHistogram().GetSampleCount()
+		}
+	}
+	t.Fatalf("histogram %s not gathered", name)
+	return 0
+}
+
 func hasLabel(m *dto.Metric, label, value string) bool {
 	if label == "" {
 		return true
@@ -151,6 +167,9 @@ func TestMetricsUseGivenRegisterer(t *testing.T) {
 	}
 	if got := gatheredValue(t, reg, "switchboard_routing_decisions_total", "", ""); got != 1 {
 		t.Fatalf("decisions = %v, want 1", got)
+	}
+	if got := gatheredHistogramCount(t, reg, "switchboard_routing_handle_seconds"); got != 3 {
+		t.Fatalf("handle latency samples = %d, want one per input (3)", got)
 	}
 
 	if _, err := New(oneQueue(QueueConfig{}), Options{Registerer: reg}); err == nil {

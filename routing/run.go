@@ -77,8 +77,6 @@ func (e *Engine) Run(ctx context.Context, clock Clock, inputs <-chan Input, outp
 			in = Tick{}
 		}
 
-		started := time.Now()
 		outs = e.Handle(clock.Now(), in)
-		e.metrics.decisionSeconds.Observe(time.Since(started).Seconds())
 	}
 }
