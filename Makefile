@@ -8,7 +8,7 @@ SERVICES := scripts/services
 # VERSION is stamped into the binaries; `switchboard version` prints it.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build ui test test-fuzz test-ui demo services services-stop clean
+.PHONY: all build ui test test-format test-fuzz test-ui demo services services-stop clean
 
 all: build
 
@@ -31,12 +31,17 @@ services-stop:
 
 # test runs every test against real PostgreSQL and Redis (started by the services scripts),
 # with the race detector, then the browser tests in headless Chromium.
-test: ui
+test: ui test-format
 	eval "$$($(SERVICES)/env.sh)" && \
 	$(GO) vet ./... && \
 	$(GO) test -race -count=1 -timeout 75m ./...
 	@$(MAKE) --no-print-directory test-fuzz
 	@$(MAKE) --no-print-directory test-ui
+
+# test-format fails when a Go file is not formatted by gofmt, and lists the files.
+test-format:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path '*/node_modules/*' -not -path '*/testdata/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt: format these files with gofmt -w:" >&2; echo "$$unformatted" >&2; exit 1; fi
 
 # test-fuzz runs every target listed in scripts/fuzz-targets.txt for FUZZTIME.
 FUZZTIME ?= 10s

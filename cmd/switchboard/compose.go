@@ -58,7 +58,12 @@ func compose(deps dependencies) (*application, error) {
 	mux.Handle("GET /metrics", promhttp.InstrumentMetricHandler(deps.registry,
 		promhttp.HandlerFor(deps.registry, promhttp.HandlerOpts{Registry: deps.registry})))
 
-	// NOTE: the API and agent desk mount at "/" here once package api exports its handler.
+	// NOTE: the API and agent desk mount at "/" here once the integration implements the
+	// interfaces of api/deps.go, and the ARI servers of cfg.ARI connect here with routing.
+	if len(deps.cfg.ARI) > 0 {
+		deps.logger.Warn("ARI servers are configured but this version does not connect to them yet",
+			"asterisk_nodes", len(deps.cfg.ARI))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	})
