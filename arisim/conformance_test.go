@@ -25,6 +25,7 @@ import (
 //     soft, dialstatus and dialstring, args, caller, digits and durations, bridge membership,
 //     playback media and states, peer and contact status;
 //   - each event's time, within eventTimeTolerance of the trace's;
+//   - the JSON shape of every event type both sent: the same field names, two levels deep;
 //   - an event Asterisk sent before a REST response also comes before that response from arisim.
 //
 // Tolerances, because Asterisk itself is not deterministic there:
@@ -557,6 +558,8 @@ func (rp *replay) compareEvents() {
 		simOrder[i] = i
 	}
 
+	compareShapes(t, traceEvs, simEvs)
+
 	want := streamsOf(traceEvs, traceTimes, traceReqs, rp.traceLB)
 	got := streamsOf(simEvs, simTimes, simOrder, rp.simLB)
 	var names []string
@@ -602,6 +605,50 @@ func (rp *replay) compareEvents() {
 			}
 		}
 	}
+}
+
+// compareShapes checks that, for every event type both sent, arisim's events have the same field
+// names as Asterisk's, two levels deep ("channel.dialplan" but not its fields).
+func compareShapes(t *testing.T, traceEvs, simEvs []map[string]any) {
+	t.Helper()
+	want, got := shapesByType(traceEvs), shapesByType(simEvs)
+	for typ, w := range want {
+		g, ok := got[typ]
+		if !ok {
+			continue
+		}
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%s fields differ\n got  %v\n want %v", typ, sortedKeys(g), sortedKeys(w))
+		}
+	}
+}
+
+func shapesByType(evs []map[string]any) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, ev := range evs {
+		typ := str(ev, "type")
+		if out[typ] == nil {
+			out[typ] = map[string]bool{}
+		}
+		for k, v := range ev {
+			out[typ][k] = true
+			if inner, ok := v.(map[string]any); ok {
+				for k2 := range inner {
+					out[typ][k+"."+k2] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func decode(key string) map[string]any {
