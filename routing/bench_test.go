@@ -27,7 +27,7 @@ var benchSkills = []string{"ru", "en", "billing", "tech", "sales"}
 
 func benchConfig() Config {
 	strategies := []Strategy{StrategyLongestIdle, StrategyFewestCalls, StrategySkillWeighted}
-	cfg := Config{Priorities: DefaultPriorities(), StatsInterval: 5 * time.Second}
+	cfg := Config{StatsInterval: 5 * time.Second}
 	for i := range benchQueues {
 		cfg.Queues = append(cfg.Queues, QueueConfig{
 			Name:             "q" + strconv.Itoa(i),

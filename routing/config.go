@@ -111,8 +111,10 @@ type QueueConfig struct {
 
 // Config is the whole routing configuration. It is fixed for the life of an Engine.
 type Config struct {
-	Queues     []QueueConfig
-	Priorities Priorities
+	Queues []QueueConfig
+	// Priorities are the base priorities by call kind; nil means DefaultPriorities. A
+	// pointer, because zero is a valid priority and an unset field must not flatten them.
+	Priorities *Priorities
 
 	// StatsInterval is the period of QueueStats notifications; 0 disables them.
 	StatsInterval time.Duration
@@ -224,6 +226,13 @@ func validateSkills(skills []SkillLevel) error {
 	return nil
 }
 
+func (c Config) priorities() Priorities {
+	if c.Priorities == nil {
+		return DefaultPriorities()
+	}
+	return *c.Priorities
+}
+
 // validate checks the whole configuration and returns the queues with defaults applied.
 func (c Config) validate() ([]QueueConfig, error) {
 	if len(c.Queues) == 0 {
@@ -232,7 +241,7 @@ func (c Config) validate() ([]QueueConfig, error) {
 	if c.StatsInterval < 0 {
 		return nil, configError("StatsInterval is negative (%s); use 0 to disable queue statistics", c.StatsInterval)
 	}
-	p := c.Priorities
+	p := c.priorities()
 	for _, v := range []int{p.Ordinary, p.VIP, p.Callback, p.Campaign} {
 		if v < 0 || v > MaxPriority {
 			return nil, configError("priority %d is out of range; use 0 to %d", v, MaxPriority)

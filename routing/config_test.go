@@ -82,7 +82,7 @@ func TestConfigValidation(t *testing.T) {
 			{Name: "c", Overflow: Overflow{Kind: OverflowQueue, Queue: "a"}},
 		}}, "returns to queue"},
 		{"skill level", Config{Queues: []QueueConfig{{Name: "a", Skills: []SkillLevel{{"x", 101}}}}}, "level 101"},
-		{"priority", Config{Queues: []QueueConfig{{Name: "a"}}, Priorities: Priorities{VIP: 500}}, "priority 500"},
+		{"priority", Config{Queues: []QueueConfig{{Name: "a"}}, Priorities: &Priorities{VIP: 500}}, "priority 500"},
 		{"time zone", Config{Queues: []QueueConfig{{Name: "a", Hours: &BusinessHours{TimeZone: "Mars/Olympus"}}}}, "Mars/Olympus"},
 		{"range", Config{Queues: []QueueConfig{{Name: "a", Hours: &BusinessHours{
 			TimeZone: "Europe/Moscow", Weekly: [7][]TimeRange{1: {{Start: "22:00", End: "06:00"}}},
@@ -174,5 +174,16 @@ func TestMetricsUseGivenRegisterer(t *testing.T) {
 
 	if _, err := New(oneQueue(QueueConfig{}), Options{Registerer: reg}); err == nil {
 		t.Fatalf("a second engine on the same registerer must fail")
+	}
+}
+
+func TestExplicitPrioritiesReplaceDefaults(t *testing.T) {
+	// Callbacks above VIP contacts, the reverse of the defaults.
+	cfg := Config{Queues: []QueueConfig{{Name: "sales"}}, Priorities: &Priorities{VIP: 5, Callback: 30}}
+	h := newHarness(t, cfg)
+	h.do(CallArrived{CallID: "vip", Queue: "sales", VIP: true})
+	h.do(CallArrived{CallID: "callback", Queue: "sales", Kind: CallCallback})
+	if ring := ringOf(t, h.signIn("alice", []string{"sales"})); ring.CallID != "callback" {
+		t.Fatalf("ring = %+v, want the callback first", ring)
 	}
 }

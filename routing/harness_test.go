@@ -104,5 +104,5 @@ func oneQueue(q QueueConfig) Config {
 	if q.Name == "" {
 		q.Name = "sales"
 	}
-	return Config{Queues: []QueueConfig{q}, Priorities: DefaultPriorities()}
+	return Config{Queues: []QueueConfig{q}}
 }

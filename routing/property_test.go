@@ -53,7 +53,6 @@ func TestPropertyRandomSequences(t *testing.T) {
 func propertyConfig() Config {
 	weekdays := []TimeRange{{Start: "09:00", End: "13:00"}, {Start: "14:00", End: "18:00"}}
 	return Config{
-		Priorities:    DefaultPriorities(),
 		StatsInterval: 30 * time.Second,
 		Queues: []QueueConfig{
 			{
