@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditLogRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	audit := storage.NewAuditLog(pool)

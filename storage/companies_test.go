@@ -10,6 +10,7 @@ import (
 )
 
 func TestCompaniesRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	companies := storage.NewCompanies(pool)
@@ -79,6 +80,7 @@ func TestCompaniesRoundTrip(t *testing.T) {
 }
 
 func TestTagsRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	tags := storage.NewTags(pool)

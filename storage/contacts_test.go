@@ -11,6 +11,7 @@ import (
 )
 
 func TestContactsRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)
@@ -100,6 +101,7 @@ func TestContactsRoundTrip(t *testing.T) {
 }
 
 func TestContactsSoftDelete(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)
@@ -161,6 +163,7 @@ func TestContactsSoftDelete(t *testing.T) {
 }
 
 func TestContactsList(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)
@@ -214,6 +217,7 @@ func TestContactsList(t *testing.T) {
 }
 
 func TestContactsParts(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)

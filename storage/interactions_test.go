@@ -14,6 +14,7 @@ import (
 )
 
 func TestInteractionsRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	calls := storage.NewInteractions(pool)
@@ -103,6 +104,7 @@ func TestInteractionsRoundTrip(t *testing.T) {
 }
 
 func TestInteractionsRecordConcurrentReplay(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	calls := storage.NewInteractions(pool)
@@ -147,6 +149,7 @@ func TestInteractionsRecordConcurrentReplay(t *testing.T) {
 }
 
 func TestInteractionsList(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	calls := storage.NewInteractions(pool)
@@ -190,6 +193,7 @@ func TestInteractionsList(t *testing.T) {
 }
 
 func TestInteractionsSchemaAcceptsEveryOutcome(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	calls := storage.NewInteractions(pool)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestFindByPhone(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)
@@ -105,6 +106,7 @@ func TestFindByPhone(t *testing.T) {
 }
 
 func TestContactCard(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	contacts := storage.NewContacts(pool, nil)

@@ -38,6 +38,7 @@ func userTables(t *testing.T, pool *pgxpool.Pool) []string {
 }
 
 func TestMigrateUpDownUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool, _ := pgtest.NewEmpty(t)
 
@@ -121,6 +122,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 }
 
 func TestParseDirection(t *testing.T) {
+	t.Parallel()
 	for _, d := range []storage.Direction{storage.MigrateUp, storage.MigrateDownOne, storage.MigrateDownAll} {
 		got, err := storage.ParseDirection(d.String())
 		if err != nil || got != d {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestOpenErrorsHidePassword(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -34,6 +35,7 @@ func TestOpenErrorsHidePassword(t *testing.T) {
 }
 
 func TestMigrateConcurrentNodes(t *testing.T) {
+	t.Parallel()
 	pool, _ := pgtest.NewEmpty(t)
 	ctx := testContext(t)
 

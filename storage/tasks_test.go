@@ -13,6 +13,7 @@ import (
 )
 
 func TestTasksRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	tasks := storage.NewTasks(pool)
@@ -93,6 +94,7 @@ func TestTasksRoundTrip(t *testing.T) {
 }
 
 func TestTasksClaimDueCallbacks(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	tasks := storage.NewTasks(pool)

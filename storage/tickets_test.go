@@ -12,6 +12,7 @@ import (
 )
 
 func TestTicketsRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	tickets := storage.NewTickets(pool)
@@ -75,6 +76,7 @@ func TestTicketsRoundTrip(t *testing.T) {
 }
 
 func TestTicketsLists(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	tickets := storage.NewTickets(pool)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestUsersRoundTrip(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	users := newUsers(t, pool, cheapHashing)
@@ -90,6 +91,7 @@ func TestUsersRoundTrip(t *testing.T) {
 }
 
 func TestUsersAuthenticate(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	users := newUsers(t, pool, cheapHashing)
@@ -143,6 +145,7 @@ func TestUsersAuthenticate(t *testing.T) {
 }
 
 func TestUsersAuthenticateUpgradesHash(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 	weak := newUsers(t, pool, cheapHashing)
@@ -165,6 +168,7 @@ func TestUsersAuthenticateUpgradesHash(t *testing.T) {
 }
 
 func TestNewUsersRejectsBadParams(t *testing.T) {
+	t.Parallel()
 	if _, err := storage.NewUsersWithParams(nil, password.Params{}); err == nil {
 		t.Error("NewUsersWithParams with zero parameters returned no error")
 	}
