@@ -24,9 +24,6 @@ func writeParts(ctx context.Context, tx pgx.Tx, stored *crm.Contact, c crm.Conta
 	}
 	stored.Phones = make([]crm.Phone, 0, len(c.Phones))
 	for _, p := range c.Phones {
-		if p.Kind == "" {
-			p.Kind = crm.PhoneMobile
-		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO phones (contact_id, e164, extension, raw, kind, is_primary) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (contact_id, e164, extension)

@@ -46,9 +46,9 @@ func scanContact(row pgx.Row) (crm.Contact, error) {
 
 // Create stores a new contact with its phones, e-mails and tags (missing tags are
 // created) in one transaction. When no phone is marked primary, the first one becomes
-// primary.
+// primary; a phone without a kind is mobile, an e-mail without a kind is work.
 func (s *Contacts) Create(ctx context.Context, c crm.Contact) (crm.Contact, error) {
-	c.Phones = withOnePrimary(c.Phones)
+	c = withDefaults(c)
 	if err := c.Validate(); err != nil {
 		return crm.Contact{}, err
 	}
@@ -76,7 +76,7 @@ func (s *Contacts) Create(ctx context.Context, c crm.Contact) (crm.Contact, erro
 // Phones and e-mails that stay keep their ids. A soft-deleted contact gives
 // crm.ErrNotFound: restore it first.
 func (s *Contacts) Update(ctx context.Context, c crm.Contact) (crm.Contact, error) {
-	c.Phones = withOnePrimary(c.Phones)
+	c = withDefaults(c)
 	if err := c.Validate(); err != nil {
 		return crm.Contact{}, err
 	}
@@ -101,25 +101,36 @@ func (s *Contacts) Update(ctx context.Context, c crm.Contact) (crm.Contact, erro
 	return stored, nil
 }
 
-// withOnePrimary returns phones with exactly one marked primary when there are any:
-// the first one marked, or else the first one.
-func withOnePrimary(phones []crm.Phone) []crm.Phone {
-	if len(phones) == 0 {
-		return phones
-	}
-	out := make([]crm.Phone, len(phones))
-	copy(out, phones)
+// withDefaults returns c with copies of its phones and e-mails in which an empty kind
+// becomes mobile or work, and exactly one phone is primary when there are any: the
+// first one marked, or else the first one.
+func withDefaults(c crm.Contact) crm.Contact {
+	phones := make([]crm.Phone, len(c.Phones))
+	copy(phones, c.Phones)
 	primary := 0
-	for i, p := range out {
+	for i, p := range phones {
 		if p.Primary {
 			primary = i
 			break
 		}
 	}
-	for i := range out {
-		out[i].Primary = i == primary
+	for i := range phones {
+		phones[i].Primary = i == primary
+		if phones[i].Kind == "" {
+			phones[i].Kind = crm.PhoneMobile
+		}
 	}
-	return out
+	c.Phones = phones
+
+	emails := make([]crm.Email, len(c.Emails))
+	copy(emails, c.Emails)
+	for i := range emails {
+		if emails[i].Kind == "" {
+			emails[i].Kind = crm.EmailWork
+		}
+	}
+	c.Emails = emails
+	return c
 }
 
 // Get returns the contact with id, soft-deleted or not, with its phones, e-mails and

@@ -289,3 +289,16 @@ func TestContactsParts(t *testing.T) {
 		t.Errorf("tags in the vocabulary = %d, want 1 (RemoveTag keeps the tag)", n)
 	}
 }
+
+func TestContactsDefaultKinds(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	contacts := storage.NewContacts(pool, nil)
+
+	p := mustPhone(t, "+7 495 222-33-44", "")
+	c := mustContact(t, contacts, crm.Contact{FirstName: "Без", LastName: "Вида",
+		Phones: []crm.Phone{p}, Emails: []crm.Email{{Address: "a@example.ru"}}})
+	if c.Phones[0].Kind != crm.PhoneMobile || !c.Phones[0].Primary || c.Emails[0].Kind != crm.EmailWork {
+		t.Errorf("defaults = phone %+v, e-mail %+v; want a primary mobile and a work address", c.Phones[0], c.Emails[0])
+	}
+}

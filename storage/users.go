@@ -44,6 +44,7 @@ func NewUsersWithParams(db DBTX, params password.Params) (*Users, error) {
 
 const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.created_at, u.updated_at`
 
+// scanUser reads userColumns followed by u.password_hash.
 func scanUser(row pgx.Row) (crm.User, string, error) {
 	var (
 		u        crm.User
