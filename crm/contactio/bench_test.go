@@ -7,8 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
 )
@@ -117,25 +123,84 @@ func BenchmarkImport100k(b *testing.B) {
 
 	phases := &phaseRecorder{}
 	logger := slog.New(phases)
+	var goCPU, serverCPU time.Duration
 
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		b.StopTimer()
-		db := pgtest.New(b)
+		db, backendPID := singleConnectionPool(b, pgtest.New(b))
+		serverBefore := backendCPU(b, backendPID)
+		goBefore := processCPU(b)
 		b.StartTimer()
 
 		report, err := Import(ctx, db, bytes.NewReader(data), ImportOptions{Source: "bench.csv", Logger: logger})
 		if err != nil {
 			b.Fatalf("import: %v", err)
 		}
+
+		b.StopTimer()
+		goCPU += processCPU(b) - goBefore
+		serverCPU += backendCPU(b, backendPID) - serverBefore
 		if report.DataRows != benchmarkRows || report.Rejected != 0 || report.Imported+report.Merged != benchmarkRows {
 			b.Fatalf("unexpected counts: %+v", report)
 		}
+		b.StartTimer()
 	}
 	b.ReportMetric(float64(benchmarkRows*b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(phases.parse.Seconds()/float64(b.N), "parse-s/op")
 	b.ReportMetric(phases.write.Seconds()/float64(b.N), "write-s/op")
+	b.ReportMetric(goCPU.Seconds()/float64(b.N), "go-cpu-s/op")
+	b.ReportMetric(serverCPU.Seconds()/float64(b.N), "pg-cpu-s/op")
+}
+
+// singleConnectionPool opens a pool of one connection on the database of db,
+// so the benchmark knows which server process does the import's work, and
+// returns it with that process's id.
+func singleConnectionPool(b *testing.B, db *pgxpool.Pool) (*pgxpool.Pool, int) {
+	b.Helper()
+	config := db.Config().Copy()
+	config.MaxConns, config.MinConns = 1, 1
+	pool, err := pgxpool.NewWithConfig(context.Background(), config)
+	if err != nil {
+		b.Fatalf("open single-connection pool: %v", err)
+	}
+	b.Cleanup(pool.Close)
+
+	var pid int
+	if err := pool.QueryRow(context.Background(), "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		b.Fatalf("read backend pid: %v", err)
+	}
+	return pool, pid
+}
+
+// backendCPU returns the CPU time (user and system) a local PostgreSQL server
+// process has used, from /proc/PID/stat. It needs the server on this machine.
+func backendCPU(b *testing.B, pid int) time.Duration {
+	b.Helper()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatalf("read CPU time of server process %d (the server must run on this machine): %v", pid, err)
+	}
+	// Fields after the parenthesised command name: utime and stime are the
+	// 12th and 13th, in clock ticks (100 per second on Linux).
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	utime, errUser := strconv.ParseInt(fields[11], 10, 64)
+	stime, errSystem := strconv.ParseInt(fields[12], 10, 64)
+	if errUser != nil || errSystem != nil {
+		b.Fatalf("parse /proc/%d/stat: %q", pid, stat)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// processCPU returns the CPU time (user and system) this process has used.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }
 
 // phaseRecorder is a slog.Handler that sums the phase durations Import logs.
@@ -167,6 +232,8 @@ func BenchmarkParse100k(b *testing.B) {
 	data := generateContactsFile(benchmarkRows, 1)
 	normalizer := newTestNormalizer(b)
 
+	cpuBefore := processCPU(b)
+
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
@@ -180,4 +247,5 @@ func BenchmarkParse100k(b *testing.B) {
 		groupRows(parsed.rows)
 	}
 	b.ReportMetric(float64(benchmarkRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric((processCPU(b)-cpuBefore).Seconds()/float64(b.N), "go-cpu-s/op")
 }
