@@ -108,6 +108,17 @@ func (c *eventClient) typesFor(channelID string) []string {
 	return out
 }
 
+// keyTypesFor is typesFor without the dialplan-detail events the conformance test ignores too.
+func (c *eventClient) keyTypesFor(channelID string) []string {
+	var out []string
+	for _, typ := range c.typesFor(channelID) {
+		if !ignoredEventTypes[typ] {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
 func eventChannelID(body map[string]any) string {
 	for _, k := range []string{"channel", "peer"} {
 		if ch, ok := body[k].(map[string]any); ok {

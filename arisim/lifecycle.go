@@ -77,6 +77,10 @@ func (s *Server) setState(c *channel, state string) {
 	}
 	c.state = state
 	s.emitChannel("ChannelStateChange", c, nil)
+	if state == stateUp && c.peer != nil && c.peer.state != stateUp {
+		// The Local device is in use once the first half of the pair is up.
+		s.deviceState(c.endpoint, "INUSE")
+	}
 }
 
 // runApp moves c to a dialplan application and sends ChannelDialplan, as Asterisk does each time
@@ -91,14 +95,17 @@ func (s *Server) setVar(c *channel, name, value string) {
 	s.emitChannel("ChannelVarset", c, map[string]any{"variable": name, "value": value})
 }
 
+// setCallerID sets c's caller id with ChannelCallerId. Until it is bridged, the connected line
+// shows the same party (ChannelConnectedLine), as on a Local or originated channel in Asterisk.
 func (s *Server) setCallerID(c *channel, id CallerID) {
 	c.caller = id
-	if c.connected == (CallerID{}) {
-		c.connected = id
-	}
 	s.emitChannel("ChannelCallerId", c, map[string]any{
 		"caller_presentation": 0, "caller_presentation_txt": "Presentation Allowed, Not Screened",
 	})
+	if c.connected == (CallerID{}) {
+		c.connected = id
+		s.emitChannel("ChannelConnectedLine", c, nil)
+	}
 }
 
 // dialEvent sends Dial with peer as the dialled channel.
@@ -174,8 +181,11 @@ func (s *Server) destroy(c *channel, cause int) {
 			break
 		}
 	}
-	if c.kind == kindPJSIP {
-		s.deviceState("PJSIP/"+strings.TrimPrefix(c.endpoint, "PJSIP/"), "NOT_INUSE")
+	switch {
+	case c.kind == kindPJSIP:
+		s.deviceState(c.endpoint, "NOT_INUSE")
+	case c.peer != nil && c.peer.destroyed && c.answered:
+		s.deviceState(c.endpoint, "NOT_INUSE")
 	}
 	s.endSnoopsOf(c)
 }
