@@ -22,8 +22,8 @@ func NewAuditLog(db DBTX) *AuditLog { return &AuditLog{db: db} }
 
 const auditColumns = `id, at, actor_id, actor, action, entity, entity_id, details`
 
-// Append stores e and returns it with its id and time. Append on the transaction of the
-// change it records, so the two commit or fail together.
+// Append stores e and returns it with its id and time. Build the AuditLog on the
+// transaction of the change it records, so the two commit or fail together.
 func (s *AuditLog) Append(ctx context.Context, e crm.AuditEntry) (crm.AuditEntry, error) {
 	if e.Actor == "" || e.Action == "" || e.Entity == "" {
 		return crm.AuditEntry{}, fmt.Errorf("%w audit entry %+v: actor, action and entity are required", crm.ErrInvalid, e)

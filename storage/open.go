@@ -11,7 +11,8 @@ import (
 
 // Open connects to the PostgreSQL server at url (a postgres:// URL or a key=value
 // connection string), checks the connection with a ping and returns the pool.
-// The caller closes the pool.
+// The caller closes the pool. Pool settings go in the URL's query, as pgxpool reads them
+// (pool_max_conns=20, pool_max_conn_lifetime=1h, ...).
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
