@@ -97,7 +97,7 @@ func (e *Engine) admit(c *call, q *queue) {
 // missed offer goes back to where its age and priority place it, ahead of later arrivals.
 func (e *Engine) enqueue(c *call, g *callGroup) {
 	q := c.queue
-	c.key.virtual = c.arrived.UnixNano() - int64(c.priority)*int64(q.cfg.AgingStep)
+	c.key.virtual = int64(c.arrived.Sub(e.epoch)) - int64(c.priority)*int64(q.cfg.AgingStep)
 	c.state = callWaiting
 	c.group = g
 	c.queueGen++

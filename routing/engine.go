@@ -26,6 +26,7 @@ type Engine struct {
 	agentSeq uint64
 
 	now     time.Time
+	epoch   time.Time // time of the first input; ordering keys count from it
 	started bool
 	out     []Output
 
@@ -111,6 +112,7 @@ func (e *Engine) Handle(now time.Time, in Input) []Output {
 	if !e.started {
 		e.started = true
 		e.now = now
+		e.epoch = now
 		if e.cfg.StatsInterval > 0 {
 			e.schedule(timer{at: now.Add(e.cfg.StatsInterval), kind: timerStats})
 		}

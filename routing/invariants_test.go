@@ -3,6 +3,8 @@ package routing
 import (
 	"fmt"
 	"slices"
+
+	dto "github.com/prometheus/client_model/go"
 )
 
 // checkInvariants verifies the engine's internal consistency. Tests call it after every input.
@@ -125,6 +127,33 @@ func checkQueue(e *Engine, q *queue) error {
 			if len(g.calls) > 0 && a.satisfies(g.required) {
 				return fmt.Errorf("agent %s is available while call %s, which the agent can serve, waits", a.id, g.calls[0].id)
 			}
+		}
+	}
+	return nil
+}
+
+// checkMetrics verifies that the state gauges agree with the engine's state.
+func checkMetrics(e *Engine) error {
+	var counts [agentStateCount]int
+	for _, a := range e.agents {
+		counts[a.state]++
+	}
+	for s := range agentStateCount {
+		var m dto.Metric
+		if err := e.metrics.agents[s].Write(&m); err != nil {
+			return err
+		}
+		if got := int(m.GetGauge().GetValue()); got != counts[s] {
+			return fmt.Errorf("agents gauge for %s is %d, engine has %d", s, got, counts[s])
+		}
+	}
+	for _, q := range e.order {
+		var m dto.Metric
+		if err := q.depthGauge.Write(&m); err != nil {
+			return err
+		}
+		if got := int(m.GetGauge().GetValue()); got != q.waiting {
+			return fmt.Errorf("depth gauge of queue %s is %d, queue has %d waiting", q.cfg.Name, got, q.waiting)
 		}
 	}
 	return nil

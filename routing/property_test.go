@@ -134,6 +134,9 @@ func (w *world) run(steps int) {
 	for range steps {
 		w.step(w.randomInput())
 	}
+	if err := checkMetrics(w.e); err != nil {
+		w.t.Fatalf("after %d steps: %v", steps, err)
+	}
 
 	// Drain: every call still in the engine ends, so each must now have its record.
 	live := make([]string, 0, len(w.e.calls))
@@ -151,6 +154,9 @@ func (w *world) run(steps int) {
 		if w.records[id] != 1 {
 			w.t.Fatalf("call %s has %d records, want 1", id, w.records[id])
 		}
+	}
+	if err := checkMetrics(w.e); err != nil {
+		w.t.Fatalf("after draining: %v", err)
 	}
 }
 

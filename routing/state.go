@@ -49,9 +49,10 @@ const (
 )
 
 // waitKey orders waiting calls: the smaller key is served first. virtual is the arrival time
-// in Unix nanoseconds minus priority × AgingStep, which is constant while the call waits, so
-// the order of waiting calls never has to be recomputed as time passes. seq breaks ties in
-// arrival order.
+// in nanoseconds since the engine's first input, minus priority × AgingStep. It is constant
+// while the call waits, so the order of waiting calls never has to be recomputed as time
+// passes. Time.Sub uses the monotonic clock when both times carry it, so a wall-clock step
+// does not reorder calls. seq breaks ties in arrival order.
 type waitKey struct {
 	virtual int64
 	seq     uint64
