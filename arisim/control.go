@@ -376,6 +376,21 @@ func (s *Server) DropWebSockets() int {
 	return len(conns)
 }
 
+// Stats counts what the server did since New.
+type Stats struct {
+	// EventsSent counts events emitted, before fan-out to the clients.
+	EventsSent int
+	// DroppedClients counts events clients disconnected because they fell behind.
+	DroppedClients int
+}
+
+// Stats returns the server's counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
 // ChannelInfo is a snapshot of one channel for assertions.
 type ChannelInfo struct {
 	ID       string   `json:"id"`

@@ -119,7 +119,7 @@ func (s *Server) emitEvent(typ string, fields map[string]any, ch *channel, br *b
 
 // deliver queues an encoded event to each connection's applications. The caller holds s.mu.
 func (s *Server) deliver(ev event) {
-	s.stats.events++
+	s.stats.EventsSent++
 	for _, conn := range s.conns {
 		for _, app := range conn.apps {
 			if conn.replaced[app] || !s.wants(conn, app, ev) {
@@ -155,7 +155,7 @@ func (s *Server) send(conn *eventConn, data []byte) {
 	select {
 	case conn.queue <- outMsg{data: data}:
 	default:
-		s.stats.droppedClients++
+		s.stats.DroppedClients++
 		s.log.Warn("events client too slow, disconnecting", "conn_id", conn.id, "queue", sendQueueSize)
 		s.removeConn(conn)
 		conn.close()

@@ -186,13 +186,12 @@ type channel struct {
 	held     bool
 	answered bool
 
-	// pending origination: the application, arguments and timeout of an originate with app, and
+	// Pending origination: the application and arguments of an originate with app, and
 	// whether the channel was created with channels/create (in Stasis at once, dial later).
-	originApp     string
-	originArgs    []string
-	originTimeout time.Duration
-	dialing       bool // a dial is in progress (Dial events go out on this channel)
-	viaCreate     bool // made with channels/create: in Stasis before it is dialled
+	originApp  string
+	originArgs []string
+	dialing    bool // a dial is in progress (Dial events go out on this channel)
+	viaCreate  bool // made with channels/create: in Stasis before it is dialled
 
 	rule   *Rule
 	timers []Timer

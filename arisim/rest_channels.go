@@ -64,7 +64,7 @@ func (s *Server) restOriginate(w writerRequest, vars map[string]string) {
 		w.json(status, body)
 		return
 	}
-	x.originApp, x.originArgs, x.originTimeout = app, args, timeout
+	x.originApp, x.originArgs = app, args
 	for k, v := range p.vars() {
 		x.vars[k] = v
 	}

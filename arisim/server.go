@@ -79,7 +79,7 @@ type Server struct {
 	faults      []*fault
 	zombies     []*bridge // deleted bridges whose BridgeDestroyed waits for a former member
 	timers      map[*timerEntry]struct{}
-	stats       struct{ events, droppedClients int }
+	stats       Stats
 
 	wg sync.WaitGroup
 }
