@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/switchboard-cc/switchboard/config"
 	"github.com/switchboard-cc/switchboard/demo"
 	"github.com/switchboard-cc/switchboard/storage"
 )
@@ -27,7 +28,7 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 		return err
 	}
 
-	logins, err := prepareDemo(ctx, inv, logger, cfg.Database.URL.Reveal(), loginsPath)
+	logins, err := prepareDemo(ctx, inv, logger, cfg, loginsPath)
 	if err != nil {
 		return err
 	}
@@ -50,10 +51,10 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 // prepareDemo applies migrations, seeds, and returns logins whose passwords work. These are
 // the new ones after a first seed, or the saved file's when they still match. When the file
 // is missing or stale, because another clone sharing the database reset them, it resets them.
-func prepareDemo(ctx context.Context, inv *invocation, logger *slog.Logger, databaseURL, loginsPath string) ([]demo.Login, error) {
-	pool, err := storage.Open(ctx, databaseURL)
+func prepareDemo(ctx context.Context, inv *invocation, logger *slog.Logger, cfg config.Config, loginsPath string) ([]demo.Login, error) {
+	pool, err := openDatabase(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, err
 	}
 	defer pool.Close()
 

@@ -26,6 +26,7 @@ type messages struct {
 	badDelimiter   string // %q value
 	cannotOpen     string // %s file, %s reason
 	cannotWrite    string // %s file, %s reason
+	databaseFailed string // %v cause
 	helpHint       string
 
 	migrateApplied    string // %d version, %s file, %s duration
@@ -124,6 +125,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	badDelimiter:   "invalid --delimiter %q: use auto, \",\", \";\" or tab",
 	cannotOpen:     "cannot open %s: %s",
 	cannotWrite:    "cannot write %s: %s",
+	databaseFailed: "%v; check database.url (SWITCHBOARD_DATABASE_URL) and that PostgreSQL is running",
 	helpHint:       `Run "switchboard help" for usage.`,
 
 	migrateApplied:    "applied     %d %s (%s)\n",
@@ -222,6 +224,7 @@ contacts". Заголовки столбцов — на языке сообще�
 	badDelimiter:   "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
 	cannotOpen:     "не удалось открыть %s: %s",
 	cannotWrite:    "не удалось записать %s: %s",
+	databaseFailed: "%v; проверьте database.url (SWITCHBOARD_DATABASE_URL) и что PostgreSQL запущен",
 	helpHint:       `Справка: "switchboard help".`,
 
 	migrateApplied:    "применена  %d %s (%s)\n",

@@ -44,10 +44,11 @@ func migrateCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []st
 	}
 }
 
+// openDatabase connects to database.url. storage.Open's error names the redacted URL.
 func openDatabase(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	pool, err := storage.Open(ctx, cfg.Database.URL.Reveal())
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", cfg.Database.URL, err)
+		return nil, newUserError(func(m *messages) string { return m.databaseFailed }, err)
 	}
 	return pool, nil
 }

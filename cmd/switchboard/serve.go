@@ -11,7 +11,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/switchboard-cc/switchboard/config"
-	"github.com/switchboard-cc/switchboard/storage"
 )
 
 func serveCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
@@ -44,9 +43,9 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started 
 	build := readBuildInfo()
 	logger.Info("starting Switchboard", "version", build.Version, "revision", build.Revision, "config", cfg)
 
-	pool, err := storage.Open(ctx, cfg.Database.URL.Reveal())
+	pool, err := openDatabase(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.Database.URL, err)
+		return err
 	}
 	defer func() {
 		logger.Info("shutdown: closing the database pool")
