@@ -176,6 +176,12 @@ func (e *Engine) offeredCall(callID, agentID string) (*call, *agent, error) {
 }
 
 func (e *Engine) agentAnswered(in AgentAnswered) {
+	if a, ok := e.agents[in.AgentID]; ok && a.state == AgentOnCall && a.call.id == in.CallID {
+		// A repeated answer event, for example after the telephony layer resynchronises,
+		// must not disturb the call in progress.
+		e.log.Debug("repeated answer ignored", "call_id", in.CallID, "agent_id", a.id)
+		return
+	}
 	c, a, err := e.offeredCall(in.CallID, in.AgentID)
 	if err != nil {
 		e.reject(in, err)

@@ -637,3 +637,16 @@ func TestTransferToClosedQueueRejected(t *testing.T) {
 		t.Fatalf("alice state = %s, want on_call", h.agentState("alice"))
 	}
 }
+
+func TestRepeatedAnswerIgnored(t *testing.T) {
+	h := newHarness(t, oneQueue(QueueConfig{}))
+	h.signIn("alice", []string{"sales"})
+	h.arrive("c1", "sales")
+	h.do(AgentAnswered{CallID: "c1", AgentID: "alice"})
+	if out := h.do(AgentAnswered{CallID: "c1", AgentID: "alice"}); len(out) != 0 {
+		t.Fatalf("a repeated answer produced %+v, want nothing", out)
+	}
+	if h.agentState("alice") != AgentOnCall {
+		t.Fatalf("alice state = %s", h.agentState("alice"))
+	}
+}

@@ -132,7 +132,8 @@ type WrapUpDone struct {
 	AgentID string
 }
 
-// AgentAnswered reports that the agent's phone answered an offered call.
+// AgentAnswered reports that the agent's phone answered an offered call. A repeat for the
+// call the agent is already on is ignored.
 type AgentAnswered struct {
 	CallID  string
 	AgentID string
