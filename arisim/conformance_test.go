@@ -14,7 +14,8 @@ import (
 )
 
 // The conformance tests replay every recorded Asterisk 22.10.1 trace against arisim: the same REST
-// requests at the same (simulated) times, and the customer's and phone's side (arrivals, hang-ups,
+// requests at the same times on a ManualClock (so a replay of 30 recorded seconds takes
+// milliseconds), and the customer's and phone's side (arrivals, hang-ups,
 // key presses, answering, hold, registration) through the control methods. They then compare what
 // arisim sent with what Asterisk sent:
 //

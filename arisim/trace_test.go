@@ -52,8 +52,11 @@ func traceFiles(t *testing.T) []string {
 	t.Helper()
 	dir := traceDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no recorded ARI traces (*.jsonl) in %s (error: %v): set SWITCHBOARD_ARI_TRACES to their directory", dir, err)
+	if err != nil {
+		t.Fatalf("list recorded ARI traces in %s: %v", dir, err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no recorded ARI traces (*.jsonl) in %s: set SWITCHBOARD_ARI_TRACES to their directory", dir)
 	}
 	sort.Strings(files)
 	return files
