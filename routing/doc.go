@@ -27,7 +27,7 @@
 // # Ordering
 //
 // Within a queue, a call with priority p that arrived at time t is ordered as if it arrived at
-// t − p×AgingStep; ties go to the earlier arrival. Calls of equal priority are therefore
+// t − p×AgingStep, and ties go to the earlier arrival. Calls of equal priority are therefore
 // served first in, first out; a higher priority goes first; and a call is never overtaken by a
 // call of priority q > p that arrived more than (q−p)×AgingStep after it, which bounds how long
 // a stream of higher-priority calls can hold back a lower one. The key does not change as time

@@ -73,8 +73,8 @@ func (q *queue) working() int {
 
 // estimateWait returns the expected wait of a caller at position: position × average handle
 // time ÷ working agents, since the queue drains at one call per handle time per agent. It is
-// an estimate that ignores skills and other queues, and it is unknown while nobody works the
-// queue.
+// an estimate that ignores skills and other queues, and it is unknown while no agent of the
+// queue is available, reserved, on a call or in wrap-up.
 func (q *queue) estimateWait(position int) (time.Duration, bool) {
 	n := q.working()
 	if n == 0 {
