@@ -27,6 +27,7 @@ type messages struct {
 	cannotOpen     string // %s file, %s reason
 	cannotWrite    string // %s file, %s reason
 	databaseFailed string // %v cause
+	listenFailed   string // %s address, %v cause
 	helpHint       string
 
 	migrateApplied    string // %d version, %s file, %s duration
@@ -126,6 +127,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	cannotOpen:     "cannot open %s: %s",
 	cannotWrite:    "cannot write %s: %s",
 	databaseFailed: "%v; check database.url (SWITCHBOARD_DATABASE_URL) and that PostgreSQL is running",
+	listenFailed:   "cannot listen on %s: %v; set http.listen (SWITCHBOARD_HTTP_LISTEN) to a free address",
 	helpHint:       `Run "switchboard help" for usage.`,
 
 	migrateApplied:    "applied     %d %s (%s)\n",
@@ -225,6 +227,7 @@ contacts". Заголовки столбцов — на языке сообще�
 	cannotOpen:     "не удалось открыть %s: %s",
 	cannotWrite:    "не удалось записать %s: %s",
 	databaseFailed: "%v; проверьте database.url (SWITCHBOARD_DATABASE_URL) и что PostgreSQL запущен",
+	listenFailed:   "не удалось слушать %s: %v; укажите в http.listen (SWITCHBOARD_HTTP_LISTEN) свободный адрес",
 	helpHint:       `Справка: "switchboard help".`,
 
 	migrateApplied:    "применена  %d %s (%s)\n",

@@ -42,7 +42,7 @@ func newHTTPServer(logger *slog.Logger, listen string, app *application) *httpSe
 func (s *httpServer) Start() error {
 	listener, err := net.Listen("tcp", s.server.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s (http.listen): %w", s.server.Addr, err)
+		return newUserError(func(m *messages) string { return m.listenFailed }, s.server.Addr, err)
 	}
 	s.listener = listener
 	s.done = make(chan struct{})
