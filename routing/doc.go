@@ -27,11 +27,12 @@
 // # Ordering
 //
 // Within a queue, a call with priority p that arrived at time t is ordered as if it arrived at
-// t − p×AgingStep, and ties go to the earlier arrival. Calls of equal priority are therefore
-// served first in, first out; a higher priority goes first; and a call is never overtaken by a
-// call of priority q > p that arrived more than (q−p)×AgingStep after it, which bounds how long
-// a stream of higher-priority calls can hold back a lower one. The key does not change as time
-// passes, so waiting calls stay in sorted slices and are never re-sorted.
+// t − p×AgingStep, and ties go to the earlier arrival. An agent is always offered the first
+// call in this order among the calls the agent has the skills for. So calls of equal priority
+// are served first in, first out, and a higher priority goes first. A call is never overtaken
+// by a call of priority q > p that arrived more than (q−p)×AgingStep after it, which bounds
+// how long a stream of higher-priority calls can hold back a lower one. The key does not
+// change as time passes, so waiting calls stay in sorted slices and are never re-sorted.
 //
 // # Scaling out
 //

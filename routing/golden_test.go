@@ -22,7 +22,7 @@ func TestGoldenDayInQueue(t *testing.T) {
 				Name: "support", Strategy: StrategyLongestIdle, RingTimeout: 15 * time.Second, WrapUp: 20 * time.Second,
 				MaxWait: 2 * time.Minute, Overflow: Overflow{Kind: OverflowQueue, Queue: "second-line"},
 				AnnounceInterval: time.Minute,
-				Hours: &BusinessHours{TimeZone: "Europe/Moscow", Weekly: [7][]TimeRange{time.Monday: {{Start: "09:00", End: "18:00"}}}},
+				Hours:            &BusinessHours{TimeZone: "Europe/Moscow", Weekly: [7][]TimeRange{time.Monday: {{Start: "09:00", End: "18:00"}}}},
 			},
 			{Name: "second-line", Strategy: StrategySkillWeighted, Skills: []SkillLevel{{"tech", 2}}, MaxWait: time.Minute, Overflow: Overflow{Kind: OverflowVoicemail}},
 		},
