@@ -245,6 +245,13 @@ func (w *world) observe(o Output) {
 		}
 	case AgentStateChanged:
 		w.observeState(o)
+	case AgentStatus:
+		if c, ok := w.ringing[o.AgentID]; ok && (o.State != AgentReserved || o.CallID != c) {
+			t.Fatalf("status of %s is %s on %q, outputs said ringing for %s", o.AgentID, o.State, o.CallID, c)
+		}
+		if c, ok := w.talking[o.AgentID]; ok && (o.State != AgentOnCall || o.CallID != c) {
+			t.Fatalf("status of %s is %s on %q, outputs said talking on %s", o.AgentID, o.State, o.CallID, c)
+		}
 	}
 }
 
@@ -457,6 +464,11 @@ func (w *world) randomInput() Input {
 			return HangUpRequest{CallID: w.talking[a], AgentID: a}
 		}
 		return Tick{}
+	case r < 82:
+		if w.rng.IntN(2) == 0 {
+			return QueryQueues{}
+		}
+		return QueryAgent{AgentID: w.pick(propertyAgents)}
 	default:
 		w.now = w.now.Add(time.Duration(w.rng.IntN(40_000)) * time.Millisecond)
 		return Tick{}
