@@ -122,6 +122,9 @@ func (s *Server) deliver(ev event) {
 	s.stats.EventsSent++
 	for _, conn := range s.conns {
 		for _, app := range conn.apps {
+			if _, live := s.conns[conn.id]; !live {
+				break // dropped by send for falling behind
+			}
 			if conn.replaced[app] || !s.wants(conn, app, ev) {
 				continue
 			}
