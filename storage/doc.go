@@ -8,7 +8,8 @@
 //
 // Caller lookup is Contacts.FindByPhone: it normalises any textual form of a number with
 // package crm/phone and matches the E.164 form through an index. Contacts.Card returns
-// the screen-pop card (contact, company, phones, e-mails, tags, recent calls, open tickets).
+// the screen-pop card (contact, company, phones, e-mails, tags, recent calls, open tickets
+// and tasks), and Contacts.CardByPhone the card of a caller, each in one round trip.
 //
 // Errors: a missing row is crm.ErrNotFound (wrapped), a withheld number phone.ErrWithheld,
 // a unique or check constraint violation crm.ErrConflict or crm.ErrInvalid; callers test

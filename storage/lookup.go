@@ -38,25 +38,43 @@ func (s *Contacts) FindAllByPhone(ctx context.Context, raw string) ([]crm.Contac
 	return s.findByPhone(ctx, raw, MaxPhoneMatches)
 }
 
-func (s *Contacts) findByPhone(ctx context.Context, raw string, limit int) ([]crm.Contact, error) {
+// matchSQL selects the ids of the live contacts with the E.164 number $1, most
+// recently updated first, at most $2 of them; firstMatchSQL the first one only.
+// phones_e164_idx finds the contact ids and the contacts primary key does the rest.
+const (
+	matchSQL = `SELECT c.id FROM contacts c
+		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL
+		ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`
+	firstMatchSQL = `SELECT c.id FROM contacts c
+		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL
+		ORDER BY c.updated_at DESC, c.id DESC LIMIT 1`
+)
+
+// lookupNumber normalises raw for a caller lookup. The error wraps phone.ErrWithheld, or
+// both phone.ErrInvalid and crm.ErrNotFound, because no contact has an invalid number.
+func (s *Contacts) lookupNumber(raw string) (string, error) {
 	num, err := s.numbers.Parse(raw)
 	if errors.Is(err, phone.ErrInvalid) {
-		return nil, fmt.Errorf("find contact by phone: %w (%w)", err, crm.ErrNotFound)
+		return "", fmt.Errorf("find contact by phone: %w (%w)", err, crm.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find contact by phone: %w", err)
+		return "", fmt.Errorf("find contact by phone: %w", err)
+	}
+	return num.E164, nil
+}
+
+func (s *Contacts) findByPhone(ctx context.Context, raw string, limit int) ([]crm.Contact, error) {
+	e164, err := s.lookupNumber(raw)
+	if err != nil {
+		return nil, err
 	}
 
 	// One round trip: the contact query and the three part queries go in one batch, the
-	// part queries selecting the same contacts by the same number. phones_e164_idx finds
-	// the contact ids; the contacts primary key does the rest.
-	const matchSQL = `SELECT c.id FROM contacts c
-		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL
-		ORDER BY c.updated_at DESC, c.id DESC LIMIT $2`
+	// part queries selecting the same contacts by the same number.
 	var contacts []crm.Contact
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT `+contactColumns+` FROM contacts c WHERE c.id IN (`+matchSQL+`)
-		ORDER BY c.updated_at DESC, c.id DESC`, num.E164, limit).
+		ORDER BY c.updated_at DESC, c.id DESC`, e164, limit).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			contacts, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (crm.Contact, error) {
@@ -64,13 +82,13 @@ func (s *Contacts) findByPhone(ctx context.Context, raw string, limit int) ([]cr
 			})
 			return err
 		})
-	queueParts(batch, &contacts, matchSQL, num.E164, limit)
+	queueParts(batch, &contacts, matchSQL, e164, limit)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, dbError(fmt.Sprintf("find contact by phone %s", num.E164), err)
+		return nil, dbError(fmt.Sprintf("find contact by phone %s", e164), err)
 	}
 
 	if len(contacts) == 0 {
-		return nil, fmt.Errorf("find contact by phone %s: %w", num.E164, crm.ErrNotFound)
+		return nil, fmt.Errorf("find contact by phone %s: %w", e164, crm.ErrNotFound)
 	}
 	return contacts, nil
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -188,5 +189,29 @@ func TestContactCard(t *testing.T) {
 	}
 	if _, err := contacts.Card(ctx, c.ID+1000, 10); !errors.Is(err, crm.ErrNotFound) {
 		t.Errorf("Card(unknown) = %v, want ErrNotFound", err)
+	}
+
+	byPhone, err := contacts.CardByPhone(ctx, "<sip:84951111111@10.0.0.1>", 3)
+	if err != nil {
+		t.Fatalf("CardByPhone: %v", err)
+	}
+	if !reflect.DeepEqual(byPhone, card) {
+		t.Errorf("CardByPhone = %+v\nCard = %+v", byPhone, card)
+	}
+	if _, err := contacts.CardByPhone(ctx, "Anonymous", 3); !errors.Is(err, phone.ErrWithheld) {
+		t.Errorf("CardByPhone(Anonymous) = %v, want ErrWithheld", err)
+	}
+	if _, err := contacts.CardByPhone(ctx, "+7 495 999-99-99", 3); !errors.Is(err, crm.ErrNotFound) {
+		t.Errorf("CardByPhone(unknown number) = %v, want ErrNotFound", err)
+	}
+	if err := contacts.Delete(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := contacts.CardByPhone(ctx, "+7 495 111-11-11", 3); !errors.Is(err, crm.ErrNotFound) {
+		t.Errorf("CardByPhone of a deleted contact = %v, want ErrNotFound", err)
+	}
+	deleted, err := contacts.Card(ctx, c.ID, 3)
+	if err != nil || !deleted.Contact.Deleted() {
+		t.Errorf("Card of a deleted contact = %+v, %v; want it, marked deleted", deleted.Contact, err)
 	}
 }
