@@ -2,9 +2,10 @@
 //
 // Open returns a *pgxpool.Pool; Migrate applies the schema embedded from
 // storage/migrations (goose, up and down); CheckMigrations reports to /readyz whether the
-// schema is current. Each table has a repository type in its own file (Users, Contacts, Companies,
-// Tags, Interactions, Tickets, Tasks, AuditLog), built from the pool and holding no other
-// state, so every repository is safe for concurrent use by many goroutines.
+// schema is current. Each table has a repository type in its own file (Users, Contacts,
+// Companies, Tags, Interactions, Tickets, Tasks, AuditLog). A repository is built on a
+// DBTX, the pool or a transaction, and holds no mutable state, so one built on the pool
+// is safe for concurrent use by many goroutines.
 //
 // Caller lookup is Contacts.FindByPhone: it normalises any textual form of a number with
 // package crm/phone and matches the E.164 form through an index. Contacts.Card returns
