@@ -247,10 +247,10 @@ func (w *world) observe(o Output) {
 		w.observeState(o)
 	case AgentStatus:
 		if c, ok := w.ringing[o.AgentID]; ok && (o.State != AgentReserved || o.CallID != c) {
-			t.Fatalf("status of %s is %s on %q, outputs said ringing for %s", o.AgentID, o.State, o.CallID, c)
+			t.Fatalf("status of %s is %s on %q, earlier outputs reported ringing for %s", o.AgentID, o.State, o.CallID, c)
 		}
 		if c, ok := w.talking[o.AgentID]; ok && (o.State != AgentOnCall || o.CallID != c) {
-			t.Fatalf("status of %s is %s on %q, outputs said talking on %s", o.AgentID, o.State, o.CallID, c)
+			t.Fatalf("status of %s is %s on %q, earlier outputs reported talking on %s", o.AgentID, o.State, o.CallID, c)
 		}
 	}
 }
