@@ -104,7 +104,7 @@ func loadParts(ctx context.Context, db DBTX, contacts []crm.Contact) error {
 // queueParts queues the queries that fill the phones, e-mails and tags of *contacts,
 // for the contact ids that idsSQL (a SELECT of one bigint column, using args) returns.
 // An earlier query of the same batch may fill *contacts, because pgx runs the callbacks
-// in queue order; rows of ids not in *contacts are skipped.
+// in queue order. Rows of ids not in *contacts are skipped.
 func queueParts(batch *pgx.Batch, contacts *[]crm.Contact, idsSQL string, args ...any) {
 	// The index is built when the first part query's result arrives, because only then
 	// has the batch filled *contacts.

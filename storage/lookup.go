@@ -38,9 +38,9 @@ func (s *Contacts) FindAllByPhone(ctx context.Context, raw string) ([]crm.Contac
 	return s.findByPhone(ctx, raw, MaxPhoneMatches)
 }
 
-// matchSQL selects the ids of the live contacts with the E.164 number $1, most
-// recently updated first, at most $2 of them; firstMatchSQL the first one only.
-// phones_e164_idx finds the contact ids and the contacts primary key does the rest.
+// matchSQL selects the ids of up to $2 live contacts with the E.164 number $1, most
+// recently updated first. firstMatchSQL selects the first of them only. The index
+// phones_e164_idx finds the contact ids, and the contacts primary key does the rest.
 const (
 	matchSQL = `SELECT c.id FROM contacts c
 		WHERE c.id IN (SELECT p.contact_id FROM phones p WHERE p.e164 = $1) AND c.deleted_at IS NULL

@@ -116,8 +116,8 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, dir Direction) ([]Migratio
 // ErrMigrationsPending otherwise. It takes no lock and creates no table, so /readyz may
 // call it often.
 func CheckMigrations(ctx context.Context, pool *pgxpool.Pool) error {
-	// goose creates its version table when it is missing; a database without one has
-	// never been migrated, and answering here keeps the check free of writes.
+	// goose creates its version table when it is missing. A database without one has
+	// never been migrated, so the check returns here and writes nothing.
 	var versionTable *string
 	if err := pool.QueryRow(ctx, `SELECT to_regclass($1)::text`, goose.DefaultTablename).Scan(&versionTable); err != nil {
 		return fmt.Errorf("check migrations: %w", err)

@@ -27,7 +27,7 @@ func MigrationStatus(ctx context.Context, pool *pgxpool.Pool) ([]MigrationState,
 		return nil, fmt.Errorf("read migration status: %w", err)
 	}
 
-	provider, db, err := newProvider(pool, true)
+	provider, db, err := newProvider(pool, false)
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
 )
 
-// fatalRecorder stands in for testing.TB to capture Fatalf; it panics to stop the helper
-// as t.Fatalf stops a test.
+// fatalRecorder replaces testing.TB to capture Fatalf. It panics to stop the helper, as
+// t.Fatalf stops a test.
 type fatalRecorder struct {
 	testing.TB
 	message string
