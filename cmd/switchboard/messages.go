@@ -34,7 +34,10 @@ type messages struct {
 	migrateRolledBack string // %d version, %s file, %s duration
 	migrateNothing    string
 	migrateCurrent    string
-	migratePending    string
+	migratePending    string // %d count
+
+	migrateStateApplied string // %d version, %s file, %s time
+	migrateStatePending string // %d version, %s file
 
 	exported string // %d count, %s file
 
@@ -80,7 +83,7 @@ stop it gracefully within shutdown.grace_period. Migrations are not applied; run
   up        apply every pending migration
   down      roll back the most recent migration
   down-all  roll back every migration (deletes all data)
-  status    report whether migrations are pending; exits with 1 when they are
+  status    list every migration as applied or pending; exits with 1 when any is pending
 `,
 		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source NAME] [--region CODE]
 
@@ -134,7 +137,10 @@ Prints the version, the commit and the Go version the binary was built with.
 	migrateRolledBack: "rolled back %d %s (%s)\n",
 	migrateNothing:    "no migrations to run\n",
 	migrateCurrent:    "migrations are current\n",
-	migratePending:    "migrations are pending: run \"switchboard migrate up\"",
+	migratePending:    "%d migrations are pending: run \"switchboard migrate up\"",
+
+	migrateStateApplied: "applied  %d %s (%s UTC)\n",
+	migrateStatePending: "pending  %d %s\n",
 
 	exported: "exported %d contacts to %s\n",
 
@@ -180,7 +186,7 @@ SIGTERM корректно останавливают его в пределах
   up        применить все неприменённые миграции
   down      откатить последнюю миграцию
   down-all  откатить все миграции (удаляет все данные)
-  status    сообщить, есть ли неприменённые миграции; если есть, код выхода 1
+  status    показать, какие миграции применены, а какие нет; если есть неприменённые, код выхода 1
 `,
 		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
 
@@ -234,7 +240,10 @@ contacts". Заголовки столбцов — на языке сообще�
 	migrateRolledBack: "откачена   %d %s (%s)\n",
 	migrateNothing:    "миграций для выполнения нет\n",
 	migrateCurrent:    "все миграции применены\n",
-	migratePending:    "есть неприменённые миграции: выполните \"switchboard migrate up\"",
+	migratePending:    "неприменённых миграций: %d; выполните \"switchboard migrate up\"",
+
+	migrateStateApplied: "применена    %d %s (%s UTC)\n",
+	migrateStatePending: "не применена %d %s\n",
 
 	exported: "выгружено контактов: %d, файл %s\n",
 

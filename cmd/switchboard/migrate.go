@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"path"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -53,13 +53,27 @@ func openDatabase(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error)
 	return pool, nil
 }
 
+// migrationStatus lists every migration with its state and fails when any is pending, so
+// scripts can test the exit code.
 func migrationStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool) error {
-	err := storage.CheckMigrations(ctx, pool)
-	if errors.Is(err, storage.ErrMigrationsPending) {
-		return newUserError(func(m *messages) string { return m.migratePending })
-	}
+	states, err := storage.MigrationStatus(ctx, pool)
 	if err != nil {
 		return err
+	}
+
+	pending := 0
+	for _, state := range states {
+		if state.Applied {
+			fmt.Fprintf(inv.env.stdout, inv.msg.migrateStateApplied, state.Version, path.Base(state.File),
+				state.AppliedAt.UTC().Format(time.DateTime))
+		} else {
+			pending++
+			fmt.Fprintf(inv.env.stdout, inv.msg.migrateStatePending, state.Version, path.Base(state.File))
+		}
+	}
+
+	if pending > 0 {
+		return newUserError(func(m *messages) string { return m.migratePending }, pending)
 	}
 	fmt.Fprint(inv.env.stdout, inv.msg.migrateCurrent)
 	return nil
