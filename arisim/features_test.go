@@ -393,3 +393,28 @@ func TestControlAPIDrivesACall(t *testing.T) {
 		t.Fatalf("drop websockets: %d %s", st, body)
 	}
 }
+
+func TestRedirectChecksEndpointType(t *testing.T) {
+	s, url, _ := newManualServer(t)
+	_ = dialEvents(t, url, "app=switchboard")
+	id, err := s.ArriveCall(Call{CallerNumber: "1", Dialed: "100", App: "switchboard"})
+	if err != nil {
+		t.Fatalf("ArriveCall: %v", err)
+	}
+	cases := []struct {
+		body any
+		want int
+	}{
+		{map[string]any{}, 400},
+		{map[string]any{"endpoint": "PJSIP/1002"}, 422},
+		{map[string]any{"endpoint": "Local/200@from-customer"}, 204},
+	}
+	for _, tc := range cases {
+		if st, body := restCall(t, url, "POST", "/ari/channels/"+id+"/redirect", tc.body); st != tc.want {
+			t.Fatalf("redirect %v: %d %s, want %d", tc.body, st, body, tc.want)
+		}
+	}
+	if n := len(s.Channels()); n != 0 {
+		t.Fatalf("%d channels after the redirect, want 0", n)
+	}
+}

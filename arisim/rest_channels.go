@@ -357,6 +357,37 @@ func (s *Server) restContinue(w writerRequest, vars map[string]string) {
 	w.noContent()
 }
 
+// restRedirect sends the party behind a channel elsewhere (a SIP 302 or REFER in Asterisk). The
+// party leaves, so the simulator ends the channel as an ARI hang-up with cause 16 would.
+// NOTE: no recording covers redirect; the statuses follow Asterisk's REST description, the event
+// sequence is the hang-up one.
+func (s *Server) restRedirect(w writerRequest, vars map[string]string) {
+	endpoint := w.params.str("endpoint")
+	if endpoint == "" {
+		w.error(400, "Endpoint parameter not provided")
+		return
+	}
+	c := s.stasisChannel(w, vars["id"])
+	if c == nil {
+		return
+	}
+	tech, _, ok := splitEndpoint(endpoint)
+	channelTech, _, _ := strings.Cut(c.name, "/")
+	if !ok || !strings.EqualFold(tech, channelTech) {
+		s.mu.Unlock()
+		w.error(422, "Endpoint is not the same type as the channel")
+		return
+	}
+	if c.state != stateUp && c.state != stateRinging && c.state != stateRing {
+		s.mu.Unlock()
+		w.error(412, "Channel in invalid state")
+		return
+	}
+	s.hangupByARI(c, causeNormal)
+	s.mu.Unlock()
+	w.noContent()
+}
+
 func (s *Server) knownContext(context string) bool {
 	if context == "from-customer" || context == "default" {
 		return true

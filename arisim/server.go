@@ -368,6 +368,7 @@ var ariRoutes = []route{
 	newRoute("GET", "channels/{id}/variable", (*Server).restGetVar),
 	newRoute("POST", "channels/{id}/variable", (*Server).restSetVar),
 	newRoute("POST", "channels/{id}/continue", (*Server).restContinue),
+	newRoute("POST", "channels/{id}/redirect", (*Server).restRedirect),
 	newRoute("POST", "channels/{id}/play", (*Server).restChannelPlay),
 	newRoute("POST", "channels/{id}/play/{playbackId}", (*Server).restChannelPlay),
 	newRoute("POST", "channels/{id}/record", (*Server).restChannelRecord),
