@@ -3,7 +3,7 @@ package routing
 import "fmt"
 
 func (e *Engine) basePriority(in CallArrived) int {
-	p := e.cfg.priorities()
+	p := e.priorities
 	priority := p.Ordinary
 	if in.Kind == CallCallback {
 		priority = max(priority, p.Callback)

@@ -109,7 +109,8 @@ type QueueConfig struct {
 	Hours *BusinessHours
 }
 
-// Config is the whole routing configuration. It is fixed for the life of an Engine.
+// Config is the whole routing configuration. New copies what it needs, so the engine's
+// configuration is fixed for its life.
 type Config struct {
 	Queues []QueueConfig
 	// Priorities are the base priorities by call kind; nil means DefaultPriorities. A
@@ -135,8 +136,10 @@ func configError(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
 }
 
-// withDefaults returns a copy of q with zero fields set to their defaults.
+// withDefaults returns a copy of q with zero fields set to their defaults. The skill list is
+// copied too, so a caller that reuses its slice cannot change a running engine.
 func (q QueueConfig) withDefaults() QueueConfig {
+	q.Skills = slices.Clone(q.Skills)
 	if q.Strategy == "" {
 		q.Strategy = StrategyLongestIdle
 	}

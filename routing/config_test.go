@@ -187,3 +187,19 @@ func TestExplicitPrioritiesReplaceDefaults(t *testing.T) {
 		t.Fatalf("ring = %+v, want the callback first", ring)
 	}
 }
+
+func TestConfigCopiedAtNew(t *testing.T) {
+	skills := []SkillLevel{{"tech", 1}}
+	priorities := &Priorities{VIP: 20}
+	cfg := Config{Queues: []QueueConfig{{Name: "sales", Skills: skills}}, Priorities: priorities}
+	h := newHarness(t, cfg)
+	skills[0].Level = 9
+	priorities.VIP = 0
+
+	h.do(CallArrived{CallID: "plain", Queue: "sales"})
+	h.do(CallArrived{CallID: "vip", Queue: "sales", VIP: true})
+	ring := ringOf(t, h.signIn("alice", []string{"sales"}, SkillLevel{"tech", 1}))
+	if ring.CallID != "vip" {
+		t.Fatalf("ring = %+v; changing the caller's config after New must not affect the engine", ring)
+	}
+}

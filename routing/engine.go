@@ -12,9 +12,10 @@ import (
 // use: one goroutine calls Handle, usually through Run. Handle is deterministic: the same
 // configuration and the same sequence of (time, input) pairs give the same outputs.
 type Engine struct {
-	cfg    Config
-	queues map[string]*queue
-	order  []*queue // configuration order, for deterministic statistics
+	priorities    Priorities
+	statsInterval time.Duration
+	queues        map[string]*queue
+	order         []*queue // configuration order, for deterministic statistics
 
 	calls     map[string]*call
 	agents    map[string]*agent // signed-in agents only
@@ -77,13 +78,14 @@ func New(cfg Config, opts Options) (*Engine, error) {
 	}
 
 	e := &Engine{
-		cfg:       cfg,
-		queues:    make(map[string]*queue, len(queueConfigs)),
-		calls:     make(map[string]*call),
-		agents:    make(map[string]*agent),
-		endpoints: make(map[string]*agent),
-		log:       logger,
-		metrics:   m,
+		priorities:    cfg.priorities(),
+		statsInterval: cfg.StatsInterval,
+		queues:        make(map[string]*queue, len(queueConfigs)),
+		calls:         make(map[string]*call),
+		agents:        make(map[string]*agent),
+		endpoints:     make(map[string]*agent),
+		log:           logger,
+		metrics:       m,
 	}
 	for i, qc := range queueConfigs {
 		q := &queue{
@@ -113,8 +115,8 @@ func (e *Engine) Handle(now time.Time, in Input) []Output {
 		e.started = true
 		e.now = now
 		e.epoch = now
-		if e.cfg.StatsInterval > 0 {
-			e.schedule(timer{at: now.Add(e.cfg.StatsInterval), kind: timerStats})
+		if e.statsInterval > 0 {
+			e.schedule(timer{at: now.Add(e.statsInterval), kind: timerStats})
 		}
 	}
 	e.advance(now)

@@ -110,6 +110,6 @@ func (e *Engine) fire(t timer) {
 		e.scheduleAnnounce(t.call)
 	case timerStats:
 		e.emitStats()
-		e.schedule(timer{at: e.now.Add(e.cfg.StatsInterval), kind: timerStats})
+		e.schedule(timer{at: e.now.Add(e.statsInterval), kind: timerStats})
 	}
 }
