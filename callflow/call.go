@@ -62,13 +62,15 @@ type leg struct {
 
 // worker runs one call's REST requests in order.
 type worker struct {
-	jobs chan func(ctx context.Context)
-	quit chan struct{}
-	once sync.Once
+	flow     *Flow
+	jobs     chan func(ctx context.Context)
+	quit     chan struct{}
+	once     sync.Once
+	finished bool // set by finish; only the loop reads and writes it
 }
 
 func (f *Flow) startWorker() *worker {
-	w := &worker{jobs: make(chan func(ctx context.Context), 256), quit: make(chan struct{})}
+	w := &worker{flow: f, jobs: make(chan func(ctx context.Context), 256), quit: make(chan struct{})}
 	f.workers.Add(1)
 	go func() {
 		defer f.workers.Done()
@@ -89,11 +91,31 @@ func (f *Flow) startWorker() *worker {
 	return w
 }
 
-// submit queues a request for the call; only the loop calls it, and never after finish.
-func (w *worker) submit(job func(ctx context.Context)) { w.jobs <- job }
+// submit queues a request for the call; only the loop calls it. A request for a call that is
+// already finished, such as hanging up an agent leg whose originate returned late, runs on
+// its own goroutine so that it still happens.
+func (w *worker) submit(job func(ctx context.Context)) {
+	if !w.finished {
+		w.jobs <- job
+		return
+	}
+	f := w.flow
+	f.workers.Add(1)
+	go func() {
+		defer f.workers.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
+		defer cancel()
+		job(ctx)
+	}()
+}
 
 // finish lets the worker run what is queued and exit.
-func (w *worker) finish() { close(w.jobs) }
+func (w *worker) finish() {
+	if !w.finished {
+		w.finished = true
+		close(w.jobs)
+	}
+}
 
 // stop makes the worker exit after its current request, on shutdown.
 func (w *worker) stop() { w.once.Do(func() { close(w.quit) }) }

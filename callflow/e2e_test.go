@@ -272,7 +272,7 @@ func TestNoAgentOverflowsToCallback(t *testing.T) {
 	})
 }
 
-func assertNear(t *testing.T, what string, got, want, tolerance time.Duration) {
+func assertNear(t testing.TB, what string, got, want, tolerance time.Duration) {
 	t.Helper()
 	if math.Abs(float64(got-want)) > float64(tolerance) {
 		t.Errorf("%s = %v, want %v ± %v", what, got, want, tolerance)

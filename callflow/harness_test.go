@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -46,12 +45,13 @@ const (
 // engine, the call flow, the call-log spool and the API with its WebSocket gateway, over a
 // real PostgreSQL database.
 type node struct {
-	t      *testing.T
+	t      testing.TB
 	pool   *pgxpool.Pool
 	sim    *arisim.Server
 	dir    *directory.Directory
 	spool  *calllog.Spool
 	cti    *cti.Server
+	flow   *callflow.Flow
 	api    *httptest.Server
 	agents map[string]int64 // login → user id
 }
@@ -67,7 +67,7 @@ func defaultQueues() []routing.QueueConfig {
 	return []routing.QueueConfig{{Name: "support", RingTimeout: 5 * time.Second, WrapUp: 30 * time.Second}}
 }
 
-func startNode(t *testing.T, opts nodeOptions) *node {
+func startNode(t testing.TB, opts nodeOptions) *node {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -131,7 +131,7 @@ func startNode(t *testing.T, opts nodeOptions) *node {
 		t.Fatal(err)
 	}
 
-	n := &node{t: t, pool: pool, sim: sim, dir: dir, spool: spool, cti: pbx, agents: map[string]int64{}}
+	n := &node{t: t, pool: pool, sim: sim, dir: dir, spool: spool, cti: pbx, flow: flow, agents: map[string]int64{}}
 	apiServer := httptest.NewUnstartedServer(nil)
 	origin := "http://" + apiServer.Listener.Addr().String()
 	srv, err := api.New(api.Deps{Auth: dir, Desk: flow, Contacts: dir, State: flow, Logger: logger},
@@ -276,7 +276,7 @@ func (n *node) bridgedWith(channels ...string) bool {
 
 // desk is an agent's browser session: a cookie-authenticated WebSocket to the gateway.
 type desk struct {
-	t       *testing.T
+	t       testing.TB
 	conn    *websocket.Conn
 	frames  chan protocol.Envelope
 	backlog []protocol.Envelope
@@ -427,7 +427,7 @@ func callIs(callID string) func(protocol.Envelope) bool {
 	}
 }
 
-func decode[T any](t *testing.T, env protocol.Envelope) T {
+func decode[T any](t testing.TB, env protocol.Envelope) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(env.Data, &v); err != nil {
@@ -444,7 +444,7 @@ func types(envs []protocol.Envelope) []string {
 	return out
 }
 
-func eventually(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+func eventually(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -456,11 +456,9 @@ func eventually(t *testing.T, what string, timeout time.Duration, cond func() bo
 }
 
 // testWriter sends logs to the test's log, shown only when the test fails or with -v.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
-
-var _ = os.Getenv

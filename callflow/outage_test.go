@@ -21,7 +21,7 @@ import (
 // privateCluster is a PostgreSQL server of this test alone, started by the project's own
 // service script, so the test can stop and restart it without disturbing other tests.
 type privateCluster struct {
-	t      *testing.T
+	t      testing.TB
 	script string
 	env    []string
 	dir    string
