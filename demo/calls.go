@@ -45,7 +45,35 @@ func (g *generator) addCalls() {
 				g.addInboundCall(arrived)
 			}
 		}
+
+		// A few callers ring after the queues close at 19:00 and hear the closed message.
+		for range g.rng.IntN(4) {
+			arrived := date.Add(19*time.Hour + time.Duration(g.rng.IntN(3*60*60))*time.Second)
+			if arrived.Before(g.now.Add(-time.Hour)) {
+				g.addClosedCall(arrived)
+			}
+		}
 	}
+}
+
+// addClosedCall logs a call that arrived outside business hours and ended after the
+// announcement.
+func (g *generator) addClosedCall(arrived time.Time) {
+	contact := g.frequentContact()
+	g.data.interactions = append(g.data.interactions, interactionRow{
+		callID:          fmt.Sprintf("demo-%05d", len(g.data.interactions)+1),
+		direction:       "inbound",
+		queue:           "support",
+		agent:           noRef,
+		contact:         contact,
+		caller:          g.data.contacts[contact].phones[0].e164,
+		callee:          CenterNumber,
+		arrived:         arrived.UTC(),
+		ended:           arrived.UTC().Add(seconds(6 + 6*g.rng.Float64())),
+		outcome:         "closed",
+		hangupCause:     causeNormalClearing,
+		hangupCauseText: causeText[causeNormalClearing],
+	})
 }
 
 // frequentContact picks a contact, favouring a few regular callers as real call logs do.
@@ -114,11 +142,11 @@ func (g *generator) addInboundCall(arrived time.Time) {
 		call.ended = call.arrived.Add(seconds(wait))
 		call.outcome, call.hangupCause = "abandoned", causeNormalClearing
 	case r < 0.98:
-		// The queue's maximum wait passed and the caller left a voicemail.
+		// The queue's maximum wait passed and the call overflowed to voicemail.
 		wait := 120.0
 		call.waitSeconds = wait
 		call.ended = call.arrived.Add(seconds(wait + 15 + 30*g.rng.Float64()))
-		call.outcome, call.hangupCause = "voicemail", causeNormalClearing
+		call.outcome, call.hangupCause = "overflowed", causeNormalClearing
 	default:
 		call.ended = call.arrived.Add(time.Second)
 		call.outcome, call.hangupCause = "failed", causeCongestion
