@@ -12,9 +12,13 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 all: build
 
-# ui builds the agent desk into agent-ui/dist, which the Go binary embeds.
+# ui builds the agent desk into agent-ui/dist, which the Go binary embeds. Vite 8 needs
+# Node.js ^20.19.0 or >=22.12.0 (its package.json "engines"); Debian 12's nodejs is 18.
 ui:
 	@if [ -f agent-ui/package.json ]; then \
+		command -v node >/dev/null || { echo "make: Node.js not found; install Node.js 20.19 or later to build agent-ui" >&2; exit 1; }; \
+		node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1)' || \
+			{ echo "make: Node.js $$(node --version) is too old for Vite 8; install Node.js 20.19 or later (22.12 or later on the 22 line)" >&2; exit 1; }; \
 		cd agent-ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build; \
 	fi
 

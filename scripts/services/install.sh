@@ -20,7 +20,11 @@ $sudo apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || {
   $sudo apt-get update -q >/dev/null
   $sudo apt-get install -y -q "${missing[@]}" >/dev/null
 }
-# The Debian package starts a system-wide Redis on port 6379; the project runs its own instance.
+# The Debian packages start a system-wide Redis on port 6379 and a PostgreSQL cluster on 5432;
+# the project runs its own instances, so the ones this script just installed are stopped.
 if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null; then
   $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true
+fi
+if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v systemctl >/dev/null; then
+  $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true
 fi
