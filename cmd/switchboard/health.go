@@ -77,7 +77,8 @@ func (r *readiness) serveReadyz(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	if r.stopping.Load() {
-		// Load balancers stop sending new requests while in-flight ones finish.
+		// Shutdown closes the listener at once, so only a probe already on an open
+		// connection gets here; it learns that the node is going away.
 		response.Status, code = "stopping", http.StatusServiceUnavailable
 	}
 
