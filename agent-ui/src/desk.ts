@@ -222,9 +222,12 @@ export class Desk {
   }
 
   private wrapupForm(callID: string): HTMLElement {
-    const choices = this.dispositions.length > 0
+    // The server names the codes; the desk shows its own translation of a known code and the
+    // server's label for any other.
+    const codes = this.dispositions.length > 0
       ? this.dispositions
-      : defaultDispositions.map((code) => ({ code, label: t(`wrapup.options.${code}`) }));
+      : defaultDispositions.map((code) => ({ code, label: code }));
+    const choices = codes.map((d) => ({ code: d.code, label: t(`wrapup.options.${d.code}`, { defaultValue: d.label }) }));
     const select = h("select", { id: "disposition", "data-testid": "disposition" },
       h("option", { value: "" }, t("wrapup.choose")),
       ...choices.map((d) => h("option", { value: d.code }, d.label)),
