@@ -179,7 +179,7 @@ func TestReadyzDatabaseUnreachable(t *testing.T) {
 func listeningAddress(t *testing.T, stderr *syncBuffer, exited <-chan int) string {
 	t.Helper()
 	pattern := regexp.MustCompile(`"msg":"HTTP server listening","address":"([^"]+)"`)
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(2 * time.Minute)
 	for {
 		if match := pattern.FindStringSubmatch(stderr.String()); match != nil {
 			return match[1]
@@ -188,7 +188,7 @@ func listeningAddress(t *testing.T, stderr *syncBuffer, exited <-chan int) strin
 		case code := <-exited:
 			t.Fatalf("switchboard exited with %d before listening; stderr:\n%s", code, stderr.String())
 		case <-deadline:
-			t.Fatalf("switchboard did not start listening in 30 s; stderr:\n%s", stderr.String())
+			t.Fatalf("switchboard did not start listening in 2 minutes; stderr:\n%s", stderr.String())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
@@ -251,8 +251,10 @@ func TestServeRunsAndStops(t *testing.T) {
 
 func TestServeShutdownWaitsForRequests(t *testing.T) {
 	slow := make(chan struct{})
+	arrived := make(chan struct{})
 	app := &application{
 		handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			close(arrived)
 			<-slow
 			_, _ = w.Write([]byte("done"))
 		}),
@@ -274,7 +276,7 @@ func TestServeShutdownWaitsForRequests(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		responses <- string(body)
 	}()
-	time.Sleep(100 * time.Millisecond)
+	<-arrived
 
 	stopped := make(chan error, 1)
 	go func() {
@@ -299,9 +301,13 @@ func TestServeShutdownWaitsForRequests(t *testing.T) {
 
 func TestServeShutdownGracePeriodEnds(t *testing.T) {
 	blocked := make(chan struct{})
+	arrived := make(chan struct{})
 	t.Cleanup(func() { close(blocked) })
 	app := &application{
-		handler:   http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-blocked }),
+		handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			close(arrived)
+			<-blocked
+		}),
 		readiness: &readiness{},
 	}
 	server := newHTTPServer(slog.New(slog.NewTextHandler(io.Discard, nil)), "127.0.0.1:0", app)
@@ -313,7 +319,7 @@ func TestServeShutdownGracePeriodEnds(t *testing.T) {
 			resp.Body.Close()
 		}
 	}()
-	time.Sleep(100 * time.Millisecond)
+	<-arrived
 
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
