@@ -24,12 +24,18 @@
 // arrives; old data fades with a half-life of 2000 dial outcomes or 1000
 // finished calls):
 //
-//   - p, the live-answer probability, from dial outcomes (Beta prior);
+//   - p, the live-answer probability, from dial outcomes (Beta prior). The
+//     forecast uses its one-sided 95 % upper bound, which is wide while data
+//     are few, so the first wave of dials at campaign start, with every agent
+//     idle, does not flood them;
 //   - F_L and F_N, the ring-time distributions of live answers and of other
 //     outcomes, as 0.5 s histograms (uniform priors on [0, 30] s and
 //     [0, 45] s);
 //   - F_H, the handle-time distribution (talk plus wrap-up), as a 2 s
-//     histogram up to one hour (exponential prior with PriorHandleTime mean).
+//     histogram up to one hour (lognormal prior with PriorHandleTime mean and
+//     a CV of 0.5). It is a Kaplan–Meier estimate in which every call still
+//     running counts as lasting at least its elapsed time, so the first calls
+//     to finish, which are the short ones, are not taken for typical ones.
 //
 // Forecast. At points t = 0, 1, 2 … s up to the 99th percentile of F_L:
 //
@@ -70,8 +76,9 @@
 // histograms forget slowly, so a sudden change of list or script is learnt
 // over a few hundred calls while the outer loop absorbs the error); the
 // ring-time and handle-time distributions do not depend on the time of day.
-// The handle-time histogram learns only from finished calls, so early in a
-// campaign it under-represents long calls.
+// Calls still running enter the handle-time estimate as censored
+// observations and are counted again when they finish, which lengthens the
+// estimate slightly in steady state, on the safe side.
 //
 // # Concurrency
 //

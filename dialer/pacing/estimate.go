@@ -16,6 +16,8 @@ type histogram struct {
 
 	cdf   []float64 // cdf[i] = P(X < i·width), len(counts)+1 entries
 	dirty bool
+
+	survivedBins []float64 // scratch for refreshCensored: weight of censored observations by last bin survived
 }
 
 func newHistogram(width, span float64, halfLife float64) *histogram {
@@ -75,6 +77,42 @@ func (h *histogram) refresh() {
 		h.cdf[i+1] = sum / h.total
 	}
 	h.dirty = false
+}
+
+// refreshCensored recomputes the CDF as a Kaplan–Meier estimate that also
+// counts censored observations: durations still running, known only to
+// exceed their elapsed seconds. Without them, the finished durations early
+// in a campaign are the short ones, and the estimate would forecast agents
+// free far too soon. Each censored observation weighs as much as the next
+// finished one. In steady state the running durations are counted again when
+// they finish, which lengthens the estimate slightly, on the safe side.
+func (h *histogram) refreshCensored(elapsed []float64) {
+	if len(h.survivedBins) != len(h.counts) {
+		h.survivedBins = make([]float64, len(h.counts))
+	}
+	clear(h.survivedBins)
+	censoredTotal := 0.0
+	for _, e := range elapsed {
+		bins := min(int(e/h.width), len(h.counts))
+		if bins > 0 {
+			h.survivedBins[bins-1] += h.weight
+			censoredTotal += h.weight
+		}
+	}
+
+	finished, censored := h.total, censoredTotal
+	survival := 1.0
+	h.cdf[0] = 0
+	for j, deaths := range h.counts {
+		if atRisk := finished + censored; atRisk > 1e-12 {
+			survival *= max(1-deaths/atRisk, 0)
+		}
+		h.cdf[j+1] = 1 - survival
+		finished -= deaths
+		censored -= h.survivedBins[j]
+	}
+	h.cdf[len(h.counts)] = 1
+	h.dirty = true // the next refresh drops the censored observations again
 }
 
 // at returns P(X ≤ seconds), interpolating linearly inside a bin. The caller
@@ -144,17 +182,31 @@ func (p *proportion) add(yes bool) {
 
 func (p *proportion) value() float64 { return p.yes / p.total }
 
+// upper returns the estimate plus z standard errors, capped at 1. The sample
+// size is the decayed count of observations and prior pseudo-counts, measured
+// in units of the latest observation's weight, so the margin is wide at
+// campaign start and shrinks as history accumulates.
+func (p *proportion) upper(z float64) float64 {
+	v := p.value()
+	n := p.total / (p.weight * p.decay)
+	return min(v+z*math.Sqrt(v*(1-v)/n), 1)
+}
+
 func uniformCDF(lo, hi float64) func(float64) float64 {
 	return func(x float64) float64 {
 		return min(max((x-lo)/(hi-lo), 0), 1)
 	}
 }
 
-func exponentialCDF(mean float64) func(float64) float64 {
+// lognormalCDF returns the CDF of the lognormal distribution with the given
+// mean and coefficient of variation.
+func lognormalCDF(mean, cv float64) func(float64) float64 {
+	sigma := math.Sqrt(math.Log1p(cv * cv))
+	mu := math.Log(mean) - sigma*sigma/2
 	return func(x float64) float64 {
 		if x <= 0 {
 			return 0
 		}
-		return 1 - math.Exp(-x/mean)
+		return 0.5 * math.Erfc(-(math.Log(x)-mu)/(sigma*math.Sqrt2))
 	}
 }

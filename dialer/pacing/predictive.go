@@ -30,8 +30,9 @@ type PredictiveConfig struct {
 	// PriorLiveProbability is the live-answer probability assumed before any
 	// outcome is seen (default 0.2).
 	PriorLiveProbability float64
-	// PriorHandleTime is the mean handle time assumed before any call ends;
-	// the prior is exponential (default 120 s).
+	// PriorHandleTime is the mean handle time assumed before any call ends.
+	// The prior is lognormal with a coefficient of variation of 0.5, so it
+	// expects few calls to end within the first half-minute (default 120 s).
 	PriorHandleTime time.Duration
 	// PriorWeight is how many observations each prior is worth (default 20).
 	PriorWeight float64
@@ -116,6 +117,7 @@ type Predictive struct {
 	supplyMean []float64 // expected agents free within patience after the point
 	supplyVar  []float64
 	newLive    []float64 // probability that one dial placed now is live-answered by the point
+	elapsed    []float64 // elapsed handle times of busy agents, in seconds
 }
 
 // NewPredictive returns the predictive policy, or an error naming the first
@@ -136,10 +138,10 @@ func NewPredictive(cfg PredictiveConfig) (*Predictive, error) {
 		control:   newAbandonController(cfg.Setpoint*cfg.Target, cfg.Window, cfg.InitialScale),
 	}
 	// Broad priors: a person answers within 30 s, other outcomes take up to
-	// 45 s, handle time is exponential around the configured mean.
+	// 45 s, handle time is lognormal around the configured mean.
 	p.ringLive.addPrior(uniformCDF(0, 30), cfg.PriorWeight)
 	p.ringOther.addPrior(uniformCDF(0, 45), cfg.PriorWeight)
-	p.handle.addPrior(exponentialCDF(cfg.PriorHandleTime.Seconds()), cfg.PriorWeight)
+	p.handle.addPrior(lognormalCDF(cfg.PriorHandleTime.Seconds(), 0.5), cfg.PriorWeight)
 
 	p.demandMean = make([]float64, maxForecastPoints)
 	p.demandVar = make([]float64, maxForecastPoints)
@@ -185,7 +187,11 @@ func (p *Predictive) Dials(s *State) int {
 	}
 
 	threshold := p.Threshold(s.Now)
-	pLive := p.live.value()
+	// The one-sided 95 % upper bound of the live-answer probability, not the
+	// estimate: an underestimated p at campaign start, when all agents are
+	// idle and hundreds of dials go out at once, abandons a burst of calls
+	// before any outcome can correct it.
+	pLive := p.live.upper(1.645)
 	points := p.forecast(s, pLive)
 
 	// A dial's live answers never exceed its count, so no more dials than the
@@ -216,7 +222,14 @@ func (p *Predictive) Dials(s *State) int {
 func (p *Predictive) forecast(s *State, pLive float64) int {
 	p.ringLive.refresh()
 	p.ringOther.refresh()
-	p.handle.refresh()
+	p.elapsed = p.elapsed[:0]
+	for _, e := range s.Talking {
+		p.elapsed = append(p.elapsed, e.Seconds())
+	}
+	for _, e := range s.WrapUp {
+		p.elapsed = append(p.elapsed, e.Seconds())
+	}
+	p.handle.refreshCensored(p.elapsed)
 
 	// Forecast until nearly every live answer of a dial placed now has come.
 	horizon := p.ringLive.quantile(0.99)
@@ -235,11 +248,8 @@ func (p *Predictive) forecast(s *State, pLive float64) int {
 		p.addOutstanding(age.Seconds(), pLive, points)
 	}
 	meanHandle := p.handle.mean()
-	for _, elapsed := range s.Talking {
-		p.addBusy(elapsed.Seconds(), meanHandle, points)
-	}
-	for _, elapsed := range s.WrapUp {
-		p.addBusy(elapsed.Seconds(), meanHandle, points)
+	for _, elapsed := range p.elapsed {
+		p.addBusy(elapsed, meanHandle, points)
 	}
 	return points
 }

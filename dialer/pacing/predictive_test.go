@@ -201,3 +201,46 @@ func BenchmarkPredictiveDials100Agents(b *testing.B) {
 		p.Dials(&s)
 	}
 }
+
+func TestHistogramCountsRunningDurations(t *testing.T) {
+	h := newHistogram(2, 600, 1e6)
+	for range 10 {
+		h.add(10)
+	}
+	h.refresh()
+	if got := h.at(50); math.Abs(got-1) > 1e-9 {
+		t.Fatalf("CDF at 50 s from finished durations only = %v, want 1", got)
+	}
+
+	// Ten more durations are still running at 100 s: half of all are short.
+	running := make([]float64, 10)
+	for i := range running {
+		running[i] = 100
+	}
+	h.refreshCensored(running)
+	if got := h.at(50); math.Abs(got-0.5) > 1e-4 { // the slow forgetting weighs observations by up to 1e-5
+		t.Errorf("Kaplan–Meier CDF at 50 s = %v, want 0.5", got)
+	}
+	if got := h.at(5); got != 0 {
+		t.Errorf("Kaplan–Meier CDF at 5 s = %v, want 0", got)
+	}
+}
+
+func TestProportionUpperBoundNarrows(t *testing.T) {
+	p := newProportion(0.2, 20, 2000)
+	early := p.upper(1.645) - p.value()
+	if early < 0.1 {
+		t.Errorf("upper-bound margin with 20 pseudo-counts = %v, want at least 0.1", early)
+	}
+
+	r := rand.New(rand.NewPCG(8, 8))
+	for range 5000 {
+		p.add(r.Float64() < 0.3)
+	}
+	if v := p.value(); math.Abs(v-0.3) > 0.03 {
+		t.Errorf("estimate after 5000 outcomes at 0.3 = %v", v)
+	}
+	if late := p.upper(1.645) - p.value(); late > 0.02 || late <= 0 {
+		t.Errorf("upper-bound margin after 5000 outcomes = %v, want in (0, 0.02]", late)
+	}
+}
