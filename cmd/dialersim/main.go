@@ -94,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&opts.handleMean, "handle-mean", 180, "mean handle time (talk plus wrap-up) in seconds")
 	fs.Float64Var(&opts.handleCV, "handle-cv", 0.8, "coefficient of variation of a lognormal handle time")
 	fs.Float64Var(&opts.grid.FixedRatio, "fixed-ratio", 2, "lines per idle agent of the fixed-ratio policy")
-	fs.IntVar(&opts.grid.SearchSteps, "search-steps", 4, "refinement rounds of the adaptive-ratio difference-target search after its 11-point scan")
+	fs.IntVar(&opts.grid.SearchSteps, "search-steps", 6, "refinement rounds of the adaptive-ratio difference-target search after its 11-point scan")
 	fs.IntVar(&opts.grid.Parallelism, "parallel", 2, "simulations run at once")
 	fs.StringVar(&opts.lang, "lang", "en", "language of the report: en or ru")
 	if err := fs.Parse(args); err != nil {
