@@ -162,16 +162,13 @@ func (d *Directory) Create(ctx context.Context, agentID string, c protocol.Creat
 	return d.Card(ctx, strconv.FormatInt(stored.ID, 10))
 }
 
-// LookupCaller finds the contact with the caller's number and returns its card.
+// LookupCaller finds the contact with the caller's number and returns its card, in one
+// database round trip.
 func (d *Directory) LookupCaller(ctx context.Context, number string) (protocol.Card, bool, error) {
-	contact, err := d.contacts.FindByPhone(ctx, number)
+	card, err := d.contacts.CardByPhone(ctx, number, HistoryLimit)
 	if errors.Is(err, crm.ErrNotFound) || errors.Is(err, phone.ErrWithheld) {
 		return protocol.Card{}, false, nil
 	}
-	if err != nil {
-		return protocol.Card{}, false, err
-	}
-	card, err := d.contacts.Card(ctx, contact.ID, HistoryLimit)
 	if err != nil {
 		return protocol.Card{}, false, err
 	}
