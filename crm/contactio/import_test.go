@@ -383,3 +383,37 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+func TestImportHeaderOnlyWritesNothing(t *testing.T) {
+	db := pgtest.New(t)
+	before := snapshotTables(t, db)
+
+	report := importBytes(t, db, []byte("Фамилия;Имя;Телефон\r\n;;\r\n"), ImportOptions{Source: "empty.csv"})
+	checkCounts(t, report, 0, 0, 0, 0)
+	if after := snapshotTables(t, db); !mapsEqual(before, after) {
+		t.Errorf("a file without data rows changed the database:\nbefore %v\nafter  %v", before, after)
+	}
+}
+
+func TestImportTabSeparatedWithOptions(t *testing.T) {
+	db := pgtest.New(t)
+	data := []byte(joinLines(
+		"Full name\tWork phone\tEmail\tTags",
+		"Jane Doe\t020 7946 0018\tjane@example.co.uk\tpartner",
+	))
+
+	// The number has no country code, so it is read in the region given.
+	report := importBytes(t, db, data, ImportOptions{Source: "uk.tsv", Region: "GB", Delimiter: '\t', Encoding: "utf8"})
+	checkCounts(t, report, 1, 1, 0, 0)
+	jane := mustContact(t, loadContacts(t, db), "Doe|Jane|")
+	if want := []string{"+442079460018 work"}; !slices.Equal(jane.Phones, want) {
+		t.Errorf("phones %v, want %v", jane.Phones, want)
+	}
+
+	// Read as Russian, the same national number is invalid and the row has only
+	// its e-mail left, so it is kept with a warning.
+	db = pgtest.New(t)
+	report = importBytes(t, db, data, ImportOptions{Source: "uk.tsv"})
+	checkCounts(t, report, 1, 1, 0, 0)
+	checkIssues(t, "warnings", report.Warnings, "2:invalid_phone")
+}
