@@ -30,7 +30,15 @@ type Config struct {
 	Phone    Phone       `toml:"phone"`
 	Log      Log         `toml:"log"`
 	ARI      []ARIServer `toml:"ari"`
+	CallLog  CallLog     `toml:"call_log"`
 	Shutdown Shutdown    `toml:"shutdown"`
+}
+
+// CallLog holds the settings of the call log.
+type CallLog struct {
+	// SpoolDir is the folder where call records wait while PostgreSQL is unreachable. It must
+	// survive restarts, so that no record is lost with the process.
+	SpoolDir string `toml:"spool_dir"`
 }
 
 // HTTP is the web server's listener and browser-facing security settings.
@@ -87,7 +95,8 @@ func (l Log) SlogLevel() (slog.Level, error) {
 
 // ARIServer is one Asterisk server reached through the Asterisk REST Interface.
 type ARIServer struct {
-	// Name identifies the server in logs and metrics; it defaults to the URL's host.
+	// Name identifies the server in logs and metrics: letters, digits, '-' and '_'. It
+	// defaults to the URL's host and port with other characters replaced by '-'.
 	Name string `toml:"name"`
 	// URL is the ARI base URL, for example http://127.0.0.1:8088/ari.
 	URL string `toml:"url"`
@@ -140,6 +149,7 @@ func Default() Config {
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		Phone:    Phone{DefaultRegion: "RU"},
 		Log:      Log{Level: "info", Format: "auto"},
+		CallLog:  CallLog{SpoolDir: ".run/spool"},
 		Shutdown: Shutdown{GracePeriod: Duration(15 * time.Second)},
 	}
 }
@@ -204,7 +214,7 @@ func applyDerivedDefaults(cfg *Config) {
 			server.Application = DefaultARIApplication
 		}
 		if server.Name == "" {
-			server.Name = hostOf(server.URL)
+			server.Name = nameFromHost(hostOf(server.URL))
 		}
 		if server.Name == "" {
 			server.Name = fmt.Sprintf("ari%d", i)
@@ -228,6 +238,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.Log.Level),
 		slog.String("log_format", c.Log.Format),
 		slog.Group("ari", servers...),
+		slog.String("call_log_spool_dir", c.CallLog.SpoolDir),
 		slog.String("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod).String()),
 	)
 }

@@ -45,6 +45,9 @@ func TestLoadDefaults(t *testing.T) {
 	if time.Duration(cfg.Shutdown.GracePeriod) != 15*time.Second {
 		t.Errorf("shutdown.grace_period = %v, want 15s", time.Duration(cfg.Shutdown.GracePeriod))
 	}
+	if cfg.CallLog.SpoolDir != ".run/spool" {
+		t.Errorf("call_log.spool_dir = %q, want .run/spool", cfg.CallLog.SpoolDir)
+	}
 	if cfg.Redis.URL != "" || len(cfg.ARI) != 0 {
 		t.Errorf("redis/ari not empty by default: %q %v", cfg.Redis.URL, cfg.ARI)
 	}
@@ -125,8 +128,8 @@ application = "sb-test"
 	if cfg.ARI[0].Name != "pbx1" || cfg.ARI[0].Password.Reveal() != "envsecret" || cfg.ARI[0].Application != "switchboard" {
 		t.Errorf("ari[0] = %+v, want pbx1 with the environment's password and the default application", cfg.ARI[0])
 	}
-	if cfg.ARI[1].Name != "10.0.0.2:8088" || cfg.ARI[1].Application != "sb-test" {
-		t.Errorf("ari[1] = %+v, want the host as name and sb-test", cfg.ARI[1])
+	if cfg.ARI[1].Name != "10-0-0-2-8088" || cfg.ARI[1].Application != "sb-test" {
+		t.Errorf("ari[1] = %+v, want the host and port as name and sb-test", cfg.ARI[1])
 	}
 	if cfg.ARI[2].URL != "https://10.0.0.3/ari" || cfg.ARI[2].Username != "third" {
 		t.Errorf("ari[2] = %+v, want the server added from the environment", cfg.ARI[2])
@@ -198,6 +201,8 @@ func TestLoadValidationErrors(t *testing.T) {
 		{"ari gap", []string{"SWITCHBOARD_ARI_1_URL=http://h/ari"}, "ari[1]", "1", "without gaps"},
 		{"ari missing password", []string{"SWITCHBOARD_ARI_0_URL=http://h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u"}, "ari[0].password", "", "PASSWORD_FILE"},
 		{"ari bad application", []string{"SWITCHBOARD_ARI_0_URL=http://h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u", "SWITCHBOARD_ARI_0_PASSWORD=p", "SWITCHBOARD_ARI_0_APPLICATION=my app"}, "ari[0].application", "my app", "letters"},
+		{"ari bad name", []string{"SWITCHBOARD_ARI_0_URL=http://h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u", "SWITCHBOARD_ARI_0_PASSWORD=p", "SWITCHBOARD_ARI_0_NAME=pbx 1"}, "ari[0].name", "pbx 1", "letters, digits"},
+		{"empty spool dir", []string{"SWITCHBOARD_CALL_LOG_SPOOL_DIR= "}, "call_log.spool_dir", " ", "survives restarts"},
 		{"ari credentials in url", []string{"SWITCHBOARD_ARI_0_URL=http://u:leak@h:8088/ari", "SWITCHBOARD_ARI_0_USERNAME=u", "SWITCHBOARD_ARI_0_PASSWORD=p"}, "ari[0].url", "http://u:xxxxx@h:8088/ari", "username and password"},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,7 @@ var settings = []setting{
 	{key: "phone.default_region", set: func(c *Config, v string) error { c.Phone.DefaultRegion = v; return nil }},
 	{key: "log.level", set: func(c *Config, v string) error { c.Log.Level = v; return nil }},
 	{key: "log.format", set: func(c *Config, v string) error { c.Log.Format = v; return nil }},
+	{key: "call_log.spool_dir", set: func(c *Config, v string) error { c.CallLog.SpoolDir = v; return nil }},
 	{key: "shutdown.grace_period", set: func(c *Config, v string) error {
 		if err := c.Shutdown.GracePeriod.UnmarshalText([]byte(v)); err != nil {
 			return &valueError{text{

@@ -21,6 +21,22 @@ const maxGracePeriod = time.Hour
 
 var applicationName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
+// serverName is the form of an ARI server name that the cti package accepts, since the name
+// is also a metric label and an event field.
+var serverName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+var notNameCharacters = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// nameFromHost turns "10.0.0.5:8088" into "10-0-0-5-8088", a valid server name.
+func nameFromHost(host string) string {
+	name := notNameCharacters.ReplaceAllString(host, "-")
+	name = strings.Trim(name, "-")
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return name
+}
+
 // validator collects every invalid value so that the operator fixes them in one pass.
 type validator struct {
 	sources map[string]string
@@ -71,6 +87,11 @@ func validate(cfg *Config, sources map[string]string) error {
 	cfg.Log = v.log(cfg.Log)
 	v.gracePeriod(cfg.Shutdown.GracePeriod)
 	v.ariServers(cfg.ARI)
+	if strings.TrimSpace(cfg.CallLog.SpoolDir) == "" {
+		v.reject("call_log.spool_dir", cfg.CallLog.SpoolDir,
+			text{en: "missing", ru: "не задан"},
+			text{en: "give a folder that survives restarts, for example /var/lib/switchboard/spool", ru: "укажите папку, которая переживает перезапуск, например /var/lib/switchboard/spool"})
+	}
 
 	return errors.Join(v.errs...)
 }
@@ -222,6 +243,10 @@ func (v *validator) ariServers(servers []ARIServer) {
 				text{en: "use letters, digits, '.', '_' and '-' only", ru: "используйте только латинские буквы, цифры, '.', '_' и '-'"})
 		}
 
+		if !serverName.MatchString(server.Name) {
+			v.reject(key("name"), server.Name, text{en: "not a valid server name", ru: "некорректное имя сервера"},
+				text{en: "use 1 to 64 letters, digits, '-' and '_'", ru: "используйте от 1 до 64 латинских букв, цифр, '-' и '_'"})
+		}
 		if first, taken := names[server.Name]; taken {
 			v.reject(key("name"), server.Name,
 				text{en: fmt.Sprintf("the same name as ari[%d]", first), ru: fmt.Sprintf("совпадает с именем ari[%d]", first)},

@@ -12,7 +12,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	agentui "github.com/switchboard-cc/switchboard/agent-ui"
 	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/crm/phone"
+	"github.com/switchboard-cc/switchboard/cti"
+	"github.com/switchboard-cc/switchboard/node"
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
@@ -28,16 +32,18 @@ type dependencies struct {
 	build buildInfo
 }
 
-// application is the composed server: the HTTP handler and the readiness state that
-// shutdown flips to "stopping".
+// application is the composed server: the HTTP handler, the readiness state that
+// shutdown flips to "stopping", and the node whose Run handles calls (nil in tests that
+// compose only the health endpoints).
 type application struct {
 	handler   http.Handler
 	readiness *readiness
+	node      *node.Node
 }
 
 // compose wires the components of one Switchboard node into an HTTP handler. It is the
-// only place that refers to every component. Each new one (the API and desk at "/", the
-// ARI connections, the routing engine) is constructed here from deps and mounted or started.
+// only place that refers to every component: the health endpoints and metrics here, and
+// the node (ARI, routing, call flow, API and desk at "/"), whose Run serve starts.
 func compose(deps dependencies) (*application, error) {
 	if err := registerProcessMetrics(deps.registry, deps.build); err != nil {
 		return nil, err
@@ -58,17 +64,53 @@ func compose(deps dependencies) (*application, error) {
 	mux.Handle("GET /metrics", promhttp.InstrumentMetricHandler(deps.registry,
 		promhttp.HandlerFor(deps.registry, promhttp.HandlerOpts{Registry: deps.registry})))
 
-	// NOTE: the API and agent desk mount at "/" here once the integration implements the
-	// interfaces of api/deps.go, and the ARI servers of cfg.ARI connect here with routing.
-	if len(deps.cfg.ARI) > 0 {
-		deps.logger.Warn("ARI servers are configured but this version does not connect to them yet",
-			"asterisk_nodes", len(deps.cfg.ARI))
+	// The node serves the API, the WebSocket gateway and the desk at every other path.
+	callNode, err := newNode(deps)
+	if err != nil {
+		return nil, err
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		http.NotFound(w, r)
-	})
+	mux.Handle("/", callNode.Handler())
 
-	return &application{handler: mux, readiness: ready}, nil
+	return &application{handler: mux, readiness: ready, node: callNode}, nil
+}
+
+// newNode builds the call-handling node (ARI connections, routing, call flow, call-log
+// spool, API and desk) from the configuration.
+func newNode(deps dependencies) (*node.Node, error) {
+	numbers, err := phone.NewNormalizer(deps.cfg.Phone.DefaultRegion)
+	if err != nil {
+		return nil, fmt.Errorf("phone.default_region: %w", err)
+	}
+
+	servers := make([]cti.ServerConfig, len(deps.cfg.ARI))
+	for i, s := range deps.cfg.ARI {
+		servers[i] = cti.ServerConfig{
+			Name:        s.Name,
+			URL:         s.URL,
+			Username:    s.Username,
+			Password:    s.Password.Reveal(),
+			Application: s.Application,
+		}
+	}
+
+	callNode, err := node.New(node.Options{
+		Pool:           deps.pool,
+		Numbers:        numbers,
+		ARI:            servers,
+		SpoolDir:       deps.cfg.CallLog.SpoolDir,
+		AllowedOrigins: deps.cfg.HTTP.Origins(),
+		SecureCookie:   deps.cfg.HTTP.CookieSecure,
+		UI:             agentui.FS(),
+		Registerer:     deps.registry,
+		Logger:         deps.logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assemble the node: %w", err)
+	}
+	if !agentui.Built() {
+		deps.logger.Warn("the agent desk is not built into this binary; run `make build` to include it")
+	}
+	return callNode, nil
 }
 
 // registerProcessMetrics adds the Go runtime, process and build information collectors.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,28 @@ import (
 
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
 )
+
+// demoOrigin is the public origin the demo tests run under; the API accepts logins only
+// from an allowed origin.
+const demoOrigin = "http://demo.test"
+
+// login posts a login to the API and returns the status code.
+func login(t *testing.T, addr, user, password string) int {
+	t.Helper()
+	body := fmt.Sprintf(`{"login":%q,"password":%q}`, user, password)
+	request, err := http.NewRequest(http.MethodPost, "http://"+addr+"/api/v1/session", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	request.Header.Set("Content-Type", "application/json")
+	request.Header.Set("Origin", demoOrigin)
+	resp, err := http.DefaultClient.Do(request)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
 
 // demoLogins extracts "role login password" lines from the demo's output.
 func demoLogins(t *testing.T, stdout string) map[string]string {
@@ -27,7 +50,7 @@ func TestDemoServesAndKeepsLogins(t *testing.T) {
 	_, databaseURL := pgtest.NewEmpty(t)
 	loginsPath := filepath.Join(t.TempDir(), ".run", "demo-logins.txt")
 	args := []string{"demo", "--logins", loginsPath}
-	environ := []string{"SWITCHBOARD_DATABASE_URL=" + databaseURL}
+	environ := []string{"SWITCHBOARD_DATABASE_URL=" + databaseURL, "SWITCHBOARD_HTTP_PUBLIC_ORIGINS=" + demoOrigin}
 
 	// First run: migrate, seed, print the logins, serve.
 	addr, stdout, stderr, stop := startRun(t, args, environ...)
@@ -36,16 +59,24 @@ func TestDemoServesAndKeepsLogins(t *testing.T) {
 			t.Errorf("%s = %d %s, want 200", path, code, body)
 		}
 	}
+	first := demoLogins(t, stdout.String())
+	if len(first) != 8 || first["admin"] == "" || first["agent1"] == "" {
+		t.Fatalf("first demo printed logins %v, want 8 including admin and agent1", first)
+	}
+	// The printed password signs the agent in to the API that the node serves.
+	if code := login(t, addr, "agent1", first["agent1"]); code != http.StatusOK {
+		t.Errorf("login as agent1 with the printed password = %d, want 200", code)
+	}
+	if code := login(t, addr, "agent1", first["agent1"]+"x"); code != http.StatusUnauthorized {
+		t.Errorf("login as agent1 with a wrong password = %d, want 401", code)
+	}
+
 	if code := stop(); code != exitOK {
 		t.Fatalf("first demo exited with %d; stderr:\n%s", code, stderr.String())
 	}
 	out := stdout.String()
 	if !strings.Contains(out, "Demo data loaded: 320 contacts") || !strings.Contains(out, "http://"+addr+"/") {
 		t.Errorf("first demo output lacks the seeding summary or the URL:\n%s", out)
-	}
-	first := demoLogins(t, out)
-	if len(first) != 8 || first["admin"] == "" || first["agent1"] == "" {
-		t.Fatalf("first demo printed logins %v, want 8 including admin and agent1", first)
 	}
 
 	info, err := os.Stat(loginsPath)
@@ -101,7 +132,8 @@ func TestDemoRefusesForeignDatabase(t *testing.T) {
 	if _, err := pool.Exec(t.Context(), "INSERT INTO contacts (first_name) VALUES ('Real')"); err != nil {
 		t.Fatal(err)
 	}
-	env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL="+pool.Config().ConnString(), "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0")
+	env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL="+pool.Config().ConnString(), "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
+		"SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir())
 	if code := run([]string{"demo", "--logins", filepath.Join(t.TempDir(), "l.txt")}, env); code != exitError {
 		t.Fatalf("exit code %d, want %d", code, exitError)
 	}

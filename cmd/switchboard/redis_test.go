@@ -18,8 +18,10 @@ import (
 
 func composeWithRedis(t *testing.T, client *redis.Client) *httptest.Server {
 	t.Helper()
+	cfg := config.Default()
+	cfg.CallLog.SpoolDir = t.TempDir()
 	app, err := compose(dependencies{
-		cfg:      config.Default(),
+		cfg:      cfg,
 		logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		registry: prometheus.NewRegistry(),
 		pool:     pgtest.New(t),

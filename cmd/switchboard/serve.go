@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -83,22 +84,46 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started 
 	if err := server.Start(); err != nil {
 		return err
 	}
+
+	// The node runs until serve stops it, after the HTTP server has drained, so that desk
+	// requests still in flight reach a running call flow.
+	nodeCtx, stopNode := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopNode()
+	nodeDone := make(chan error, 1)
+	go func() { nodeDone <- app.node.Run(nodeCtx) }()
+
 	if started != nil {
 		started(server.Addr())
 	}
 
+	var nodeErr error
+	nodeStopped := false
 	select {
 	case <-ctx.Done():
 		logger.Info("shutdown: signal received", "grace_period", time.Duration(cfg.Shutdown.GracePeriod).String())
 	case <-server.Done():
 		logger.Error("HTTP server stopped unexpectedly")
+	case nodeErr = <-nodeDone:
+		nodeStopped = true
+		logger.Error("node stopped unexpectedly", "error", nodeErr)
 	}
 
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(cfg.Shutdown.GracePeriod))
 	defer cancel()
-	if err := server.Stop(stopCtx); err != nil {
-		return fmt.Errorf("stop HTTP server: %w", err)
+	httpErr := server.Stop(stopCtx)
+	if httpErr != nil {
+		httpErr = fmt.Errorf("stop HTTP server: %w", httpErr)
 	}
 	logger.Info("shutdown: HTTP server stopped")
-	return nil
+
+	if !nodeStopped {
+		logger.Info("shutdown: stopping the node")
+		stopNode()
+		nodeErr = <-nodeDone
+	}
+	if nodeErr != nil {
+		nodeErr = fmt.Errorf("run node: %w", nodeErr)
+	}
+	logger.Info("shutdown: node stopped")
+	return errors.Join(httpErr, nodeErr)
 }

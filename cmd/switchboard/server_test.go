@@ -29,8 +29,10 @@ func composeTest(t *testing.T, pool *pgxpool.Pool) *httptest.Server {
 
 func composeTestApp(t *testing.T, pool *pgxpool.Pool) (*httptest.Server, *application) {
 	t.Helper()
+	cfg := config.Default()
+	cfg.CallLog.SpoolDir = t.TempDir()
 	app, err := compose(dependencies{
-		cfg:      config.Default(),
+		cfg:      cfg,
 		logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		registry: prometheus.NewRegistry(),
 		pool:     pool,
@@ -101,8 +103,12 @@ func TestComposeHealthEndpoints(t *testing.T) {
 		}
 	}
 
-	if code, _ := get(t, server.URL+"/no-such-page"); code != http.StatusNotFound {
-		t.Errorf("unknown path status = %d, want 404", code)
+	// The node's API and desk serve every other path.
+	if code, _ := get(t, server.URL+"/api/v1/me"); code != http.StatusUnauthorized {
+		t.Errorf("/api/v1/me without a session = %d, want 401", code)
+	}
+	if code, body := get(t, server.URL+"/"); code != http.StatusOK || !strings.Contains(strings.ToLower(body), "<html") {
+		t.Errorf("/ = %d, want 200 with the desk's page; body %.200s", code, body)
 	}
 }
 
@@ -198,7 +204,10 @@ func listeningAddress(t *testing.T, stderr *syncBuffer, exited <-chan int) strin
 // function that cancels it as SIGTERM would and returns the exit code.
 func startRun(t *testing.T, args []string, environ ...string) (string, *syncBuffer, *syncBuffer, func() int) {
 	t.Helper()
-	env, stdout, stderr := testEnv(append(environ, "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0")...)
+	env, stdout, stderr := testEnv(append(environ,
+		"SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
+		"SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir(),
+	)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	env.signalContext = func(parent context.Context) (context.Context, context.CancelFunc) {
 		return ctx, cancel

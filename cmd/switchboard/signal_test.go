@@ -47,6 +47,7 @@ func TestServeStopsOnSignal(t *testing.T) {
 				"SWITCHBOARD_DATABASE_URL="+pool.Config().ConnString(),
 				"SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
 				"SWITCHBOARD_LOG_FORMAT=json",
+				"SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir(),
 			)
 			stderr, err := cmd.StderrPipe()
 			if err != nil {
