@@ -7,19 +7,26 @@ interface Pending {
   reject: (err: ErrorData) => void;
 }
 
-// Connection keeps one WebSocket to /api/v1/ws open, reconnecting with capped exponential
+// closeSessionEnded is the close code the server sends when the session was logged out or
+// expired. Reconnecting cannot help, so the desk goes back to the login page.
+const closeSessionEnded = 4001;
+const firstBackoffMs = 500;
+const maxBackoffMs = 30_000;
+
+// Connection keeps one WebSocket to /api/v1/ws open, reconnecting with jittered exponential
 // backoff. The server re-sends the whole desk state in its hello frame after every
 // (re)connect, so nothing has to be replayed from this side.
 export class Connection {
   private ws?: WebSocket;
   private nextID = 1;
   private pending = new Map<string, Pending>();
-  private backoffMs = 500;
+  private backoffMs = firstBackoffMs;
   private closed = false;
 
   constructor(
     private readonly onMessage: Handler,
     private readonly onStatus: (online: boolean) => void,
+    private readonly onSessionEnded: () => void,
   ) {}
 
   open(): void {
@@ -28,20 +35,26 @@ export class Connection {
     this.ws = ws;
 
     ws.onopen = () => {
-      this.backoffMs = 500;
+      this.backoffMs = firstBackoffMs;
       this.onStatus(true);
     };
     ws.onmessage = (ev) => this.dispatch(String(ev.data));
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       this.onStatus(false);
       for (const p of this.pending.values()) {
         p.reject({ code: "disconnected", message: "" });
       }
       this.pending.clear();
-      if (!this.closed) {
-        setTimeout(() => this.open(), this.backoffMs);
-        this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+      if (this.closed) return;
+      if (ev.code === closeSessionEnded) {
+        this.closed = true;
+        this.onSessionEnded();
+        return;
       }
+      // Full jitter spreads the reconnects of many desks after a server restart.
+      const delay = firstBackoffMs / 2 + Math.random() * this.backoffMs;
+      setTimeout(() => this.open(), delay);
+      this.backoffMs = Math.min(this.backoffMs * 2, maxBackoffMs);
     };
   }
 

@@ -1,11 +1,12 @@
 import { Connection } from "./connection";
 import { clear, h } from "./dom";
-import { currentLanguage, Language, setLanguage, t } from "./i18n";
+import { currentLanguage, t } from "./i18n";
+import { languagePicker } from "./language";
 import {
   AgentState, CallAnswered, CallEnded, CallHeld, CallOffered, CallState, Card, Disposition,
   Envelope, ErrorData, Hello, User, WrapupStarted,
 } from "./protocol";
-import { logout } from "./session";
+import { logout, updateLocale } from "./session";
 
 const pauseReasons = ["break", "lunch", "training", "meeting"];
 const defaultDispositions = ["resolved", "callback", "sale", "complaint", "wrong_number", "other"];
@@ -28,7 +29,7 @@ export class Desk {
     this.conn = new Connection((env) => this.handle(env), (online) => {
       this.online = online;
       this.renderHeader();
-    });
+    }, () => this.onSignedOut());
   }
 
   start(): void {
@@ -125,14 +126,12 @@ export class Desk {
     }
     status.addEventListener("change", () => this.setStatus(status.value));
 
-    const lang = h("select", { "data-testid": "language", "aria-label": t("header.language") },
-      h("option", { value: "ru", selected: currentLanguage() === "ru" }, "Русский"),
-      h("option", { value: "en", selected: currentLanguage() === "en" }, "English"),
-    );
-    lang.addEventListener("change", async () => {
-      await setLanguage(lang.value as Language);
-      document.title = t("app.title");
+    const lang = languagePicker((lng) => {
       this.renderAll();
+      // The server writes error messages and disposition labels in the user's locale.
+      updateLocale(lng).then((m) => { this.user = m.user; }, (err) => {
+        console.warn("switchboard: could not store the language on the server", err);
+      });
     });
 
     const signOut = h("button", { "data-testid": "logout" }, t("header.logout"));
@@ -275,7 +274,7 @@ export class Desk {
     const history = card.interactions.length === 0
       ? h("p", {}, t("card.no_history"))
       : h("ul", { class: "history", "data-testid": "history" }, ...card.interactions.map((i) =>
-        h("li", {}, `${new Date(i.at).toLocaleString(currentLanguage())} · ${i.queue ?? i.channel} · ${i.disposition ?? ""}`,
+        h("li", {}, `${new Date(i.at).toLocaleString(currentLanguage())} · ${i.queue || i.channel} · ${this.dispositionLabel(i.disposition)}`,
           i.note ? h("div", {}, i.note) : null)));
     const tickets = card.open_tickets.length === 0
       ? h("p", {}, t("card.no_tickets"))
@@ -289,6 +288,11 @@ export class Desk {
       h("h3", {}, t("card.history")), history,
       h("h3", {}, t("card.tickets")), tickets,
     );
+  }
+
+  // dispositionLabel returns the desk's translation of a known code and the code itself otherwise.
+  private dispositionLabel(code?: string): string {
+    return code ? t(`wrapup.options.${code}`, { defaultValue: code }) : "";
   }
 
   private unknownCard(offer: CallOffered): HTMLElement {
@@ -340,6 +344,11 @@ export class Desk {
   }
 
   private fail(err: ErrorData): void {
+    if (err.code === "unsupported_version") {
+      // The server speaks another protocol version: a reload fetches the desk that matches it.
+      location.reload();
+      return;
+    }
     if (err.code === "disconnected") {
       this.note(t("connection.offline"), true);
       return;

@@ -6,11 +6,10 @@ export type Language = "ru" | "en";
 
 const storageKey = "switchboard.lang";
 
-// initI18n starts i18next with Russian as the default, because the first users work in Russian;
-// a language chosen in the switcher is remembered in localStorage.
+// initI18n starts i18next with the language chosen earlier in this browser, or Russian,
+// because the first users work in Russian.
 export async function initI18n(): Promise<void> {
-  const saved = localStorage.getItem(storageKey);
-  const lng: Language = saved === "en" ? "en" : "ru";
+  const lng = savedLanguage() ?? "ru";
   await i18next.init({
     lng,
     fallbackLng: "en",
@@ -20,14 +19,26 @@ export async function initI18n(): Promise<void> {
   document.documentElement.lang = lng;
 }
 
-export async function setLanguage(lng: Language): Promise<void> {
-  localStorage.setItem(storageKey, lng);
+// savedLanguage returns the language chosen in the switcher in this browser, if any.
+export function savedLanguage(): Language | undefined {
+  const saved = localStorage.getItem(storageKey);
+  return saved === "ru" || saved === "en" ? saved : undefined;
+}
+
+// setLanguage switches the page to lng. remember stores it as this browser's choice, which
+// outranks the user's locale on the server at the next sign-in.
+export async function setLanguage(lng: Language, remember = true): Promise<void> {
+  if (remember) localStorage.setItem(storageKey, lng);
   await i18next.changeLanguage(lng);
   document.documentElement.lang = lng;
 }
 
 export function currentLanguage(): Language {
   return i18next.language === "en" ? "en" : "ru";
+}
+
+export function isLanguage(value: string): value is Language {
+  return value === "ru" || value === "en";
 }
 
 export const t = i18next.t.bind(i18next);

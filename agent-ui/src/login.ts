@@ -1,15 +1,21 @@
 import { h, clear } from "./dom";
 import { t } from "./i18n";
+import { languagePicker } from "./language";
 import { HTTPError, login, Me } from "./session";
 
-// renderLogin draws the sign-in form and calls onSignedIn after a successful login.
-export function renderLogin(root: HTMLElement, onSignedIn: (me: Me) => void): void {
+// renderLogin draws the sign-in form and calls onSignedIn after a successful login. A
+// language switch redraws the form and keeps what was typed.
+export function renderLogin(root: HTMLElement, onSignedIn: (me: Me) => void, typed = { login: "", password: "" }): void {
   clear(root);
   const loginInput = h("input", { id: "login", name: "login", autocomplete: "username", required: true });
   const passwordInput = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  loginInput.value = typed.login;
+  passwordInput.value = typed.password;
   const message = h("p", { class: "error", role: "alert", "data-testid": "login-error" });
 
+  const language = languagePicker(() => renderLogin(root, onSignedIn, { login: loginInput.value, password: passwordInput.value }));
   const form = h("form", { class: "panel login", "data-testid": "login-form" },
+    h("div", { class: "login-language" }, language),
     h("h1", {}, t("login.title")),
     h("label", { for: "login" }, t("login.login")), loginInput,
     h("label", { for: "password" }, t("login.password")), passwordInput,

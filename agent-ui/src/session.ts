@@ -35,3 +35,9 @@ export function login(loginName: string, password: string): Promise<Me> {
 export function logout(): Promise<void> {
   return request<void>("DELETE", "/api/v1/session");
 }
+
+// updateLocale stores the user's language on the server, which then writes its messages
+// (errors, disposition labels) in it.
+export function updateLocale(locale: string): Promise<Me> {
+  return request<Me>("PATCH", "/api/v1/me", { locale });
+}

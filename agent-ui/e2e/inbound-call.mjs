@@ -1,0 +1,133 @@
+// The inbound call as an agent lives it in the desk: sign in (Russian UI), become available,
+// see the screen-pop of a known caller with their history, answer, survive a reload and a
+// language switch mid-call, then save a disposition with a note once the caller hangs up.
+import { join } from "node:path";
+import { equal, hasAttribute, hasText, ok, until, visible } from "./harness/expect.mjs";
+
+// Labels the desk must show, copied from src/locales so that a changed translation shows
+// up here as a failed check to look at rather than passing unnoticed.
+const ru = {
+  loginTitle: "Вход", login: "Логин", password: "Пароль", submit: "Войти",
+  available: "Готов", connected: "На связи", incoming: "Входящий вызов", answer: "Ответить",
+  onCall: "Идёт разговор", hangup: "Завершить", history: "История обращений",
+  wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
+};
+const en = {
+  loginTitle: "Sign in", onCall: "Call in progress", hangup: "Hang up", hold: "Hold",
+  history: "Interaction history", stateOnCall: "On call",
+};
+
+// runInboundCall drives page through the call. frames collects the call.offered data the
+// server sent over the desk's WebSocket; the result names the call for the database checks.
+export async function runInboundCall({ page, baseURL, arisim, agent, contact, frames, resultsDir, runID }) {
+  const byTestId = (id) => page.getByTestId(id);
+
+  // The login form comes up in Russian on a fresh profile.
+  await page.goto(baseURL + "/");
+  await visible(byTestId("login-form"), "the login form");
+  equal(await page.locator("html").getAttribute("lang"), "ru", "the page language before login");
+  await hasText(byTestId("login-form").locator("h1"), ru.loginTitle, "the Russian login title");
+  await visible(page.getByLabel(ru.login, { exact: true }), `a field labelled "${ru.login}"`);
+  await visible(page.getByLabel(ru.password, { exact: true }), `a field labelled "${ru.password}"`);
+  await visible(page.getByRole("button", { name: ru.submit, exact: true }), `a "${ru.submit}" button`);
+
+  // The login form switches to English and back.
+  await byTestId("language").selectOption("en");
+  await hasText(byTestId("login-form").locator("h1"), en.loginTitle, "the English login title after switching");
+  await byTestId("language").selectOption("ru");
+  await hasText(byTestId("login-form").locator("h1"), ru.loginTitle, "the Russian login title after switching back");
+
+  await page.getByLabel(ru.login, { exact: true }).fill(agent.login);
+  await page.getByLabel(ru.password, { exact: true }).fill(agent.password);
+  await page.getByRole("button", { name: ru.submit, exact: true }).click();
+  await hasText(byTestId("user-name"), agent.name, "the agent's name in the header after login");
+  await hasText(byTestId("connection"), ru.connected, "the desk connected over the WebSocket");
+
+  await byTestId("status").selectOption({ label: ru.available });
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after choosing the status");
+  await hasText(byTestId("agent-state"), ru.available, `the state shown as "${ru.available}"`);
+
+  // The customer calls from the contact's number.
+  const callerChannel = await arisim.placeCall({
+    callerNumber: contact.e164,
+    callerName: "E2E CALLER",
+    dialed: "100",
+    app: "switchboard",
+    args: ["inbound", "support"],
+  });
+
+  await hasText(byTestId("call-panel"), ru.incoming, "the ringing call panel");
+  await hasAttribute(byTestId("call-panel"), "class", "panel ringing", "the call panel marked as ringing");
+  await hasText(byTestId("contact-name"), contact.name, "the caller's contact card");
+  await hasText(byTestId("card-panel"), ru.history, "the history heading on the card");
+  await hasText(byTestId("history"), contact.latestNote, "the contact's latest interaction note in the history");
+  await until(() => frames.offers.length > 0, "a call.offered frame on the desk's WebSocket", async () => "none");
+  const offer = frames.offers.at(-1);
+  equal(offer.unknown, false, "call.offered unknown");
+  equal(offer.contact?.contact_id, contact.id, "call.offered contact.contact_id");
+  const callID = offer.call_id;
+  ok(typeof callID === "string" && callID !== "", `expected call.offered to carry a call_id, got ${JSON.stringify(offer)}`);
+
+  const popShot = join(resultsDir, "screen-pop.png");
+  await page.screenshot({ path: popShot, fullPage: true });
+
+  await page.getByRole("button", { name: ru.answer, exact: true }).click();
+  await hasText(byTestId("call-panel"), ru.onCall, "the call panel showing the live call after answering");
+  await visible(page.getByRole("button", { name: ru.hangup, exact: true }), `a "${ru.hangup}" button during the call`);
+  await hasAttribute(byTestId("agent-state"), "data-state", "on_call", "the agent on call after answering");
+  await checkBridged(arisim, callerChannel, agent.endpoint);
+
+  // Switching to English relabels the live call; the choice survives a reload, and the
+  // reload restores the call and its card from the server's hello.
+  await byTestId("language").selectOption("en");
+  await hasText(byTestId("call-panel"), [en.onCall, en.hangup, en.hold], "the call panel in English");
+  await hasText(byTestId("agent-state"), en.stateOnCall, "the agent state in English");
+  await hasText(byTestId("card-panel"), en.history, "the card in English");
+  equal(await page.locator("html").getAttribute("lang"), "en", "the page language after switching to English");
+
+  await page.reload();
+  await hasText(byTestId("call-panel"), [en.onCall, en.hangup], "the live call restored in English after a reload");
+  await hasText(byTestId("contact-name"), contact.name, "the contact card restored after a reload");
+  await hasText(byTestId("history"), contact.latestNote, "the history restored after a reload");
+
+  await byTestId("language").selectOption("ru");
+  await hasText(byTestId("call-panel"), [ru.onCall, ru.hangup], "the call panel in Russian after switching back");
+
+  // The caller hangs up; the desk opens the disposition form.
+  await arisim.hangup(callerChannel, 16);
+  await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form after the caller hung up");
+  const codes = await byTestId("disposition").locator("option").evaluateAll(
+    (options) => options.map((o) => o.value).filter((v) => v !== ""));
+  ok(codes.length > 0, "expected the disposition list to offer at least one code, it offered none");
+  const code = codes.includes("resolved") ? "resolved" : codes[0];
+  const note = `Клиент доволен, проверка браузерного теста ${runID}`;
+  await byTestId("disposition").selectOption(code);
+  await byTestId("note").fill(note);
+  await page.getByRole("button", { name: ru.save, exact: true }).click();
+  await hasText(byTestId("message"), ru.saved, "the outcome message after saving");
+  await visible(byTestId("no-call"), "the desk back to no call after saving");
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available again after saving");
+
+  const savedShot = join(resultsDir, "disposition-saved.png");
+  await page.screenshot({ path: savedShot, fullPage: true });
+
+  return { callID, callerChannel, code, note, screenshots: [popShot, savedShot] };
+}
+
+// checkBridged waits until the simulator shows the caller's channel in one bridge with the
+// agent's phone.
+async function checkBridged(arisim, callerChannel, agentEndpoint) {
+  let last = "";
+  await until(
+    async () => {
+      const [bridges, channels] = await Promise.all([arisim.bridges(), arisim.channels()]);
+      last = JSON.stringify({ bridges, channels: channels.map((c) => ({ id: c.id, name: c.name, state: c.state, bridgeId: c.bridgeId })) });
+      const bridge = bridges.find((b) => b.channels.includes(callerChannel));
+      if (!bridge) return false;
+      return channels.some((c) => c.id !== callerChannel && bridge.channels.includes(c.id) &&
+        (c.endpoint === agentEndpoint || c.name.startsWith(agentEndpoint + "-")));
+    },
+    `the caller's channel ${callerChannel} in one bridge with a channel of ${agentEndpoint}`,
+    async () => last,
+  );
+}

@@ -1,0 +1,205 @@
+// Browser test of the agent desk against the real server: `switchboard demo` on a fresh
+// PostgreSQL database with the in-process ARI simulator, and Debian's Chromium, headless.
+//
+//   make test-ui        (or, after `make build` and with SWITCHBOARD_TEST_PG_URL set: npm run test:e2e)
+//
+// It prints the screenshots it keeps in test-results/ and exits non-zero on the first
+// failed check, with what was expected. Every process it starts is stopped by PID, and the
+// database is dropped, also on failure.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { AriSim } from "./harness/arisim.mjs";
+import { launchChromium } from "./harness/browser.mjs";
+import { startDemo } from "./harness/demo.mjs";
+import { equal, ok, until } from "./harness/expect.mjs";
+import { Postgres } from "./harness/postgres.mjs";
+import { Processes } from "./harness/processes.mjs";
+import { runInboundCall } from "./inbound-call.mjs";
+
+const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const binary = resolve(uiDir, "..", "bin", "switchboard");
+const resultsDir = join(uiDir, "test-results");
+
+const processes = new Processes();
+const cleanups = [];
+// page is the desk's tab once open, for a screenshot of a failure.
+let page;
+
+async function main() {
+  const serverURL = process.env.SWITCHBOARD_TEST_PG_URL;
+  if (!serverURL) {
+    throw new Error("SWITCHBOARD_TEST_PG_URL is not set; run `make test-ui`, or first run " +
+      "`eval \"$(scripts/services/env.sh)\"` in the repository root");
+  }
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing; run \`make build\` in the repository root first`);
+  }
+  await mkdir(resultsDir, { recursive: true });
+  const runID = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15);
+
+  // The logins and simulator credentials are secrets, so they live in a private temporary
+  // folder. The logs go to test-results, where a failed run can be read.
+  const workDir = await mkdtemp(join(tmpdir(), "switchboard-e2e-"));
+  cleanups.push(() => rm(workDir, { recursive: true, force: true }));
+
+  const pg = new Postgres(serverURL);
+  const database = await pg.createDatabase("switchboard_e2e");
+  cleanups.push(() => pg.dropDatabase(database));
+
+  const demo = await startDemo({
+    processes,
+    binary,
+    databaseURL: pg.databaseURL(database),
+    workDir,
+    logPath: join(resultsDir, "switchboard.log"),
+  });
+  cleanups.push(() => processes.stop(demo.proc));
+  const arisim = await AriSim.fromFile(demo.arisimPath);
+
+  const agent = await pickAgent(pg, database, demo.logins);
+  const contact = await pickContact(pg, database);
+  console.log(`e2e: ${demo.baseURL}, agent ${agent.login} at ${agent.endpoint}, caller ${contact.e164} (${contact.name})`);
+
+  const chromium = await launchChromium(processes, join(resultsDir, "chromium.log"));
+  cleanups.push(() => chromium.removeProfile());
+  cleanups.push(() => processes.stop(chromium.proc));
+  cleanups.push(() => chromium.browser.close().catch(() => undefined));
+
+  const context = chromium.browser.contexts()[0];
+  page = await context.newPage();
+  const frames = watchFrames(page);
+
+  const result = await runInboundCall({ page, baseURL: demo.baseURL, arisim, agent, contact, frames, resultsDir, runID });
+  await checkCallRecord(pg, database, result, agent, contact);
+
+  for (const path of result.screenshots) console.log(`e2e: screenshot ${path}`);
+  console.log(`e2e: PASS call ${result.callID} answered by ${agent.login}, disposition ${result.code} saved`);
+}
+
+// pickAgent returns the first demo agent with a fixed phone and the Russian locale, with
+// the user id and endpoint from the database.
+async function pickAgent(pg, database, logins) {
+  const rows = await pg.rows(database, `
+    SELECT id::text, login, display_name, endpoint FROM users
+    WHERE 'agent' = ANY (roles) AND endpoint IS NOT NULL AND locale = 'ru' AND NOT disabled
+    ORDER BY login`);
+  for (const row of rows) {
+    const login = logins.find((l) => l.role === "agent" && l.login === row.login);
+    if (login) return { ...login, id: row.id, name: row.display_name, endpoint: row.endpoint };
+  }
+  throw new Error(`expected a demo agent with a fixed phone and the Russian locale in the logins file; ` +
+    `database agents: ${JSON.stringify(rows)}, logins: ${JSON.stringify(logins.map((l) => `${l.role}/${l.login}`))}`);
+}
+
+// pickContact returns a demo contact whose number belongs to no other contact and whose
+// newest interaction has a note, so that the screen-pop has a certain name and history.
+async function pickContact(pg, database) {
+  const rows = await pg.rows(database, `
+    SELECT c.id::text AS id,
+           concat_ws(' ', nullif(c.last_name, ''), nullif(c.first_name, ''), nullif(c.middle_name, '')) AS name,
+           p.e164, latest.note AS "latestNote"
+    FROM contacts c
+    JOIN phones p ON p.contact_id = c.id AND p.extension = ''
+    JOIN LATERAL (
+      SELECT i.note FROM interactions i WHERE i.contact_id = c.id
+      ORDER BY i.arrived_at DESC, i.id DESC LIMIT 1
+    ) latest ON true
+    WHERE c.deleted_at IS NULL AND c.last_name <> '' AND latest.note <> ''
+      AND NOT EXISTS (SELECT 1 FROM phones q WHERE q.e164 = p.e164 AND q.contact_id <> c.id)
+    ORDER BY c.id, p.id
+    LIMIT 1`);
+  if (rows.length === 0) {
+    throw new Error("expected the demo data to hold a contact with a phone of its own and a note on its newest interaction, found none");
+  }
+  return rows[0];
+}
+
+// watchFrames records the call.offered frames the server sends on any WebSocket of page,
+// reloads included, because the desk shows no call id.
+function watchFrames(page) {
+  const frames = { offers: [] };
+  page.on("websocket", (ws) => {
+    ws.on("framereceived", ({ payload }) => {
+      let env;
+      try {
+        env = JSON.parse(String(payload));
+      } catch {
+        return;
+      }
+      if (env.type === "call.offered") frames.offers.push(env.data);
+      if (env.type === "hello" && env.data?.call?.offer) frames.offers.push(env.data.call.offer);
+    });
+  });
+  return frames;
+}
+
+// checkCallRecord waits for the call's record to carry the saved disposition, then checks
+// the rest of it.
+async function checkCallRecord(pg, database, result, agent, contact) {
+  let record;
+  await until(
+    async () => {
+      const rows = await pg.rows(database, `
+        SELECT call_id, direction, queue, agent_id::text, contact_id::text, caller_number, outcome,
+               hangup_cause, disposition, note, answered_at IS NOT NULL AS answered, talk_seconds
+        FROM interactions WHERE call_id = :'call_id'`, { call_id: result.callID });
+      record = rows[0];
+      return record?.disposition !== undefined && record.disposition !== "";
+    },
+    `a call record with call_id ${result.callID} and a disposition in PostgreSQL`,
+    async () => record ? JSON.stringify(record) : `no record; records of ${contact.e164}: ${JSON.stringify(
+      await pg.rows(database, "SELECT call_id, outcome, disposition FROM interactions WHERE caller_number = :'n' ORDER BY id DESC LIMIT 5", { n: contact.e164 }))}`,
+  );
+
+  equal(record.disposition, result.code, "the record's disposition");
+  equal(record.note, result.note, "the record's note");
+  equal(record.outcome, "answered", "the record's outcome");
+  equal(record.direction, "inbound", "the record's direction");
+  equal(record.queue, "support", "the record's queue");
+  equal(record.agent_id, agent.id, "the record's agent_id");
+  equal(record.contact_id, contact.id, "the record's contact_id");
+  equal(record.caller_number, contact.e164, "the record's caller_number");
+  equal(record.hangup_cause, 16, "the record's hangup_cause");
+  ok(record.answered, `expected the record to have answered_at set, got ${JSON.stringify(record)}`);
+  ok(record.talk_seconds > 0, `expected the record's talk_seconds above 0, got ${record.talk_seconds}`);
+}
+
+async function cleanup() {
+  for (const step of cleanups.reverse()) {
+    try {
+      await step();
+    } catch (err) {
+      console.error(`e2e: cleanup: ${err.message}`);
+    }
+  }
+  cleanups.length = 0;
+  await processes.stopAll();
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, async () => {
+    console.error(`e2e: ${signal}: stopping the server and the browser`);
+    await cleanup();
+    process.exit(1);
+  });
+}
+
+try {
+  await main();
+} catch (err) {
+  process.exitCode = 1;
+  console.error(`e2e: FAIL: ${err.message}`);
+  if (page) {
+    const shot = join(resultsDir, "failure.png");
+    await page.screenshot({ path: shot, fullPage: true })
+      .then(() => console.error(`e2e: screenshot of the failure ${shot}`))
+      .catch((shotErr) => console.error(`e2e: no screenshot of the failure: ${shotErr.message}`));
+  }
+  console.error(`e2e: logs in ${resultsDir} (switchboard.log, chromium.log)`);
+} finally {
+  await cleanup();
+}
