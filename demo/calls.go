@@ -175,6 +175,7 @@ func (g *generator) answered(call *interactionRow, wait float64, english bool) {
 	}
 	d := weightedPick(g, dispositions)
 	call.disposition = d.code
+	call.opensTicket = d.opensTicket
 	if english {
 		call.note = pick(g.rng, d.notesEN)
 	} else {
@@ -225,10 +226,10 @@ func (g *generator) addOutboundCall(started time.Time) {
 // and a callback task for every call that requested a callback.
 func (g *generator) addTicketsAndCallbacks() {
 	for i, call := range g.data.interactions {
-		switch call.disposition {
-		case "ticket_created", "complaint":
+		if call.opensTicket {
 			g.addTicket(i, call)
-		case "callback_requested":
+		}
+		if call.disposition == "callback" {
 			g.addCallback(i, call)
 		}
 	}
@@ -359,8 +360,10 @@ func round(s float64) float64 { return math.Round(s*10) / 10 }
 
 // disposition is a wrap-up code with example notes in Russian and English.
 type disposition struct {
-	code             string
-	weight           int
+	code   string
+	weight int
+	// opensTicket marks notes that describe a problem the agent opened a ticket for.
+	opensTicket      bool
 	notesRU, notesEN []string
 }
 

@@ -86,6 +86,8 @@ type interactionRow struct {
 	disposition     string
 	note            string
 	campaign        string
+	// opensTicket is true when the agent opened a ticket during the call.
+	opensTicket bool
 }
 
 type ticketRow struct {
