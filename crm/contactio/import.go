@@ -68,7 +68,7 @@ func Import(ctx context.Context, db *pgxpool.Pool, r io.Reader, opts ImportOptio
 
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return Report{}, fmt.Errorf("read contacts file %s: %w", opts.Source, err)
+		return Report{}, fmt.Errorf("read contacts from %s: %w", sourceName(opts.Source), err)
 	}
 	parsed, err := parseFile(ctx, data, encoding, opts.Delimiter, normalizer, opts.Source)
 	if err != nil {
@@ -106,6 +106,15 @@ func Import(ctx context.Context, db *pgxpool.Pool, r io.Reader, opts ImportOptio
 		slog.Duration("parse_duration", parsedAt.Sub(started)),
 		slog.Duration("write_duration", time.Since(parsedAt)))
 	return report, nil
+}
+
+// sourceName returns the file name for an error message, or a placeholder
+// when the caller gave none.
+func sourceName(source string) string {
+	if source == "" {
+		return "the input"
+	}
+	return source
 }
 
 // mergeByLine merges two lists of issues, each ordered by line, into one.

@@ -203,7 +203,7 @@ func writeGroups(ctx context.Context, db *pgxpool.Pool, groups []contactGroup, r
 		return applyStaged(ctx, tx, groups, result.created, rejected, opts)
 	})
 	if err != nil {
-		return writeResult{}, fmt.Errorf("import contacts from %s: %w", opts.Source, err)
+		return writeResult{}, fmt.Errorf("import contacts from %s: %w", sourceName(opts.Source), err)
 	}
 	return result, nil
 }
