@@ -154,9 +154,9 @@ func BenchmarkImport100k(b *testing.B) {
 	b.ReportMetric(serverCPU.Seconds()/float64(b.N), "pg-cpu-s/op")
 }
 
-// singleConnectionPool opens a pool of one connection on the database of db,
-// so the benchmark knows which server process does the import's work, and
-// returns it with that process's id.
+// singleConnectionPool opens a pool of one connection on the database of db
+// and returns it with the id of the server process behind that connection,
+// which does all of the import's work in the database.
 func singleConnectionPool(b *testing.B, db *pgxpool.Pool) (*pgxpool.Pool, int) {
 	b.Helper()
 	config := db.Config().Copy()

@@ -78,8 +78,8 @@ func TestImportWindows1251Semicolons(t *testing.T) {
 	if report.Encoding != EncodingWindows1251 || report.BOM || report.Delimiter != ';' {
 		t.Errorf("detected %s bom=%t delimiter %q, want windows-1251 and ';'", report.Encoding, report.BOM, report.Delimiter)
 	}
-	// Line 4 shares the second phone of line 2; line 5 has neither phone nor
-	// e-mail; line 7 has line 2's number with an extension, so it is another person.
+	// Line 4 shares the second phone of line 2. Line 5 has neither phone nor
+	// e-mail. Line 7 has line 2's number with an extension, so it is another person.
 	checkCounts(t, report, 6, 4, 1, 1)
 	checkIssues(t, "rejections", report.Rejections, "5:no_contact")
 	checkIssues(t, "warnings", report.Warnings)
