@@ -169,6 +169,9 @@ func issueSummary(issues []Issue) []string {
 
 func checkCounts(t *testing.T, report Report, dataRows, imported, merged, rejected int) {
 	t.Helper()
+	if sum := report.Imported + report.Merged + report.Rejected; sum != report.DataRows {
+		t.Errorf("imported + merged + rejected = %d, want DataRows %d", sum, report.DataRows)
+	}
 	got := fmt.Sprintf("rows=%d imported=%d merged=%d rejected=%d", report.DataRows, report.Imported, report.Merged, report.Rejected)
 	want := fmt.Sprintf("rows=%d imported=%d merged=%d rejected=%d", dataRows, imported, merged, rejected)
 	if got != want {
