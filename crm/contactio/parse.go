@@ -40,12 +40,17 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 	if err != nil {
 		return parsedFile{}, err
 	}
-	if delimiter == 0 {
-		delimiter = detectDelimiter(decoded.text)
+	text, declared := stripSeparatorLine(decoded.text)
+	switch {
+	case delimiter != 0:
+	case declared != 0:
+		delimiter = declared
+	default:
+		delimiter = detectDelimiter(text)
 	}
 	result := parsedFile{encoding: decoded.encoding, bom: decoded.bom, delimiter: delimiter}
 
-	reader := csv.NewReader(strings.NewReader(decoded.text))
+	reader := csv.NewReader(strings.NewReader(text))
 	reader.Comma = delimiter
 	reader.FieldsPerRecord = -1
 
@@ -54,7 +59,7 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 		return parsedFile{}, fileError(source, Issue{Code: CodeEmptyFile}, nil)
 	}
 	if err != nil {
-		return parsedFile{}, csvError(err, decoded.text, source)
+		return parsedFile{}, csvError(err, text, source)
 	}
 	headerLine, _ := reader.FieldPos(0)
 	h, err := mapHeader(headerRecord, headerLine, source)
@@ -74,7 +79,7 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 			break
 		}
 		if err != nil {
-			return parsedFile{}, csvError(err, decoded.text, source)
+			return parsedFile{}, csvError(err, text, source)
 		}
 		if isBlank(cells) {
 			continue
@@ -101,6 +106,23 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 		result.rows = append(result.rows, res.row)
 	}
 	return result, nil
+}
+
+// stripSeparatorLine recognises the "sep=;" line that Excel writes before the
+// header of some CSV files to declare the delimiter. It returns the text with
+// that line emptied, so line numbers stay those of the file, and the declared
+// delimiter, or 0 when there is no such line or it names no valid delimiter.
+func stripSeparatorLine(text string) (string, rune) {
+	line, _, found := strings.Cut(text, "\n")
+	if !found || !strings.HasPrefix(strings.ToLower(line), "sep=") {
+		return text, 0
+	}
+	value := strings.TrimSuffix(line[len("sep="):], "\r")
+	declared, size := utf8.DecodeRuneInString(value)
+	if size != len(value) || !validDelimiter(declared) {
+		return text, 0
+	}
+	return text[len(line):], declared
 }
 
 // forEachChunk calls fn for every index in [0, n) on GOMAXPROCS goroutines and

@@ -91,6 +91,15 @@ func TestDecodeDetectsEncoding(t *testing.T) {
 	}
 }
 
+func TestExcelSeparatorLine(t *testing.T) {
+	parsed := parseText(t, "sep=,\r\nФамилия,Телефон\r\nИванов,+7 495 123-45-67\r\n,12\r\n")
+	if parsed.delimiter != ',' || parsed.dataRows != 2 {
+		t.Errorf("delimiter %q and %d data rows, want ',' and 2", parsed.delimiter, parsed.dataRows)
+	}
+	// Line numbers still count the sep= line.
+	checkIssues(t, "rejections", parsed.rejections, "4:no_name", "4:invalid_phone")
+}
+
 func TestNormalizeHeader(t *testing.T) {
 	cases := map[string]field{
 		"E-mail":                fieldEmail,
