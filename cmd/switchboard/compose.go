@@ -28,8 +28,9 @@ type dependencies struct {
 	registry *prometheus.Registry
 	pool     *pgxpool.Pool
 	// redis is nil when no Redis URL is configured.
-	redis *redis.Client
-	build buildInfo
+	redis  *redis.Client
+	build  buildInfo
+	extras nodeExtras
 }
 
 // application is the composed server: the HTTP handler, the readiness state that
@@ -101,6 +102,7 @@ func newNode(deps dependencies) (*node.Node, error) {
 		AllowedOrigins: deps.cfg.HTTP.Origins(),
 		SecureCookie:   deps.cfg.HTTP.CookieSecure,
 		UI:             agentui.FS(),
+		PhoneAnswerer:  deps.extras.phones,
 		Registerer:     deps.registry,
 		Logger:         deps.logger,
 	})

@@ -38,14 +38,25 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 		return err
 	}
 
-	return serve(ctx, cfg, logger, func(addr string) {
+	sim, err := startDemoSimulator(inv.env, logger, loginsPath)
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
+	cfg.ARI = append(cfg.ARI, sim.ari)
+
+	return serveWith(ctx, cfg, logger, func(addr string) {
 		url := "http://" + browserAddress(addr) + "/"
 		fmt.Fprintf(inv.env.stdout, inv.msg.demoReady, url, loginsPath)
 		for _, l := range logins {
 			fmt.Fprintf(inv.env.stdout, inv.msg.demoLogin, l.Role, l.Login, l.Password)
 		}
 		fmt.Fprintln(inv.env.stdout)
-	})
+
+		if err := startDemoTraffic(ctx, inv.env, cfg, sim); err != nil {
+			logger.Error("demo traffic not started", "error", err)
+		}
+	}, nodeExtras{phones: sim})
 }
 
 // prepareDemo applies migrations, seeds, and returns logins whose passwords work. These are

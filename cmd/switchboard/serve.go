@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/config"
 )
 
@@ -41,6 +42,17 @@ func (inv *invocation) setup() (config.Config, *slog.Logger, error) {
 // serves HTTP until ctx is cancelled, then stops within cfg.Shutdown.GracePeriod.
 // started, when not nil, receives the bound address once the server accepts connections.
 func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started func(addr string)) error {
+	return serveWith(ctx, cfg, logger, started, nodeExtras{})
+}
+
+// nodeExtras are node parts that only the demo supplies.
+type nodeExtras struct {
+	// phones answers simulated agent phones, so that the desk's Answer button works.
+	phones callflow.PhoneAnswerer
+}
+
+// serveWith is serve with the demo's extras.
+func serveWith(ctx context.Context, cfg config.Config, logger *slog.Logger, started func(addr string), extras nodeExtras) error {
 	build := readBuildInfo()
 	logger.Info("starting Switchboard", "version", build.Version, "revision", build.Revision, "config", cfg)
 
@@ -75,6 +87,7 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started 
 		pool:     pool,
 		redis:    redisClient,
 		build:    build,
+		extras:   extras,
 	})
 	if err != nil {
 		return err
