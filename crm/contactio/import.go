@@ -43,7 +43,10 @@ type ImportOptions struct {
 // A file that cannot be read as a whole (undecodable bytes, broken quoting, no
 // header, no phone or name column) returns a *FileError and changes nothing.
 // Any database error also rolls the whole import back. Problems in single rows
-// are reported in Report and do not stop the import.
+// are reported in Report and do not stop the import. A row is rejected when it
+// has no name, or neither a valid phone nor a valid e-mail. An invalid phone or
+// e-mail in a row that has another valid one is a warning, and the row is
+// imported without it.
 //
 // The whole file and its parsed rows are held in memory. Parsing the 13 MB,
 // 100,000-row file of BenchmarkParse100k peaks at about 360 MB resident.
