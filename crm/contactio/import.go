@@ -45,7 +45,7 @@ type ImportOptions struct {
 // Any database error also rolls the whole import back. Problems in single rows
 // are reported in Report and do not stop the import. A row is rejected when it
 // has no name, or neither a valid phone nor a valid e-mail. An invalid phone or
-// e-mail in a row that has another valid one is a warning, and the row is
+// e-mail in a row that still has a valid phone or e-mail is a warning, and the row is
 // imported without it.
 //
 // The whole file and its parsed rows are held in memory. Parsing the 13 MB,
