@@ -262,6 +262,7 @@ export class Desk {
   private renderCard(): void {
     clear(this.cardPanel);
     const offer = this.call?.offer;
+    this.cardPanel.hidden = !offer;
     if (!offer) return;
     if (offer.unknown || !offer.contact) {
       this.cardPanel.append(this.unknownCard(offer));
@@ -274,7 +275,8 @@ export class Desk {
     const history = card.interactions.length === 0
       ? h("p", {}, t("card.no_history"))
       : h("ul", { class: "history", "data-testid": "history" }, ...card.interactions.map((i) =>
-        h("li", {}, `${new Date(i.at).toLocaleString(currentLanguage())} · ${i.queue || i.channel} · ${this.dispositionLabel(i.disposition)}`,
+        h("li", {}, [new Date(i.at).toLocaleString(currentLanguage()), i.queue || i.channel, this.dispositionLabel(i.disposition)]
+          .filter((part) => part !== "").join(" · "),
           i.note ? h("div", {}, i.note) : null)));
     const tickets = card.open_tickets.length === 0
       ? h("p", {}, t("card.no_tickets"))

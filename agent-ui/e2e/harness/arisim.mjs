@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 
 const requestTimeoutMs = 10_000;
+const fileTimeoutMs = 10_000;
 
 export class AriSim {
   constructor({ url, username, password }) {
@@ -13,14 +14,21 @@ export class AriSim {
     this.authorization = "Basic " + Buffer.from(`${username}:${password}`).toString("base64");
   }
 
+  // fromFile reads the simulator's URL and credentials from path, waiting up to
+  // fileTimeoutMs for the demo to write it.
   static async fromFile(path) {
-    let text;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (err) {
-      throw new Error(`read ${path}: ${err.message}; the demo writes it beside the logins file once the simulator listens`);
+    const deadline = Date.now() + fileTimeoutMs;
+    for (;;) {
+      try {
+        return new AriSim(JSON.parse(await readFile(path, "utf8")));
+      } catch (err) {
+        if (err.code !== "ENOENT" || Date.now() >= deadline) {
+          throw new Error(`read the simulator's credentials ${path}: ${err.message}; ` +
+            "switchboard demo is expected to write it beside the logins file when its ARI simulator listens");
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    return new AriSim(JSON.parse(text));
   }
 
   // placeCall makes a customer call arrive and returns the caller's channel id.

@@ -21,6 +21,8 @@ export async function startDemo({ processes, binary, databaseURL, workDir, logPa
     SWITCHBOARD_DATABASE_URL: databaseURL,
     SWITCHBOARD_DEMO_ARISIM_LISTEN: arisimAddress,
     SWITCHBOARD_DEMO_TRAFFIC: "off",
+    // The call-log spool of this run is thrown away with workDir.
+    SWITCHBOARD_CALL_LOG_SPOOL_DIR: join(workDir, "spool"),
     SWITCHBOARD_LOG_LEVEL: "debug",
     SWITCHBOARD_LOG_FORMAT: "text",
   });
