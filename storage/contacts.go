@@ -29,8 +29,8 @@ func NewContacts(db DBTX, numbers *phone.Normalizer) *Contacts {
 const contactColumns = `c.id, c.first_name, c.last_name, c.middle_name, c.company_id, c.position,
 	c.vip, c.note, c.created_at, c.updated_at, c.deleted_at`
 
-// nameExpr is the expression the trigram index contacts_name_trgm_idx covers; queries
-// must spell it exactly so for the index to apply.
+// nameExpr is the expression the trigram index contacts_name_trgm_idx covers. Queries
+// must spell it exactly as the index does, or the planner cannot use the index.
 const nameExpr = `lower(c.last_name || ' ' || c.first_name || ' ' || c.middle_name)`
 
 func scanContact(row pgx.Row) (crm.Contact, error) {
