@@ -11,6 +11,9 @@ const ru = {
   available: "Готов", connected: "На связи", incoming: "Входящий вызов", answer: "Ответить",
   onCall: "Идёт разговор", hangup: "Завершить", history: "История обращений",
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
+  hold: "Удержание", unhold: "Снять с удержания", unknown: "Неизвестный абонент",
+  createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
+  firstName: "Имя", lastName: "Фамилия",
 };
 const en = {
   loginTitle: "Sign in", onCall: "Call in progress", hangup: "Hang up", hold: "Hold",
@@ -47,6 +50,11 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after choosing the status");
   await hasText(byTestId("agent-state"), ru.available, `the state shown as "${ru.available}"`);
 
+  // A second tab of the same agent rings too, and stops ringing when the first answers.
+  const secondTab = await page.context().newPage();
+  await secondTab.goto(baseURL + "/");
+  await hasText(secondTab.getByTestId("connection"), ru.connected, "the second tab connected");
+
   // The customer calls from the contact's number.
   const callerChannel = await arisim.placeCall({
     callerNumber: contact.e164,
@@ -68,14 +76,26 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   const callID = offer.call_id;
   ok(typeof callID === "string" && callID !== "", `expected call.offered to carry a call_id, got ${JSON.stringify(offer)}`);
 
+  await hasText(secondTab.getByTestId("contact-name"), contact.name, "the screen-pop in the second tab");
+  await visible(secondTab.getByRole("button", { name: ru.answer, exact: true }), `an "${ru.answer}" button in the second tab`);
+
   const popShot = join(resultsDir, "screen-pop.png");
   await page.screenshot({ path: popShot, fullPage: true });
 
   await page.getByRole("button", { name: ru.answer, exact: true }).click();
   await hasText(byTestId("call-panel"), ru.onCall, "the call panel showing the live call after answering");
+  await hasText(secondTab.getByTestId("call-panel"), ru.onCall, "the second tab showing the live call once the first answered");
+  equal(await secondTab.getByRole("button", { name: ru.answer, exact: true }).count(), 0,
+    "the number of Answer buttons left in the second tab");
+  await secondTab.close();
   await visible(page.getByRole("button", { name: ru.hangup, exact: true }), `a "${ru.hangup}" button during the call`);
   await hasAttribute(byTestId("agent-state"), "data-state", "on_call", "the agent on call after answering");
   await checkBridged(arisim, callerChannel, agent.endpoint);
+
+  await page.getByRole("button", { name: ru.hold, exact: true }).click();
+  await visible(page.getByRole("button", { name: ru.unhold, exact: true }), `a "${ru.unhold}" button once the call is on hold`);
+  await page.getByRole("button", { name: ru.unhold, exact: true }).click();
+  await visible(page.getByRole("button", { name: ru.hold, exact: true }), `a "${ru.hold}" button once the call is back`);
 
   // Switching to English relabels the live call; the choice survives a reload, and the
   // reload restores the call and its card from the server's hello.
@@ -130,4 +150,58 @@ async function checkBridged(arisim, callerChannel, agentEndpoint) {
     `the caller's channel ${callerChannel} in one bridge with a channel of ${agentEndpoint}`,
     async () => last,
   );
+}
+
+// runUnknownCaller takes a call from a number no contact has: the desk shows the unknown
+// caller card, the agent answers, creates a contact from it, hangs up first and saves a
+// disposition.
+export async function runUnknownCaller({ page, arisim, number, frames, resultsDir, runID }) {
+  const byTestId = (id) => page.getByTestId(id);
+  const offersBefore = frames.offers.length;
+
+  const callerChannel = await arisim.placeCall({
+    callerNumber: number,
+    callerName: "",
+    dialed: "100",
+    app: "switchboard",
+    args: ["inbound", "support"],
+  });
+  await hasText(byTestId("unknown-card"), [ru.unknown, number], "the unknown caller card with the number");
+  await until(() => frames.offers.slice(offersBefore).some((o) => o.caller?.number === number),
+    `a call.offered frame for ${number}`, async () => JSON.stringify(frames.offers.slice(offersBefore)));
+  const offer = frames.offers.slice(offersBefore).find((o) => o.caller?.number === number);
+  equal(offer.unknown, true, "call.offered unknown for a number without a contact");
+
+  await page.getByRole("button", { name: ru.answer, exact: true }).click();
+  await hasText(byTestId("call-panel"), ru.onCall, "the live call with the unknown caller");
+
+  const firstName = "Пётр";
+  const lastName = "Сидоров";
+  await page.getByRole("button", { name: ru.createContact, exact: true }).click();
+  await page.getByLabel(ru.firstName, { exact: true }).fill(firstName);
+  await page.getByLabel(ru.lastName, { exact: true }).fill(lastName);
+  await page.getByRole("button", { name: ru.saveContact, exact: true }).click();
+  await hasText(byTestId("message"), ru.contactSaved, "the message after creating the contact");
+  await hasText(byTestId("contact-name"), `${lastName} ${firstName}`, "the new contact's card in place of the unknown caller card");
+  const shot = join(resultsDir, "new-contact.png");
+  await page.screenshot({ path: shot, fullPage: true });
+
+  // The agent hangs up first.
+  await page.getByRole("button", { name: ru.hangup, exact: true }).click();
+  await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form after the agent hung up");
+  const channels = await arisim.channels();
+  ok(!channels.some((c) => c.id === callerChannel),
+    `expected the caller's channel ${callerChannel} gone after the agent hung up, channels: ${JSON.stringify(channels.map((c) => c.id))}`);
+
+  const codes = await byTestId("disposition").locator("option").evaluateAll(
+    (options) => options.map((o) => o.value).filter((v) => v !== ""));
+  const code = codes.at(-1);
+  const note = `Новый клиент, проверка браузерного теста ${runID}`;
+  await byTestId("disposition").selectOption(code);
+  await byTestId("note").fill(note);
+  await page.getByRole("button", { name: ru.save, exact: true }).click();
+  await hasText(byTestId("message"), ru.saved, "the outcome message after saving the second call");
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the second call");
+
+  return { callID: offer.call_id, callerChannel, code, note, firstName, lastName, screenshots: [shot] };
 }

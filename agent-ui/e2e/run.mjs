@@ -18,7 +18,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
-import { runInboundCall } from "./inbound-call.mjs";
+import { runInboundCall, runUnknownCaller } from "./inbound-call.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binary = resolve(uiDir, "..", "bin", "switchboard");
@@ -38,6 +38,8 @@ async function main() {
   if (!existsSync(binary)) {
     throw new Error(`${binary} is missing; run \`make build\` in the repository root first`);
   }
+  // Screenshots and logs of an earlier run must not pass for this run's.
+  await rm(resultsDir, { recursive: true, force: true });
   await mkdir(resultsDir, { recursive: true });
   const runID = new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15);
 
@@ -73,11 +75,37 @@ async function main() {
   page = await context.newPage();
   const frames = watchFrames(page);
 
-  const result = await runInboundCall({ page, baseURL: demo.baseURL, arisim, agent, contact, frames, resultsDir, runID });
-  await checkCallRecord(pg, database, result, agent, contact);
+  const known = await runInboundCall({ page, baseURL: demo.baseURL, arisim, agent, contact, frames, resultsDir, runID });
+  await checkCallRecord(pg, database, known, {
+    agent_id: agent.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
+  });
+  console.log(`e2e: call ${known.callID} from a known caller answered, disposition ${known.code} saved`);
 
-  for (const path of result.screenshots) console.log(`e2e: screenshot ${path}`);
-  console.log(`e2e: PASS call ${result.callID} answered by ${agent.login}, disposition ${result.code} saved`);
+  const number = await unknownNumber(pg, database);
+  const unknown = await runUnknownCaller({ page, arisim, number, frames, resultsDir, runID });
+  const created = await pg.rows(database, `
+    SELECT c.id::text, c.first_name, c.last_name FROM contacts c JOIN phones p ON p.contact_id = c.id
+    WHERE p.e164 = :'number' AND c.deleted_at IS NULL`, { number });
+  equal(created.length, 1, `the number of contacts with the new caller's number ${number}`);
+  equal(created[0].first_name, unknown.firstName, "the created contact's first_name");
+  equal(created[0].last_name, unknown.lastName, "the created contact's last_name");
+  await checkCallRecord(pg, database, unknown, {
+    agent_id: agent.id, contact_id: created[0].id, caller_number: number,
+  });
+  console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  for (const path of [...known.screenshots, ...unknown.screenshots]) console.log(`e2e: screenshot ${path}`);
+  console.log("e2e: PASS");
+}
+
+// unknownNumber returns a Russian mobile number that no contact has.
+async function unknownNumber(pg, database) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const number = "+7999" + String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
+    const rows = await pg.rows(database, "SELECT 1 FROM phones WHERE e164 = :'number'", { number });
+    if (rows.length === 0) return number;
+  }
+  throw new Error("expected to find a +7999 number that no demo contact has within 10 tries");
 }
 
 // pickAgent returns the first demo agent with a fixed phone and the Russian locale, with
@@ -138,8 +166,8 @@ function watchFrames(page) {
 }
 
 // checkCallRecord waits for the call's record to carry the saved disposition, then checks
-// the rest of it.
-async function checkCallRecord(pg, database, result, agent, contact) {
+// the rest of it against result and the columns in expected.
+async function checkCallRecord(pg, database, result, expected) {
   let record;
   await until(
     async () => {
@@ -151,21 +179,21 @@ async function checkCallRecord(pg, database, result, agent, contact) {
       return record?.disposition !== undefined && record.disposition !== "";
     },
     `a call record with call_id ${result.callID} and a disposition in PostgreSQL`,
-    async () => record ? JSON.stringify(record) : `no record; records of ${contact.e164}: ${JSON.stringify(
-      await pg.rows(database, "SELECT call_id, outcome, disposition FROM interactions WHERE caller_number = :'n' ORDER BY id DESC LIMIT 5", { n: contact.e164 }))}`,
+    async () => record ? JSON.stringify(record) : `no record; records of ${expected.caller_number}: ${JSON.stringify(
+      await pg.rows(database, "SELECT call_id, outcome, disposition FROM interactions WHERE caller_number = :'n' ORDER BY id DESC LIMIT 5",
+        { n: expected.caller_number }))}`,
   );
 
-  equal(record.disposition, result.code, "the record's disposition");
-  equal(record.note, result.note, "the record's note");
-  equal(record.outcome, "answered", "the record's outcome");
-  equal(record.direction, "inbound", "the record's direction");
-  equal(record.queue, "support", "the record's queue");
-  equal(record.agent_id, agent.id, "the record's agent_id");
-  equal(record.contact_id, contact.id, "the record's contact_id");
-  equal(record.caller_number, contact.e164, "the record's caller_number");
-  equal(record.hangup_cause, 16, "the record's hangup_cause");
-  ok(record.answered, `expected the record to have answered_at set, got ${JSON.stringify(record)}`);
-  ok(record.talk_seconds > 0, `expected the record's talk_seconds above 0, got ${record.talk_seconds}`);
+  equal(record.disposition, result.code, `call ${result.callID}: the record's disposition`);
+  equal(record.note, result.note, `call ${result.callID}: the record's note`);
+  equal(record.outcome, "answered", `call ${result.callID}: the record's outcome`);
+  equal(record.direction, "inbound", `call ${result.callID}: the record's direction`);
+  equal(record.queue, "support", `call ${result.callID}: the record's queue`);
+  ok(record.answered, `expected the record of call ${result.callID} to have answered_at set, got ${JSON.stringify(record)}`);
+  ok(record.talk_seconds > 0, `expected the record of call ${result.callID} to have talk_seconds above 0, got ${record.talk_seconds}`);
+  for (const [column, value] of Object.entries(expected)) {
+    equal(record[column], value, `call ${result.callID}: the record's ${column}`);
+  }
 }
 
 async function cleanup() {

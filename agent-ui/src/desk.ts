@@ -309,11 +309,20 @@ export class Desk {
       ev.preventDefault();
       const name = `${first.value} ${last.value}`.trim();
       if (!name) return;
-      const ok = await this.command("contact.create", { call_id: offer.call_id, name, phones: [{ number: offer.caller.number }] });
-      if (ok) {
-        form.hidden = true;
-        this.note(t("card.contact_saved"));
+      let card: Card;
+      try {
+        card = await this.conn.send<Card>("contact.create", { call_id: offer.call_id, name, phones: [{ number: offer.caller.number }] });
+      } catch (err) {
+        this.fail(err as ErrorData);
+        return;
       }
+      // The new card replaces the unknown caller's for the rest of the call.
+      if (this.call?.offer.call_id === offer.call_id) {
+        this.call = { ...this.call, offer: { ...this.call.offer, unknown: false, contact: card } };
+        this.renderCall();
+        this.renderCard();
+      }
+      this.note(t("card.contact_saved"));
     });
     const open = this.button("create-contact", t("card.create_contact"), "", () => { form.hidden = false; first.focus(); });
 
