@@ -66,7 +66,8 @@
 // Outer loop. λ = Target × exp(ln InitialScale + 0.5 × B ÷ A), recomputed once
 // a minute, where B is the abandonment budget of the compliance window
 // (Setpoint × Target × live answers − abandoned calls) and A is the budget
-// that the last hour's live answers allow. A campaign that overspent early
+// that the last hour's live answers allow (at least 2 calls). The multiplier
+// stays within [0.05, 30] and λ at or under 0.95. A campaign that overspent early
 // dials more carefully until the debt is repaid, and one that saved dials
 // more boldly, so the realised ratio over the window settles at Setpoint ×
 // Target without the late fall-back to progressive that a hard limit brings.
