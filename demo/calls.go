@@ -155,8 +155,8 @@ func (g *generator) addInboundCall(arrived time.Time) {
 	g.data.interactions = append(g.data.interactions, call)
 }
 
-// answered fills an answered call: the agent rang for a few seconds, talked, and saved a
-// disposition with a note.
+// answered fills in a call the agent took: their phone rang for a few seconds, they talked,
+// and they saved a disposition with a note.
 func (g *generator) answered(call *interactionRow, wait float64, english bool) {
 	ring := 3 + 9*g.rng.Float64()
 	wait = math.Max(wait, ring)

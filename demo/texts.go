@@ -2,7 +2,7 @@ package demo
 
 // The disposition codes are the node's defaults that agents choose from (resolved, callback,
 // sale, complaint, wrong_number) and a few finer ones (info_provided, ticket_created,
-// quote_sent, not_interested); the desk shows all of them in the agent's language.
+// quote_sent, not_interested). The desk shows all of them in the agent's language.
 
 var supportDispositions = []disposition{
 	{code: "resolved", weight: 50,
