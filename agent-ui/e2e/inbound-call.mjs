@@ -11,7 +11,7 @@ const ru = {
   available: "Готов", connected: "На связи", incoming: "Входящий вызов", answer: "Ответить",
   onCall: "Идёт разговор", hangup: "Завершить", history: "История обращений",
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
-  hold: "Удержание", unhold: "Снять с удержания", unknown: "Неизвестный абонент",
+  lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", unknown: "Неизвестный абонент",
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
   firstName: "Имя", lastName: "Фамилия",
 };
@@ -49,6 +49,12 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await byTestId("status").selectOption({ label: ru.available });
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after choosing the status");
   await hasText(byTestId("agent-state"), ru.available, `the state shown as "${ru.available}"`);
+
+  await byTestId("status").selectOption({ label: ru.lunch });
+  await hasAttribute(byTestId("agent-state"), "data-state", "paused", "the agent paused after choosing a pause reason");
+  await hasText(byTestId("agent-state"), ru.lunch, `the state shown as "${ru.lunch}"`);
+  await byTestId("status").selectOption({ label: ru.available });
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available again after the pause");
 
   // A second tab of the same agent rings too, and stops ringing when the first answers.
   const secondTab = await page.context().newPage();
@@ -116,6 +122,13 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   // The caller hangs up; the desk opens the disposition form.
   await arisim.hangup(callerChannel, 16);
   await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form after the caller hung up");
+  await visible(byTestId("wrapup-until"), "the time at which wrap-up ends");
+  await hasAttribute(byTestId("agent-state"), "data-state", "wrapup", "the agent in wrap-up after the caller hung up");
+
+  // A reload in wrap-up brings the form back from hello.
+  await page.reload();
+  await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form restored after a reload in wrap-up");
+  await hasText(byTestId("contact-name"), contact.name, "the contact card kept in wrap-up after a reload");
   const codes = await byTestId("disposition").locator("option").evaluateAll(
     (options) => options.map((o) => o.value).filter((v) => v !== ""));
   ok(codes.length > 0, "expected the disposition list to offer at least one code, it offered none");

@@ -216,11 +216,11 @@ export class Desk {
     this.callPanel.append(actions);
 
     if (call.phase === "wrapup") {
-      this.callPanel.append(this.wrapupForm(callID));
+      this.callPanel.append(this.wrapupForm(callID, call.wrapup_until));
     }
   }
 
-  private wrapupForm(callID: string): HTMLElement {
+  private wrapupForm(callID: string, until?: string): HTMLElement {
     // The server names the codes; the desk shows its own translation of a known code and the
     // server's label for any other.
     const codes = this.dispositions.length > 0
@@ -236,6 +236,7 @@ export class Desk {
 
     const form = h("form", { "data-testid": "wrapup-form" },
       h("h3", {}, t("wrapup.title")),
+      until ? h("p", { "data-testid": "wrapup-until" }, t("wrapup.until", { time: new Date(until).toLocaleTimeString(currentLanguage()) })) : null,
       h("label", { for: "disposition" }, t("wrapup.disposition")), select,
       h("label", { for: "note" }, t("wrapup.note")), note,
       h("label", { for: "callback" }, t("wrapup.callback")), callback,
