@@ -105,7 +105,13 @@ func (n *Normalizer) Parse(raw string) (Number, error) {
 		return Number{}, invalid(raw, "it contains no digits")
 	}
 
-	parsed, err := phonenumbers.Parse(text, n.region)
+	// Plain digits parse the same as the written form but several times faster,
+	// because the parser's extension pattern is tried at every position of its input.
+	input := text
+	if compact, ok := compactDigits(text); ok {
+		input = compact
+	}
+	parsed, err := phonenumbers.Parse(input, n.region)
 	if err != nil {
 		return Number{}, invalid(raw, describeParseError(err))
 	}
@@ -128,11 +134,50 @@ func (n *Normalizer) Parse(raw string) (Number, error) {
 	// The parser drops a national prefix written after the country code ("+49 0 30...").
 	// For runs of zeros that changes the number again on every parse, so a stored number
 	// would stop matching itself. Only numbers that are their own normal form are accepted.
-	if again, err := phonenumbers.Parse(e164, n.region); err != nil || phonenumbers.Format(again, phonenumbers.E164) != e164 {
-		return Number{}, invalid(raw, "it has no stable international form")
+	// When the parser's input already was the E.164 form, the parse above was that check.
+	if input != e164 {
+		if again, err := phonenumbers.Parse(e164, n.region); err != nil || phonenumbers.Format(again, phonenumbers.E164) != e164 {
+			return Number{}, invalid(raw, "it has no stable international form")
+		}
 	}
 
 	return Number{E164: e164, Extension: parsed.GetExtension()}, nil
+}
+
+// compactDigits returns text without the spaces, brackets, hyphens and dots
+// that people put between digits, and reports whether text consisted of ASCII
+// digits (at least three), those characters and at most a leading '+'. Only
+// then is the result equivalent for phonenumbers.Parse: it drops these
+// characters itself, and every extension form it recognises needs a letter,
+// '#', '~', ',' or ';'. With fewer than three digits it would judge the
+// separators themselves.
+// FuzzCompactDigits checks the equivalence against the parser.
+func compactDigits(text string) (string, bool) {
+	// The parser rejects longer input as too long, so such text must reach it as it is.
+	if len(text) > phonenumbers.MAX_INPUT_STRING_LENGTH {
+		return "", false
+	}
+	var buf [maxInputLength]byte
+	compact := buf[:0]
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			compact = append(compact, c)
+		case c == '+' && i == 0:
+			compact = append(compact, c)
+		case c == ' ' || c == '(' || c == ')' || c == '-' || c == '.':
+		default:
+			return "", false
+		}
+	}
+	digits := len(compact)
+	if len(compact) > 0 && compact[0] == '+' {
+		digits--
+	}
+	if digits < 3 {
+		return "", false
+	}
+	return string(compact), true
 }
 
 // Parse normalises raw with a Normalizer for DefaultRegion.
