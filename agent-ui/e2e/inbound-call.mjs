@@ -110,6 +110,8 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await hasText(byTestId("agent-state"), en.stateOnCall, "the agent state in English");
   await hasText(byTestId("card-panel"), en.history, "the card in English");
   equal(await page.locator("html").getAttribute("lang"), "en", "the page language after switching to English");
+  await until(async () => (await serverLocale(page)) === "en", "the server to store the user's locale as en",
+    () => serverLocale(page));
 
   await page.reload();
   await hasText(byTestId("call-panel"), [en.onCall, en.hangup], "the live call restored in English after a reload");
@@ -118,6 +120,8 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
 
   await byTestId("language").selectOption("ru");
   await hasText(byTestId("call-panel"), [ru.onCall, ru.hangup], "the call panel in Russian after switching back");
+  await until(async () => (await serverLocale(page)) === "ru", "the server to store the user's locale as ru again",
+    () => serverLocale(page));
 
   // The caller hangs up; the desk opens the disposition form.
   await arisim.hangup(callerChannel, 16);
@@ -217,4 +221,12 @@ export async function runUnknownCaller({ page, arisim, number, frames, resultsDi
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the second call");
 
   return { callID: offer.call_id, callerChannel, code, note, firstName, lastName, screenshots: [shot] };
+}
+
+// serverLocale returns the locale the server stores for the signed-in user.
+function serverLocale(page) {
+  return page.evaluate(async () => {
+    const res = await fetch("/api/v1/me", { credentials: "same-origin" });
+    return (await res.json()).user.locale;
+  });
 }

@@ -24,6 +24,8 @@ const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binary = resolve(uiDir, "..", "bin", "switchboard");
 const resultsDir = join(uiDir, "test-results");
 
+const watchdogMs = 300_000;
+
 const processes = new Processes();
 const cleanups = [];
 // page is the desk's tab once open, for a screenshot of a failure.
@@ -59,17 +61,13 @@ async function main() {
     workDir,
     logPath: join(resultsDir, "switchboard.log"),
   });
-  cleanups.push(() => processes.stop(demo.proc));
   const arisim = await AriSim.fromFile(demo.arisimPath);
 
   const agent = await pickAgent(pg, database, demo.logins);
   const contact = await pickContact(pg, database);
   console.log(`e2e: ${demo.baseURL}, agent ${agent.login} at ${agent.endpoint}, caller ${contact.e164} (${contact.name})`);
 
-  const chromium = await launchChromium(processes, join(resultsDir, "chromium.log"));
-  cleanups.push(() => chromium.removeProfile());
-  cleanups.push(() => processes.stop(chromium.proc));
-  cleanups.push(() => chromium.browser.close().catch(() => undefined));
+  const chromium = await launchChromium(processes, workDir, join(resultsDir, "chromium.log"));
 
   const context = chromium.browser.contexts()[0];
   page = await context.newPage();
@@ -196,25 +194,35 @@ async function checkCallRecord(pg, database, result, expected) {
   }
 }
 
-async function cleanup() {
-  for (const step of cleanups.reverse()) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`e2e: cleanup: ${err.message}`);
+// cleanup stops every process started here, then runs the cleanup steps once, the newest
+// first, even when a signal or the watchdog calls it while the test is cleaning up already.
+let cleaning;
+function cleanup() {
+  cleaning ??= (async () => {
+    await processes.stopAll();
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error(`e2e: cleanup: ${err.message}`);
+      }
     }
-  }
-  cleanups.length = 0;
-  await processes.stopAll();
+  })();
+  return cleaning;
+}
+
+async function abort(reason) {
+  console.error(`e2e: FAIL: ${reason}; stopping the server and the browser`);
+  await cleanup();
+  process.exit(1);
 }
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, async () => {
-    console.error(`e2e: ${signal}: stopping the server and the browser`);
-    await cleanup();
-    process.exit(1);
-  });
+  process.once(signal, () => abort(`received ${signal}`));
 }
+// Every check has its own timeout; the watchdog catches a hang outside them.
+const watchdog = setTimeout(() => abort(`the test did not finish within ${watchdogMs / 1000} s`), watchdogMs);
+watchdog.unref();
 
 try {
   await main();

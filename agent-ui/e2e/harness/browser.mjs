@@ -1,22 +1,21 @@
 // Headless Chromium from Debian's package, started here (so its PID is ours to stop) and
 // driven through the DevTools protocol by playwright-core. No browser is ever downloaded.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const chromiumPath = "/usr/bin/chromium";
 const startTimeoutMs = 30_000;
 
-// launchChromium starts Chromium with a fresh profile and returns the connected browser, its
-// process and a cleanup that removes the profile. The caller stops the process through
-// processes.stop.
-export async function launchChromium(processes, logPath) {
+// launchChromium starts Chromium with a fresh profile in workDir and returns the connected
+// browser and its process. The caller stops the process through processes and removes
+// workDir afterwards.
+export async function launchChromium(processes, workDir, logPath) {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} is missing; install Debian's chromium package with scripts/services/install.sh`);
   }
-  const profile = await mkdtemp(join(tmpdir(), "switchboard-e2e-chromium-"));
+  const profile = await mkdtemp(join(workDir, "chromium-profile-"));
   const args = [
     "--headless",
     "--no-sandbox",
@@ -63,9 +62,5 @@ export async function launchChromium(processes, logPath) {
     clearTimeout(timer);
   }
   const browser = await chromium.connectOverCDP(wsURL);
-  return {
-    browser,
-    proc,
-    removeProfile: () => rm(profile, { recursive: true, force: true }),
-  };
+  return { browser, proc };
 }
