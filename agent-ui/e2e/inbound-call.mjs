@@ -85,8 +85,7 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await hasText(secondTab.getByTestId("contact-name"), contact.name, "the screen-pop in the second tab");
   await visible(secondTab.getByRole("button", { name: ru.answer, exact: true }), `an "${ru.answer}" button in the second tab`);
 
-  const popShot = join(resultsDir, "screen-pop.png");
-  await page.screenshot({ path: popShot, fullPage: true });
+  await screenshot(page, join(resultsDir, "screen-pop.png"));
 
   await page.getByRole("button", { name: ru.answer, exact: true }).click();
   await hasText(byTestId("call-panel"), ru.onCall, "the call panel showing the live call after answering");
@@ -145,10 +144,9 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await visible(byTestId("no-call"), "the desk back to no call after saving");
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available again after saving");
 
-  const savedShot = join(resultsDir, "disposition-saved.png");
-  await page.screenshot({ path: savedShot, fullPage: true });
+  await screenshot(page, join(resultsDir, "disposition-saved.png"));
 
-  return { callID, callerChannel, code, note, screenshots: [popShot, savedShot] };
+  return { callID, callerChannel, code, note };
 }
 
 // checkBridged waits until the simulator shows the caller's channel in one bridge with the
@@ -200,8 +198,7 @@ export async function runUnknownCaller({ page, arisim, number, frames, resultsDi
   await page.getByRole("button", { name: ru.saveContact, exact: true }).click();
   await hasText(byTestId("message"), ru.contactSaved, "the message after creating the contact");
   await hasText(byTestId("contact-name"), `${lastName} ${firstName}`, "the new contact's card in place of the unknown caller card");
-  const shot = join(resultsDir, "new-contact.png");
-  await page.screenshot({ path: shot, fullPage: true });
+  await screenshot(page, join(resultsDir, "new-contact.png"));
 
   // The agent hangs up first.
   await page.getByRole("button", { name: ru.hangup, exact: true }).click();
@@ -220,7 +217,7 @@ export async function runUnknownCaller({ page, arisim, number, frames, resultsDi
   await hasText(byTestId("message"), ru.saved, "the outcome message after saving the second call");
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the second call");
 
-  return { callID: offer.call_id, callerChannel, code, note, firstName, lastName, screenshots: [shot] };
+  return { callID: offer.call_id, callerChannel, code, note, firstName, lastName };
 }
 
 // serverLocale returns the locale the server stores for the signed-in user.
@@ -229,4 +226,10 @@ function serverLocale(page) {
     const res = await fetch("/api/v1/me", { credentials: "same-origin" });
     return (await res.json()).user.locale;
   });
+}
+
+// screenshot saves the whole page to path and prints the path.
+async function screenshot(page, path) {
+  await page.screenshot({ path, fullPage: true });
+  console.log(`e2e: screenshot ${path}`);
 }
