@@ -207,7 +207,19 @@ func (d *Directory) ScheduleCallback(ctx context.Context, number, queue, contact
 }
 
 // InsertInteraction stores a call record; a record whose call id exists is left as it is.
+// A record without a contact gets the contact that has the caller's number when it is written.
 func (d *Directory) InsertInteraction(ctx context.Context, record crm.Interaction) error {
+	if record.ContactID == 0 && record.CallerNumber != "" {
+		// A contact created from the unknown caller's card during the call could not be linked
+		// to this record then, because the record is written only when the call ends.
+		contact, err := d.contacts.FindByPhone(ctx, record.CallerNumber)
+		switch {
+		case err == nil:
+			record.ContactID = contact.ID
+		case !errors.Is(err, crm.ErrNotFound) && !errors.Is(err, phone.ErrWithheld):
+			return fmt.Errorf("record call %s: look up caller %s: %w", record.CallID, record.CallerNumber, err)
+		}
+	}
 	if _, _, err := d.interactions.Record(ctx, record); err != nil {
 		return fmt.Errorf("record call %s: %w", record.CallID, err)
 	}
