@@ -153,8 +153,8 @@ func (d *Directory) Create(ctx context.Context, agentID string, c protocol.Creat
 	}
 
 	if c.CallID != "" {
-		// The call's record may still be on its way through the spool; then the next caller
-		// lookup finds the new contact by number anyway.
+		// The call's record may not be written yet, because it is written when the call ends.
+		// InsertInteraction then links it to the new contact by the caller's number.
 		if _, err := d.interactions.SetContact(ctx, c.CallID, stored.ID); err != nil && !errors.Is(err, crm.ErrNotFound) {
 			return protocol.Card{}, apiError(err)
 		}
