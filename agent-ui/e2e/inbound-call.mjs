@@ -169,7 +169,7 @@ async function checkBridged(arisim, callerChannel, agentEndpoint) {
 
 // runUnknownCaller takes a call from a number no contact has: the desk shows the unknown
 // caller card, the agent answers, creates a contact from it, hangs up first and saves a
-// disposition.
+// disposition with a callback time.
 export async function runUnknownCaller({ page, arisim, number, frames, resultsDir, runID }) {
   const byTestId = (id) => page.getByTestId(id);
   const offersBefore = frames.offers.length;
@@ -209,15 +209,20 @@ export async function runUnknownCaller({ page, arisim, number, frames, resultsDi
 
   const codes = await byTestId("disposition").locator("option").evaluateAll(
     (options) => options.map((o) => o.value).filter((v) => v !== ""));
-  const code = codes.at(-1);
-  const note = `Новый клиент, проверка браузерного теста ${runID}`;
+  const code = codes.includes("callback") ? "callback" : codes.at(-1);
+  const note = `Новый клиент, перезвонить завтра, проверка браузерного теста ${runID}`;
   await byTestId("disposition").selectOption(code);
   await byTestId("note").fill(note);
+  // A callback tomorrow at 10:00 in the browser's time zone, as the agent types it.
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+  const callbackLocal = `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T10:00`;
+  await byTestId("callback").fill(callbackLocal);
+  const callbackAt = await page.evaluate((value) => new Date(value).toISOString(), callbackLocal);
   await page.getByRole("button", { name: ru.save, exact: true }).click();
   await hasText(byTestId("message"), ru.saved, "the outcome message after saving the second call");
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the second call");
 
-  return { callID: offer.call_id, callerChannel, code, note, firstName, lastName };
+  return { callID: offer.call_id, callerChannel, code, note, firstName, lastName, callbackAt };
 }
 
 // serverLocale returns the locale the server stores for the signed-in user.
@@ -232,4 +237,8 @@ function serverLocale(page) {
 async function screenshot(page, path) {
   await page.screenshot({ path, fullPage: true });
   console.log(`e2e: screenshot ${path}`);
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
 }

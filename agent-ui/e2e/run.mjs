@@ -90,6 +90,7 @@ async function main() {
   await checkCallRecord(pg, database, unknown, {
     agent_id: agent.id, contact_id: created[0].id, caller_number: number,
   });
+  await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
 
   console.log("e2e: PASS");
@@ -191,6 +192,32 @@ async function checkCallRecord(pg, database, result, expected) {
   for (const [column, value] of Object.entries(expected)) {
     equal(record[column], value, `call ${result.callID}: the record's ${column}`);
   }
+}
+
+// checkCallback checks the callback task that the disposition of result scheduled.
+async function checkCallback(pg, database, result, { agent, contactID, number }) {
+  // The server sets the disposition and then creates the task, so the task may lag a little.
+  let tasks = [];
+  await until(
+    async () => {
+      tasks = await pg.rows(database, `
+        SELECT t.kind, t.status, t.phone_e164, t.contact_id::text, t.assignee_id::text, t.queue,
+               to_char(t.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS due_at
+        FROM tasks t JOIN interactions i ON i.id = t.interaction_id
+        WHERE i.call_id = :'call_id'`, { call_id: result.callID });
+      return tasks.length > 0;
+    },
+    `a callback task linked to call ${result.callID}`,
+    async () => "none",
+  );
+  equal(tasks.length, 1, `the number of tasks linked to call ${result.callID}`);
+  const task = tasks[0];
+  equal(task.kind, "callback", "the callback task's kind");
+  equal(task.status, "open", "the callback task's status");
+  equal(task.due_at, result.callbackAt, "the callback task's due_at");
+  equal(task.phone_e164, number, "the callback task's phone_e164");
+  equal(task.contact_id, contactID, "the callback task's contact_id");
+  equal(task.assignee_id, agent.id, "the callback task's assignee_id");
 }
 
 // cleanup stops every process started here, then runs the cleanup steps once, the newest
