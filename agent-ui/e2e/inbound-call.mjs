@@ -13,7 +13,8 @@ const ru = {
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
   lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", unknown: "Неизвестный абонент",
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
-  firstName: "Имя", lastName: "Фамилия",
+  firstName: "Имя", lastName: "Фамилия", logout: "Выйти",
+  loginFailed: "Неверный логин или пароль",
 };
 const en = {
   loginTitle: "Sign in", onCall: "Call in progress", hangup: "Hang up", hold: "Hold",
@@ -40,7 +41,12 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await byTestId("language").selectOption("ru");
   await hasText(byTestId("login-form").locator("h1"), ru.loginTitle, "the Russian login title after switching back");
 
+  // A wrong password is rejected with a Russian message.
   await page.getByLabel(ru.login, { exact: true }).fill(agent.login);
+  await page.getByLabel(ru.password, { exact: true }).fill(agent.password + "-wrong");
+  await page.getByRole("button", { name: ru.submit, exact: true }).click();
+  await hasText(byTestId("login-error"), ru.loginFailed, "the message for a wrong password");
+
   await page.getByLabel(ru.password, { exact: true }).fill(agent.password);
   await page.getByRole("button", { name: ru.submit, exact: true }).click();
   await hasText(byTestId("user-name"), agent.name, "the agent's name in the header after login");
@@ -241,4 +247,17 @@ async function screenshot(page, path) {
 
 function pad(n) {
   return String(n).padStart(2, "0");
+}
+
+// runLogout signs the agent out in page while a second tab is open: both return to the login
+// form, the second because the server closes its WebSocket with code 4001.
+export async function runLogout({ page, baseURL }) {
+  const secondTab = await page.context().newPage();
+  await secondTab.goto(baseURL + "/");
+  await hasText(secondTab.getByTestId("connection"), ru.connected, "the second tab connected before logout");
+
+  await page.getByRole("button", { name: ru.logout, exact: true }).click();
+  await visible(page.getByTestId("login-form"), "the login form after logout");
+  await visible(secondTab.getByTestId("login-form"), "the login form in the second tab after logout in the first");
+  await secondTab.close();
 }

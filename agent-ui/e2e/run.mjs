@@ -18,7 +18,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
-import { runInboundCall, runUnknownCaller } from "./inbound-call.mjs";
+import { runInboundCall, runLogout, runUnknownCaller } from "./inbound-call.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binary = resolve(uiDir, "..", "bin", "switchboard");
@@ -93,6 +93,7 @@ async function main() {
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
 
+  await runLogout({ page, baseURL: demo.baseURL });
   console.log("e2e: PASS");
 }
 
