@@ -6,12 +6,13 @@ import { equal, hasAttribute, hasText, ok, until, visible } from "./harness/expe
 
 // Labels the desk must show, copied from src/locales so that a changed translation shows
 // up here as a failed check to look at rather than passing unnoticed.
-const ru = {
+export const ru = {
   loginTitle: "Вход", login: "Логин", password: "Пароль", submit: "Войти",
   available: "Готов", connected: "На связи", incoming: "Входящий вызов", answer: "Ответить",
   onCall: "Идёт разговор", hangup: "Завершить", history: "История обращений",
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
-  lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", unknown: "Неизвестный абонент",
+  lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", transfer: "Перевести",
+  transferTarget: "Оператор или очередь", unknown: "Неизвестный абонент",
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
   firstName: "Имя", lastName: "Фамилия", logout: "Выйти",
   loginFailed: "Неверный логин или пароль",
@@ -157,7 +158,7 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
 
 // checkBridged waits until the simulator shows the caller's channel in one bridge with the
 // agent's phone.
-async function checkBridged(arisim, callerChannel, agentEndpoint) {
+export async function checkBridged(arisim, callerChannel, agentEndpoint) {
   let last = "";
   await until(
     async () => {
@@ -240,7 +241,7 @@ function serverLocale(page) {
 }
 
 // screenshot saves the whole page to path and prints the path.
-async function screenshot(page, path) {
+export async function screenshot(page, path) {
   await page.screenshot({ path, fullPage: true });
   console.log(`e2e: screenshot ${path}`);
 }

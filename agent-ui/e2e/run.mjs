@@ -19,6 +19,7 @@ import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
 import { runInboundCall, runLogout, runUnknownCaller } from "./inbound-call.mjs";
+import { runTransfer } from "./transfer.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binary = resolve(uiDir, "..", "bin", "switchboard");
@@ -63,7 +64,7 @@ async function main() {
   });
   const arisim = await AriSim.fromFile(demo.arisimPath);
 
-  const agent = await pickAgent(pg, database, demo.logins);
+  const [agent, colleague] = await pickAgents(pg, database, demo.logins);
   const contact = await pickContact(pg, database);
   console.log(`e2e: ${demo.baseURL}, agent ${agent.login} at ${agent.endpoint}, caller ${contact.e164} (${contact.name})`);
 
@@ -75,7 +76,7 @@ async function main() {
 
   const known = await runInboundCall({ page, baseURL: demo.baseURL, arisim, agent, contact, frames, resultsDir, runID });
   await checkCallRecord(pg, database, known, {
-    agent_id: agent.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
+    queue: "support", agent_id: agent.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
   });
   console.log(`e2e: call ${known.callID} from a known caller answered, disposition ${known.code} saved`);
 
@@ -88,10 +89,19 @@ async function main() {
   equal(created[0].first_name, unknown.firstName, "the created contact's first_name");
   equal(created[0].last_name, unknown.lastName, "the created contact's last_name");
   await checkCallRecord(pg, database, unknown, {
-    agent_id: agent.id, contact_id: created[0].id, caller_number: number,
+    queue: "support", agent_id: agent.id, contact_id: created[0].id, caller_number: number,
   });
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  const transfer = await runTransfer({
+    browser: chromium.browser, page, baseURL: demo.baseURL, arisim, agent, colleague, contact, frames, resultsDir, runID,
+  });
+  await checkCallRecord(pg, database, transfer, {
+    // The record keeps the queue and agent the call ended with.
+    queue: "sales", agent_id: colleague.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
+  });
+  console.log(`e2e: call ${transfer.callID} transferred to the sales queue and answered by ${colleague.login}, disposition ${transfer.code} saved`);
 
   await runLogout({ page, baseURL: demo.baseURL });
   console.log("e2e: PASS");
@@ -107,19 +117,29 @@ async function unknownNumber(pg, database) {
   throw new Error("expected to find a +7999 number that no demo contact has within 10 tries");
 }
 
-// pickAgent returns the first demo agent with a fixed phone and the Russian locale, with
-// the user id and endpoint from the database.
-async function pickAgent(pg, database, logins) {
+// pickAgents returns two demo agents with fixed phones and the Russian locale, with their
+// user ids and endpoints from the database. The second must have the sales skill, because
+// the first transfers a call to the sales queue.
+async function pickAgents(pg, database, logins) {
   const rows = await pg.rows(database, `
-    SELECT id::text, login, display_name, endpoint FROM users
-    WHERE 'agent' = ANY (roles) AND endpoint IS NOT NULL AND locale = 'ru' AND NOT disabled
-    ORDER BY login`);
+    SELECT u.id::text, u.login, u.display_name, u.endpoint,
+           EXISTS (SELECT 1 FROM user_skills s WHERE s.user_id = u.id AND s.skill = 'sales') AS sales
+    FROM users u
+    WHERE 'agent' = ANY (u.roles) AND u.endpoint IS NOT NULL AND u.locale = 'ru' AND NOT u.disabled
+    ORDER BY u.login`);
+  const agents = [];
   for (const row of rows) {
     const login = logins.find((l) => l.role === "agent" && l.login === row.login);
-    if (login) return { ...login, id: row.id, name: row.display_name, endpoint: row.endpoint };
+    if (login) agents.push({ ...login, id: row.id, name: row.display_name, endpoint: row.endpoint, sales: row.sales });
   }
-  throw new Error(`expected a demo agent with a fixed phone and the Russian locale in the logins file; ` +
-    `database agents: ${JSON.stringify(rows)}, logins: ${JSON.stringify(logins.map((l) => `${l.role}/${l.login}`))}`);
+  const first = agents[0];
+  const second = agents.find((a) => a !== first && a.sales);
+  if (!first || !second) {
+    throw new Error("expected two demo agents with fixed phones and the Russian locale in the logins file, " +
+      `the second with the sales skill; database agents: ${JSON.stringify(rows)}, ` +
+      `logins: ${JSON.stringify(logins.map((l) => `${l.role}/${l.login}`))}`);
+  }
+  return [first, second];
 }
 
 // pickContact returns a demo contact whose number belongs to no other contact and whose
@@ -187,7 +207,6 @@ async function checkCallRecord(pg, database, result, expected) {
   equal(record.note, result.note, `call ${result.callID}: the record's note`);
   equal(record.outcome, "answered", `call ${result.callID}: the record's outcome`);
   equal(record.direction, "inbound", `call ${result.callID}: the record's direction`);
-  equal(record.queue, "support", `call ${result.callID}: the record's queue`);
   ok(record.answered, `expected the record of call ${result.callID} to have answered_at set, got ${JSON.stringify(record)}`);
   ok(record.talk_seconds > 0, `expected the record of call ${result.callID} to have talk_seconds above 0, got ${record.talk_seconds}`);
   for (const [column, value] of Object.entries(expected)) {
