@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/api/protocol"
@@ -227,6 +228,52 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 			v.call = nil
 		}
 	}))
+}
+
+// LinkContact records that the caller of callID is the contact of card, created by the agent
+// from the unknown-caller card. A live call's record will carry the contact; for a call whose
+// record is already written the link follows it through the spool.
+func (f *Flow) LinkContact(ctx context.Context, agentID, callID string, card protocol.Card) error {
+	contactID, err := strconv.ParseInt(card.ContactID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: contact id %q", api.ErrInvalid, card.ContactID)
+	}
+
+	var c *call
+	var result error
+	err = f.do(ctx, func() {
+		found, ok := f.calls[callID]
+		if !ok {
+			if v := f.view(agentID); v.last != nil && v.last.id == callID {
+				found, ok = v.last, true
+			}
+		}
+		switch {
+		case !ok:
+			result = fmt.Errorf("%w: call %s is not a call of agent %s", api.ErrNotFound, callID, agentID)
+		case !found.recorded:
+			linked := card
+			found.card = &linked
+		default:
+			c = found
+		}
+	})
+	if err != nil {
+		return unavailable(err)
+	}
+	if result != nil || c == nil {
+		return result
+	}
+
+	select {
+	case <-c.spooled:
+	case <-ctx.Done():
+		return fmt.Errorf("%w: the record of call %s is not written yet; try again", api.ErrUnavailable, callID)
+	}
+	if err := f.opts.Recorder.WriteContactLink(ctx, calllog.ContactLink{CallID: callID, ContactID: contactID}); err != nil {
+		return fmt.Errorf("%w: link call %s to contact %d: %v", api.ErrUnavailable, callID, contactID, err)
+	}
+	return nil
 }
 
 // AgentState returns the agent's state and the call on the desk, for the hello frame.

@@ -278,3 +278,56 @@ func assertNear(t testing.TB, what string, got, want, tolerance time.Duration) {
 		t.Errorf("%s = %v, want %v ± %v", what, got, want, tolerance)
 	}
 }
+
+func TestUnknownCallerBecomesContact(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		duringCall  bool
+		callerPhone string
+	}{
+		{"during the call", true, "79031112233"},
+		{"in wrap-up", false, "79031112244"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := startNode(t, nodeOptions{})
+			n.addAgent("kozlova", "Ирина Козлова", "PJSIP/1006")
+			d := n.signIn("kozlova")
+			d.available()
+
+			callID := n.arrive(tc.callerPhone, "", "support")
+			offer := decode[protocol.CallOffered](t, d.expect(protocol.TypeCallOffered, callIs(callID)))
+			if !offer.Unknown || offer.Contact != nil {
+				t.Fatalf("screen-pop for an unknown number shows a contact: %+v", offer.Contact)
+			}
+			d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+			d.expect(protocol.TypeCallAnswered, callIs(callID))
+
+			create := func() protocol.Card {
+				ack := d.command(protocol.TypeContactCreate, protocol.CreateContact{
+					CallID: callID, Name: "Новиков Андрей Петрович", Phones: []protocol.Phone{{Number: offer.Caller.Number}},
+				})
+				return decode[protocol.Card](t, ack)
+			}
+			var card protocol.Card
+			if tc.duringCall {
+				card = create()
+			}
+			if err := n.sim.Hangup(callID, 16); err != nil {
+				t.Fatal(err)
+			}
+			d.expect(protocol.TypeWrapupStarted, callIs(callID))
+			if !tc.duringCall {
+				card = create()
+			}
+
+			want, err := strconv.ParseInt(card.ContactID, 10, 64)
+			if err != nil || want <= 0 {
+				t.Fatalf("created card has contact id %q", card.ContactID)
+			}
+			rec := n.record(callID, func(r crm.Interaction) bool { return r.ContactID != 0 })
+			if rec.ContactID != want {
+				t.Errorf("record's contact = %d, want the new contact %d", rec.ContactID, want)
+			}
+		})
+	}
+}

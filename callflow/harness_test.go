@@ -134,7 +134,7 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 	n := &node{t: t, pool: pool, sim: sim, dir: dir, spool: spool, cti: pbx, flow: flow, agents: map[string]int64{}}
 	apiServer := httptest.NewUnstartedServer(nil)
 	origin := "http://" + apiServer.Listener.Addr().String()
-	srv, err := api.New(api.Deps{Auth: dir, Desk: flow, Contacts: dir, State: flow, Logger: logger},
+	srv, err := api.New(api.Deps{Auth: dir, Desk: flow, Contacts: linkingContacts{dir, flow}, State: flow, Logger: logger},
 		api.Options{AllowedOrigins: []string{origin}})
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +163,21 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 
 	eventually(t, "cti connected to arisim", 5*time.Second, pbx.Connected)
 	return n
+}
+
+// linkingContacts links a contact created from a call's card to the call, as package node
+// does in the binary.
+type linkingContacts struct {
+	*directory.Directory
+	flow *callflow.Flow
+}
+
+func (l linkingContacts) Create(ctx context.Context, agentID string, c protocol.CreateContact) (protocol.Card, error) {
+	card, err := l.Directory.Create(ctx, agentID, c)
+	if err != nil || c.CallID == "" {
+		return card, err
+	}
+	return card, l.flow.LinkContact(ctx, agentID, c.CallID, card)
 }
 
 // simPhones answers simulated agent phones, as the demo does.

@@ -64,6 +64,7 @@ type Notifier interface {
 type Recorder interface {
 	WriteRecord(ctx context.Context, record crm.Interaction) error
 	WriteDisposition(ctx context.Context, d calllog.Disposition) error
+	WriteContactLink(ctx context.Context, link calllog.ContactLink) error
 }
 
 // PhoneAnswerer answers an agent's ringing phone on the agent's behalf. Real SIP and WebRTC

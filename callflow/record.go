@@ -70,6 +70,10 @@ func interaction(r routing.CallRecord, c *call) crm.Interaction {
 	}
 	rec.AgentID, _ = strconv.ParseInt(r.AgentID, 10, 64)
 	rec.ContactID, _ = strconv.ParseInt(r.ContactID, 10, 64)
+	if c.card != nil {
+		// An agent may have created the contact during the call.
+		rec.ContactID, _ = strconv.ParseInt(c.card.ContactID, 10, 64)
+	}
 	if rec.EndedAt.IsZero() {
 		rec.EndedAt = time.Now()
 	}

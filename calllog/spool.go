@@ -34,6 +34,14 @@ import (
 type Store interface {
 	InsertInteraction(ctx context.Context, record crm.Interaction) error
 	SetDisposition(ctx context.Context, d Disposition) error
+	SetContact(ctx context.Context, link ContactLink) error
+}
+
+// ContactLink attaches a contact created during or after a call to the call's record, for a
+// caller who was unknown when the call arrived.
+type ContactLink struct {
+	CallID    string
+	ContactID int64
 }
 
 // Disposition is the agent's wrap-up of a call. It travels through the spool behind the call's
@@ -51,28 +59,41 @@ type Disposition struct {
 type Entry struct {
 	Record      *crm.Interaction `json:"record,omitempty"`
 	Disposition *Disposition     `json:"disposition,omitempty"`
+	Contact     *ContactLink     `json:"contact,omitempty"`
 }
 
 func (e Entry) validate() error {
+	set := 0
+	for _, present := range []bool{e.Record != nil, e.Disposition != nil, e.Contact != nil} {
+		if present {
+			set++
+		}
+	}
 	switch {
-	case e.Record != nil && e.Disposition == nil:
+	case set != 1:
+		return fmt.Errorf("%w spool entry: set exactly one of record, disposition and contact", crm.ErrInvalid)
+	case e.Record != nil:
 		return e.Record.Validate()
-	case e.Disposition != nil && e.Record == nil:
+	case e.Disposition != nil:
 		if e.Disposition.CallID == "" || e.Disposition.Code == "" {
 			return fmt.Errorf("%w disposition: call id %q and code %q must both be set",
 				crm.ErrInvalid, e.Disposition.CallID, e.Disposition.Code)
 		}
-		return nil
+	case e.Contact.CallID == "" || e.Contact.ContactID <= 0:
+		return fmt.Errorf("%w contact link: call id %q and contact id %d must both be set",
+			crm.ErrInvalid, e.Contact.CallID, e.Contact.ContactID)
 	}
-	return fmt.Errorf("%w spool entry: set exactly one of record and disposition", crm.ErrInvalid)
+	return nil
 }
 
 func (e Entry) callID() string {
-	if e.Record != nil {
+	switch {
+	case e.Record != nil:
 		return e.Record.CallID
-	}
-	if e.Disposition != nil {
+	case e.Disposition != nil:
 		return e.Disposition.CallID
+	case e.Contact != nil:
+		return e.Contact.CallID
 	}
 	return ""
 }
@@ -209,6 +230,12 @@ func (s *Spool) WriteRecord(ctx context.Context, record crm.Interaction) error {
 // call's record.
 func (s *Spool) WriteDisposition(ctx context.Context, d Disposition) error {
 	return s.write(ctx, Entry{Disposition: &d})
+}
+
+// WriteContactLink stores durably that the call's caller is the contact; it reaches the
+// database after the call's record.
+func (s *Spool) WriteContactLink(ctx context.Context, link ContactLink) error {
+	return s.write(ctx, Entry{Contact: &link})
 }
 
 func (s *Spool) write(ctx context.Context, entry Entry) error {
@@ -457,10 +484,13 @@ func (s *Spool) apply(entries []Entry) (int, int, error) {
 	for i, e := range entries {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		var err error
-		if e.Record != nil {
+		switch {
+		case e.Record != nil:
 			err = s.store.InsertInteraction(ctx, *e.Record)
-		} else {
+		case e.Disposition != nil:
 			err = s.store.SetDisposition(ctx, *e.Disposition)
+		default:
+			err = s.store.SetContact(ctx, *e.Contact)
 		}
 		cancel()
 		if err != nil {

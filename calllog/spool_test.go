@@ -55,6 +55,22 @@ func (m *memoryStore) SetDisposition(_ context.Context, d Disposition) error {
 	return nil
 }
 
+func (m *memoryStore) SetContact(_ context.Context, l ContactLink) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	if m.down {
+		return errors.New("connection refused")
+	}
+	r, ok := m.records[l.CallID]
+	if !ok {
+		return fmt.Errorf("call %s: %w", l.CallID, crm.ErrNotFound)
+	}
+	r.ContactID = l.ContactID
+	m.records[l.CallID] = r
+	return nil
+}
+
 func (m *memoryStore) get(callID string) crm.Interaction {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -150,9 +166,16 @@ func TestSpoolKeepsRecordsDuringOutage(t *testing.T) {
 		t.Fatalf("WriteDisposition: %v", err)
 	}
 
+	if err := s.WriteContactLink(context.Background(), ContactLink{CallID: record(4).CallID, ContactID: 42}); err != nil {
+		t.Fatalf("WriteContactLink: %v", err)
+	}
+
 	store.setDown(false)
 	waitFor(t, "10 records after the outage", func() bool { return store.count() == 10 })
 	waitFor(t, "an empty spool", func() bool { n, _ := s.Pending(); return n == 0 })
+	if got := store.get(record(4).CallID).ContactID; got != 42 {
+		t.Errorf("contact of call %s after the outage = %d, want 42", record(4).CallID, got)
+	}
 	if got := store.get(record(3).CallID); got.Disposition != "resolved" || got.Note != "звонок о доставке" {
 		t.Errorf("disposition after the outage = %q %q, want resolved and the note", got.Disposition, got.Note)
 	}
@@ -224,6 +247,9 @@ func TestSpoolRejectsInvalidRecord(t *testing.T) {
 	}
 	if err := s.WriteDisposition(context.Background(), Disposition{CallID: "c1"}); !errors.Is(err, crm.ErrInvalid) {
 		t.Fatalf("WriteDisposition without a code: got %v, want crm.ErrInvalid", err)
+	}
+	if err := s.WriteContactLink(context.Background(), ContactLink{CallID: "c1"}); !errors.Is(err, crm.ErrInvalid) {
+		t.Fatalf("WriteContactLink without a contact: got %v, want crm.ErrInvalid", err)
 	}
 	if n, _ := s.Pending(); n != 0 {
 		t.Errorf("invalid record reached the spool: %d batches", n)

@@ -121,7 +121,7 @@ func (d *Directory) History(ctx context.Context, q protocol.GetHistory) ([]proto
 	return out, nil
 }
 
-// Create creates a contact from the desk's new-contact form and links it to the call.
+// Create creates a contact from the desk's new-contact form.
 //
 // The name is split by word count: one word is a first name, two are "first last" as the
 // desk's form sends them, and three or more are "last first middle", the Russian order of
@@ -222,6 +222,14 @@ func (d *Directory) InsertInteraction(ctx context.Context, record crm.Interactio
 	}
 	if _, _, err := d.interactions.Record(ctx, record); err != nil {
 		return fmt.Errorf("record call %s: %w", record.CallID, err)
+	}
+	return nil
+}
+
+// SetContact links the call's record to the contact.
+func (d *Directory) SetContact(ctx context.Context, link calllog.ContactLink) error {
+	if _, err := d.interactions.SetContact(ctx, link.CallID, link.ContactID); err != nil {
+		return fmt.Errorf("link call %s to contact %d: %w", link.CallID, link.ContactID, err)
 	}
 	return nil
 }

@@ -149,7 +149,7 @@ func New(opts Options) (*Node, error) {
 	}
 
 	server, err := api.New(
-		api.Deps{Auth: dir, Desk: flow, Contacts: dir, State: flow, Metrics: reg, Logger: logger},
+		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Metrics: reg, Logger: logger},
 		api.Options{AllowedOrigins: opts.AllowedOrigins, SecureCookie: opts.SecureCookie, UI: opts.UI},
 	)
 	if err != nil {
