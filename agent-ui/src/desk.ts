@@ -50,10 +50,20 @@ export class Desk {
         this.renderAll();
         break;
       }
-      case "agent.state":
+      case "agent.state": {
         this.agent = env.data as AgentState;
+        // A call that ends without wrap-up brings no wrapup.started: the server drops it from
+        // the agent's state, so a ringing or live call still shown here is over. A wrap-up
+        // form stays, because its outcome can still be saved after the wrap-up time.
+        const busy = ["reserved", "on_call", "wrapup"].includes(this.agent.state);
+        if (!busy && this.call && this.call.phase !== "wrapup") {
+          this.call = undefined;
+          this.renderCall();
+          this.renderCard();
+        }
         this.renderHeader();
         break;
+      }
       case "call.offered":
         this.call = { phase: "ringing", offer: env.data as CallOffered };
         this.renderCall();
