@@ -3,9 +3,15 @@
 //
 //   make test-ui        (or, after `make build` and with SWITCHBOARD_TEST_PG_URL set: npm run test:e2e)
 //
+// The scenarios run in order in one server and browser: a known caller's call (inbound-call.mjs),
+// an unknown caller's call with a new contact and a callback, a transfer to a queue between two
+// agents (transfer.mjs), and logout across two tabs. After each call, the call record, contact
+// and callback task are checked in PostgreSQL.
+//
 // It prints the screenshots it keeps in test-results/ and exits non-zero on the first
 // failed check, with what was expected. Every process it starts is stopped by PID, and the
-// database is dropped, also on failure.
+// database is dropped, also on failure. test-results/ also keeps the server's and Chromium's
+// logs of the last run.
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
