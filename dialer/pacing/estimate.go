@@ -8,11 +8,12 @@ import "math"
 // observations. The prior is entered as weighted pseudo-observations and fades
 // the same way.
 type histogram struct {
-	width  float64   // bin width in seconds
-	counts []float64 // unnormalised weights; the last bin also holds everything beyond the range
-	total  float64
-	weight float64 // weight of the next observation
-	decay  float64
+	width    float64 // bin width in seconds
+	invWidth float64
+	counts   []float64 // unnormalised weights; the last bin also holds everything beyond the range
+	total    float64
+	weight   float64 // weight of the next observation
+	decay    float64
 
 	cdf   []float64 // cdf[i] = P(X < i·width), len(counts)+1 entries
 	dirty bool
@@ -23,12 +24,13 @@ type histogram struct {
 func newHistogram(width, span float64, halfLife float64) *histogram {
 	bins := int(math.Ceil(span / width))
 	return &histogram{
-		width:  width,
-		counts: make([]float64, bins),
-		weight: 1,
-		decay:  math.Exp(-math.Ln2 / halfLife),
-		cdf:    make([]float64, bins+1),
-		dirty:  true,
+		width:    width,
+		invWidth: 1 / width,
+		counts:   make([]float64, bins),
+		weight:   1,
+		decay:    math.Exp(-math.Ln2 / halfLife),
+		cdf:      make([]float64, bins+1),
+		dirty:    true,
 	}
 }
 
@@ -86,7 +88,9 @@ func (h *histogram) refresh() {
 // free far too soon. Each censored observation weighs as much as the next
 // finished one. In steady state the running durations are counted again when
 // they finish, which lengthens the estimate slightly, on the safe side.
-func (h *histogram) refreshCensored(elapsed []float64) {
+// Only the CDF up to upTo seconds is computed, to keep decisions fast; the
+// caller reads no further before the next refresh.
+func (h *histogram) refreshCensored(elapsed []float64, upTo float64) {
 	if len(h.survivedBins) != len(h.counts) {
 		h.survivedBins = make([]float64, len(h.counts))
 	}
@@ -100,10 +104,11 @@ func (h *histogram) refreshCensored(elapsed []float64) {
 		}
 	}
 
+	last := min(int(upTo/h.width)+1, len(h.counts))
 	finished, censored := h.total, censoredTotal
 	survival := 1.0
 	h.cdf[0] = 0
-	for j, deaths := range h.counts {
+	for j, deaths := range h.counts[:last] {
 		if atRisk := finished + censored; atRisk > 1e-12 {
 			survival *= max(1-deaths/atRisk, 0)
 		}
@@ -111,7 +116,9 @@ func (h *histogram) refreshCensored(elapsed []float64) {
 		finished -= deaths
 		censored -= h.survivedBins[j]
 	}
-	h.cdf[len(h.counts)] = 1
+	if last == len(h.counts) {
+		h.cdf[last] = 1
+	}
 	h.dirty = true // the next refresh drops the censored observations again
 }
 
@@ -121,7 +128,7 @@ func (h *histogram) at(seconds float64) float64 {
 	if seconds <= 0 {
 		return 0
 	}
-	pos := seconds / h.width
+	pos := seconds * h.invWidth
 	i := int(pos)
 	if i >= len(h.counts) {
 		return 1

@@ -202,13 +202,26 @@ func (p *Predictive) Dials(s *State) int {
 	}
 	maxDials = min(maxDials, int(math.Ceil((peak+4)/math.Max(pLive, 0.01))))
 
-	// The expected loss is convex in n, so the marginal loss only grows and a
-	// binary search finds the last dial whose marginal loss is acceptable.
+	// The expected loss is convex in n, so the marginal loss only grows: a
+	// doubling search brackets the last dial whose marginal loss is acceptable
+	// and a binary search finds it. Most decisions in a busy campaign place no
+	// dial, and the doubling search settles those with two evaluations.
 	budget := threshold * pLive
-	lo, hi := 0, maxDials
+	acceptable := func(n int) bool {
+		return p.expectedLoss(points, n)-p.expectedLoss(points, n-1) <= budget
+	}
+	lo, hi := 0, 1
+	for hi <= maxDials && acceptable(hi) {
+		lo = hi
+		hi = min(2*hi, maxDials+1)
+		if lo == maxDials {
+			return lo
+		}
+	}
+	hi-- // hi is unacceptable or beyond maxDials, so the answer is below it
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if p.expectedLoss(points, mid)-p.expectedLoss(points, mid-1) <= budget {
+		if acceptable(mid) {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -222,18 +235,22 @@ func (p *Predictive) Dials(s *State) int {
 func (p *Predictive) forecast(s *State, pLive float64) int {
 	p.ringLive.refresh()
 	p.ringOther.refresh()
-	p.elapsed = p.elapsed[:0]
-	for _, e := range s.Talking {
-		p.elapsed = append(p.elapsed, e.Seconds())
-	}
-	for _, e := range s.WrapUp {
-		p.elapsed = append(p.elapsed, e.Seconds())
-	}
-	p.handle.refreshCensored(p.elapsed)
 
 	// Forecast until nearly every live answer of a dial placed now has come.
 	horizon := p.ringLive.quantile(0.99)
 	points := min(int(horizon/forecastStep)+1, maxForecastPoints)
+
+	p.elapsed = p.elapsed[:0]
+	longest := 0.0
+	for _, e := range s.Talking {
+		p.elapsed = append(p.elapsed, e.Seconds())
+		longest = max(longest, e.Seconds())
+	}
+	for _, e := range s.WrapUp {
+		p.elapsed = append(p.elapsed, e.Seconds())
+		longest = max(longest, e.Seconds())
+	}
+	p.handle.refreshCensored(p.elapsed, longest+float64(points)*forecastStep+p.patience)
 
 	for k := range points {
 		t := float64(k) * forecastStep
@@ -247,9 +264,8 @@ func (p *Predictive) forecast(s *State, pLive float64) int {
 	for _, age := range s.Outstanding {
 		p.addOutstanding(age.Seconds(), pLive, points)
 	}
-	meanHandle := p.handle.mean()
 	for _, elapsed := range p.elapsed {
-		p.addBusy(elapsed, meanHandle, points)
+		p.addBusy(elapsed, points)
 	}
 	return points
 }
@@ -276,9 +292,13 @@ func (p *Predictive) addOutstanding(age, pLive float64, points int) {
 // of being free within the patience of a call answered in the interval before
 // each point, taken at the interval's middle. The chance comes from the
 // handle-time distribution conditioned on the time already spent.
-func (p *Predictive) addBusy(elapsed, meanHandle float64, points int) {
+func (p *Predictive) addBusy(elapsed float64, points int) {
 	done := p.handle.at(elapsed)
 	survive := 1 - done
+	meanHandle := 0.0
+	if survive <= 1e-9 {
+		meanHandle = p.handle.mean()
+	}
 	for k := range points {
 		t := max(float64(k)-0.5, 0)*forecastStep + p.patience
 		var q float64

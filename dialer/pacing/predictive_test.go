@@ -217,7 +217,7 @@ func TestHistogramCountsRunningDurations(t *testing.T) {
 	for i := range running {
 		running[i] = 100
 	}
-	h.refreshCensored(running)
+	h.refreshCensored(running, 600)
 	if got := h.at(50); math.Abs(got-0.5) > 1e-4 { // the slow forgetting weighs observations by up to 1e-5
 		t.Errorf("Kaplan–Meier CDF at 50 s = %v, want 0.5", got)
 	}
