@@ -3,8 +3,10 @@
 // Import reads a whole file into memory, decodes it (UTF-8 with or without a byte
 // order mark, or Windows-1251), maps Russian and English headers to contact fields,
 // validates every row and merges rows that share a phone number. Only then does it
-// touch the database: in one transaction the rows are bulk-loaded with COPY into
-// temporary staging tables and moved into the CRM tables by set-based statements.
+// touch the database, in one transaction. The phones and e-mails are COPYed into
+// temporary staging tables and matched with stored contacts. New contacts, with
+// their phones, e-mails and tags, are then COPYed straight into the CRM tables,
+// and rows that match stored contacts are merged by set-based statements.
 // A file that cannot be read as a whole returns a *FileError and changes nothing. Row
 // problems do not stop the import: they are listed in the Report by line number.
 //
