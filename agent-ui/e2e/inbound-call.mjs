@@ -9,13 +9,13 @@ import { equal, hasAttribute, hasText, ok, until, visible } from "./harness/expe
 export const ru = {
   loginTitle: "Вход", login: "Логин", password: "Пароль", submit: "Войти",
   available: "Готов", connected: "На связи", incoming: "Входящий вызов", answer: "Ответить",
-  onCall: "Идёт разговор", hangup: "Завершить", history: "История обращений",
+  onCall: "Идёт разговор", ended: "Вызов завершён", hangup: "Завершить", history: "История обращений",
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
   lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", transfer: "Перевести",
   transferTarget: "Оператор или очередь", unknown: "Неизвестный абонент",
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
   firstName: "Имя", lastName: "Фамилия", logout: "Выйти",
-  loginFailed: "Неверный логин или пароль",
+  loginFailed: "Неверный логин или пароль", missed: "Пауза: Пропущенный вызов",
 };
 const en = {
   loginTitle: "Sign in", onCall: "Call in progress", hangup: "Hang up", hold: "Hold",
@@ -132,6 +132,7 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   // The caller hangs up; the desk opens the disposition form.
   await arisim.hangup(callerChannel, 16);
   await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form after the caller hung up");
+  await hasText(byTestId("call-panel").locator("h2"), ru.ended, "the call panel title in wrap-up");
   await visible(byTestId("wrapup-until"), "the time at which wrap-up ends");
   await hasAttribute(byTestId("agent-state"), "data-state", "wrapup", "the agent in wrap-up after the caller hung up");
 
@@ -261,4 +262,35 @@ export async function runLogout({ page, baseURL }) {
   await visible(page.getByTestId("login-form"), "the login form after logout");
   await visible(secondTab.getByTestId("login-form"), "the login form in the second tab after logout in the first");
   await secondTab.close();
+}
+
+// runMissedCall lets a call ring out on the agent's desk: after the ring timeout the server
+// pauses the agent as missed and takes the call back, and the desk must show both. The caller
+// then hangs up.
+export async function runMissedCall({ page, arisim, contact, ringTimeoutMs }) {
+  const byTestId = (id) => page.getByTestId(id);
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available before the missed call");
+
+  const callerChannel = await arisim.placeCall({
+    callerNumber: contact.e164,
+    callerName: "E2E CALLER",
+    dialed: "100",
+    app: "switchboard",
+    args: ["inbound", "support"],
+  });
+  await hasText(byTestId("call-panel"), ru.incoming, "the ringing call panel of the call to miss");
+
+  const timeoutMs = ringTimeoutMs + 10_000;
+  await hasAttribute(byTestId("agent-state"), "data-state", "paused", "the agent paused after the ring timeout", timeoutMs);
+  await hasText(byTestId("agent-state"), ru.missed, "the missed-call pause reason");
+  await visible(byTestId("no-call"), "the call panel cleared after the ring timeout");
+
+  await arisim.hangup(callerChannel, 16);
+  let channels = [];
+  await until(async () => {
+    channels = await arisim.channels();
+    return !channels.some((c) => c.id === callerChannel);
+  }, `the missed caller's channel ${callerChannel} gone after the hang-up`, async () => JSON.stringify(channels.map((c) => c.id)));
+  await byTestId("status").selectOption({ label: ru.available });
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available again after the missed call");
 }

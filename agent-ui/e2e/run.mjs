@@ -24,7 +24,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
-import { runInboundCall, runLogout, runUnknownCaller } from "./inbound-call.mjs";
+import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
 import { runTransfer } from "./transfer.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -99,6 +99,10 @@ async function main() {
   });
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  // The demo's support queue rings an agent for 20 s.
+  await runMissedCall({ page, arisim, contact, ringTimeoutMs: 20_000 });
+  console.log("e2e: a call rang out on the desk and paused the agent as missed");
 
   const transfer = await runTransfer({
     browser: chromium.browser, page, baseURL: demo.baseURL, arisim, agent, colleague, contact, frames, resultsDir, runID,

@@ -196,7 +196,7 @@ export class Desk {
     const callID = offer.call_id;
     const caller = offer.contact?.name ?? offer.caller.name ?? offer.caller.number;
     this.callPanel.append(
-      h("h2", {}, call.phase === "ringing" ? t("call.incoming") : t("call.on_call")),
+      h("h2", {}, this.phaseTitle(call.phase)),
       h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number)),
       h("p", {}, `${t("call.queue")}: ${offer.queue} · ${t("call.waited")}: ${Math.round(offer.wait_seconds)}`),
     );
@@ -227,6 +227,17 @@ export class Desk {
 
     if (call.phase === "wrapup") {
       this.callPanel.append(this.wrapupForm(callID, call.wrapup_until));
+    }
+  }
+
+  private phaseTitle(phase: CallState["phase"]): string {
+    switch (phase) {
+      case "ringing":
+        return t("call.incoming");
+      case "wrapup":
+        return t("call.ended");
+      default:
+        return t("call.on_call");
     }
   }
 
