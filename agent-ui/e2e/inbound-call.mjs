@@ -267,9 +267,10 @@ export async function runLogout({ page, baseURL }) {
 // runMissedCall lets a call ring out on the agent's desk: after the ring timeout the server
 // pauses the agent as missed and takes the call back, and the desk must show both. The caller
 // then hangs up.
-export async function runMissedCall({ page, arisim, contact, ringTimeoutMs }) {
+export async function runMissedCall({ page, arisim, contact, frames }) {
   const byTestId = (id) => page.getByTestId(id);
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available before the missed call");
+  const offersBefore = frames.offers.length;
 
   const callerChannel = await arisim.placeCall({
     callerNumber: contact.e164,
@@ -279,8 +280,12 @@ export async function runMissedCall({ page, arisim, contact, ringTimeoutMs }) {
     args: ["inbound", "support"],
   });
   await hasText(byTestId("call-panel"), ru.incoming, "the ringing call panel of the call to miss");
+  await until(() => frames.offers.length > offersBefore, "a call.offered frame for the call to miss", async () => "none");
+  const ringTimeout = frames.offers.at(-1).ring_timeout_seconds;
+  ok(ringTimeout > 0 && ringTimeout <= 120,
+    `expected call.offered to carry ring_timeout_seconds between 1 and 120, got ${JSON.stringify(ringTimeout)}`);
 
-  const timeoutMs = ringTimeoutMs + 10_000;
+  const timeoutMs = ringTimeout * 1000 + 10_000;
   await hasAttribute(byTestId("agent-state"), "data-state", "paused", "the agent paused after the ring timeout", timeoutMs);
   await hasText(byTestId("agent-state"), ru.missed, "the missed-call pause reason");
   await visible(byTestId("no-call"), "the call panel cleared after the ring timeout");

@@ -100,8 +100,7 @@ async function main() {
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
 
-  // The demo's support queue rings an agent for 20 s.
-  await runMissedCall({ page, arisim, contact, ringTimeoutMs: 20_000 });
+  await runMissedCall({ page, arisim, contact, frames });
   console.log("e2e: a call rang out on the desk and paused the agent as missed");
 
   const transfer = await runTransfer({
