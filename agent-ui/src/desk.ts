@@ -71,7 +71,8 @@ export class Desk {
         break;
       case "call.answered": {
         const a = env.data as CallAnswered;
-        if (this.call?.offer.call_id === a.call_id) {
+        // A repeated call.answered must not take a held call or a wrap-up back to talking.
+        if (this.call?.offer.call_id === a.call_id && this.call.phase === "ringing") {
           this.call = { ...this.call, phase: "talking", answered_at: a.answered_at };
           this.renderCall();
         }
@@ -180,6 +181,8 @@ export class Desk {
       await this.conn.send("agent.set_status", reason ? { status, reason } : { status });
     } catch (err) {
       this.fail(err as ErrorData);
+      // The select shows the rejected choice; redraw it with the state the server keeps.
+      this.renderHeader();
     }
   }
 
