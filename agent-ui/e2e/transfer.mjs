@@ -1,5 +1,5 @@
-// A blind transfer to a queue between two agents, each in their own browser context: the
-// first answers, transfers to the sales queue and goes to wrap-up; the second gets the
+// A blind transfer to a queue between two agents, each in their own browser context. The
+// first answers, transfers to the sales queue and goes to wrap-up. The second gets the
 // screen-pop with the same card, answers and saves the disposition once the caller hangs up.
 import { join } from "node:path";
 import { equal, hasAttribute, hasText, visible } from "./harness/expect.mjs";
