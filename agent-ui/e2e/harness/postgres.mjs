@@ -59,6 +59,10 @@ export class Postgres {
     const env = { ...process.env, ...this.#connectionEnv(database) };
     return new Promise((resolve, reject) => {
       const child = execFile("psql", args, { env, timeout: queryTimeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        if (err?.code === "ENOENT") {
+          reject(new Error("psql not found: install Debian's postgresql-client package (scripts/services/install.sh installs the server with it)"));
+          return;
+        }
         if (err) {
           reject(new Error(`psql failed (${err.code ?? err.signal}): ${stderr.trim() || err.message}\nSQL: ${sql}`));
           return;
