@@ -153,8 +153,8 @@ func (d *Directory) Create(ctx context.Context, agentID string, c protocol.Creat
 	}
 
 	if c.CallID != "" {
-		// The call's record may not be written yet, because it is written when the call ends.
-		// InsertInteraction then links it to the new contact by the caller's number.
+		// The call's record is written only when the call ends, so it may not exist yet. The
+		// call flow's LinkContact, which the node calls after Create, covers that case.
 		if _, err := d.interactions.SetContact(ctx, c.CallID, stored.ID); err != nil && !errors.Is(err, crm.ErrNotFound) {
 			return protocol.Card{}, apiError(err)
 		}
@@ -207,19 +207,7 @@ func (d *Directory) ScheduleCallback(ctx context.Context, number, queue, contact
 }
 
 // InsertInteraction stores a call record; a record whose call id exists is left as it is.
-// A record without a contact gets the contact that has the caller's number when it is written.
 func (d *Directory) InsertInteraction(ctx context.Context, record crm.Interaction) error {
-	if record.ContactID == 0 && record.CallerNumber != "" {
-		// A contact created from the unknown caller's card during the call could not be linked
-		// to this record then, because the record is written only when the call ends.
-		contact, err := d.contacts.FindByPhone(ctx, record.CallerNumber)
-		switch {
-		case err == nil:
-			record.ContactID = contact.ID
-		case !errors.Is(err, crm.ErrNotFound) && !errors.Is(err, phone.ErrWithheld):
-			return fmt.Errorf("record call %s: look up caller %s: %w", record.CallID, record.CallerNumber, err)
-		}
-	}
 	if _, _, err := d.interactions.Record(ctx, record); err != nil {
 		return fmt.Errorf("record call %s: %w", record.CallID, err)
 	}
