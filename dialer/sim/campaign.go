@@ -205,6 +205,8 @@ func (c *campaign) decide() {
 			s.Talking = append(s.Talking, seconds(c.now-c.busySince[a]))
 		}
 	}
+	// NOTE: the simulator does not split talk from wrap-up, so every busy
+	// agent is reported as talking and holds a line for the whole handle time.
 	s.WrapUp = s.WrapUp[:0]
 	s.Waiting = c.waiting
 	s.Outstanding = s.Outstanding[:0]
