@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/calllog"
 	"github.com/switchboard-cc/switchboard/routing"
 )
 
@@ -41,6 +42,9 @@ type call struct {
 	// spooled is closed once the record is in the spool, so that a disposition, which
 	// must follow the record, waits for it.
 	spooled chan struct{}
+	// pending holds dispositions saved by agents who transferred the call away before it
+	// ended; they are written right after the record.
+	pending []calllog.Disposition
 }
 
 // leg is an agent's phone leg, originated for a call.

@@ -184,6 +184,11 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 		return fmt.Errorf("%w: disposition %q is not configured", api.ErrInvalid, d.Code)
 	}
 
+	entry := calllog.Disposition{CallID: d.CallID, Code: d.Code, Note: d.Note, AgentID: agentID}
+	if d.CallbackAt != nil {
+		entry.CallbackAt = *d.CallbackAt
+	}
+
 	var c *call
 	var result error
 	err := f.do(ctx, func() {
@@ -191,8 +196,12 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 		switch {
 		case v.last == nil || v.last.id != d.CallID:
 			result = fmt.Errorf("%w: call %s is not the last call of agent %s", api.ErrNotFound, d.CallID, agentID)
-		case !v.last.recorded:
+		case !v.last.recorded && v.last.agentID == agentID:
 			result = fmt.Errorf("%w: call %s is still in progress; save its outcome after it ends", api.ErrConflict, d.CallID)
+		case !v.last.recorded:
+			// The agent handed the call on with a transfer and wraps up while it goes on; the
+			// disposition is written right after the call's record.
+			v.last.pending = append(v.last.pending, entry)
 		default:
 			c = v.last
 		}
@@ -204,19 +213,16 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 		return result
 	}
 
-	// The record is on its way to the spool; the disposition must land after it.
-	select {
-	case <-c.spooled:
-	case <-ctx.Done():
-		return fmt.Errorf("%w: the record of call %s is not written yet; try again", api.ErrUnavailable, d.CallID)
-	}
-
-	entry := calllog.Disposition{CallID: d.CallID, Code: d.Code, Note: d.Note, AgentID: agentID}
-	if d.CallbackAt != nil {
-		entry.CallbackAt = *d.CallbackAt
-	}
-	if err := f.opts.Recorder.WriteDisposition(ctx, entry); err != nil {
-		return fmt.Errorf("%w: save disposition of call %s: %v", api.ErrUnavailable, d.CallID, err)
+	if c != nil {
+		// The record is on its way to the spool; the disposition must land after it.
+		select {
+		case <-c.spooled:
+		case <-ctx.Done():
+			return fmt.Errorf("%w: the record of call %s is not written yet; try again", api.ErrUnavailable, d.CallID)
+		}
+		if err := f.opts.Recorder.WriteDisposition(ctx, entry); err != nil {
+			return fmt.Errorf("%w: save disposition of call %s: %v", api.ErrUnavailable, d.CallID, err)
+		}
 	}
 
 	return unavailable(f.do(ctx, func() {

@@ -331,3 +331,47 @@ func TestUnknownCallerBecomesContact(t *testing.T) {
 		})
 	}
 }
+
+func TestTransferToAgentKeepsFirstDisposition(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	n.addAgent("first", "Первый", "PJSIP/1007")
+	secondID := n.addAgent("second", "Второй", "PJSIP/1008")
+	first := n.signIn("first")
+	first.available()
+
+	callID := n.arrive("79154443322", "Elena Popova", "support")
+	first.expect(protocol.TypeCallOffered, callIs(callID))
+	first.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	first.expect(protocol.TypeCallAnswered, callIs(callID))
+
+	second := n.signIn("second")
+	second.available()
+	first.command(protocol.TypeCallTransfer, protocol.Transfer{CallID: callID, AgentID: strconv.FormatInt(secondID, 10)})
+
+	ended := decode[protocol.CallEnded](t, first.expect(protocol.TypeCallEnded, callIs(callID)))
+	if ended.Reason != protocol.EndTransferred {
+		t.Errorf("first agent's call.ended reason = %q, want %q", ended.Reason, protocol.EndTransferred)
+	}
+	second.expect(protocol.TypeCallOffered, callIs(callID))
+	second.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	second.expect(protocol.TypeCallAnswered, callIs(callID))
+	leg := n.agentLeg("PJSIP/1008")
+	eventually(t, "caller bridged with the second agent", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
+
+	// The first agent wraps up while the call goes on with the second.
+	first.command(protocol.TypeCallDisposition, protocol.SaveDisposition{CallID: callID, Code: "callback", Note: "Передано во второй отдел"})
+	if _, isErr := second.try(protocol.TypeCallDisposition, protocol.SaveDisposition{CallID: callID, Code: "resolved"}); !isErr {
+		t.Error("the agent still talking could save a disposition")
+	}
+
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+	rec := n.record(callID, func(r crm.Interaction) bool { return r.Disposition != "" })
+	if rec.AgentID != secondID {
+		t.Errorf("record's agent = %d, want the second agent %d", rec.AgentID, secondID)
+	}
+	if rec.Disposition != "callback" || rec.Note != "Передано во второй отдел" {
+		t.Errorf("disposition = %q %q, want the first agent's", rec.Disposition, rec.Note)
+	}
+}

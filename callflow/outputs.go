@@ -179,7 +179,14 @@ func (f *Flow) releaseAgent(o routing.ReleaseAgent) {
 	}
 	l := c.leg
 	bridgeID := c.bridgeID
+	talk := 0.0
+	if !c.answeredAt.IsZero() {
+		talk = f.now().Sub(c.answeredAt).Seconds()
+	}
 	c.leg, c.agentID, c.bridgeID, c.answeredAt = nil, "", "", time.Time{}
+	f.publish(f.opts.Notifier.PublishCallEnded(o.AgentID, protocol.CallEnded{
+		CallID: c.id, Reason: protocol.EndTransferred, EndedAt: f.now(), TalkSeconds: max(talk, 0),
+	}))
 
 	c.worker.submit(func(ctx context.Context) {
 		if l != nil && l.id != "" {

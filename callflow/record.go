@@ -36,8 +36,15 @@ func (f *Flow) writeRecord(r routing.CallRecord) {
 	}
 
 	c.recorded = true
+	pending := c.pending
+	c.pending = nil
 	c.worker.submit(func(ctx context.Context) {
 		write(ctx)
+		for _, d := range pending {
+			if err := f.opts.Recorder.WriteDisposition(ctx, d); err != nil {
+				f.log.Error("disposition could not be spooled", "call_id", r.CallID, "agent_id", d.AgentID, "error", err)
+			}
+		}
 		close(c.spooled)
 	})
 	f.finishIfDone(c)
