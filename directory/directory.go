@@ -97,26 +97,19 @@ func (d *Directory) History(ctx context.Context, q protocol.GetHistory) ([]proto
 		limit = 20
 	}
 
-	// NOTE: storage pages only from the newest interaction, so Before is applied after a
-	// wider read of at most protocol.MaxHistoryLimit rows.
-	fetch := limit
+	var list []crm.Interaction
 	if q.Before != nil {
-		fetch = protocol.MaxHistoryLimit
+		list, err = d.interactions.ListByContactBefore(ctx, id, *q.Before, limit)
+	} else {
+		list, err = d.interactions.ListByContact(ctx, id, limit)
 	}
-	list, err := d.interactions.ListByContact(ctx, id, fetch)
 	if err != nil {
 		return nil, apiError(err)
 	}
 
-	out := make([]protocol.Interaction, 0, limit)
+	out := make([]protocol.Interaction, 0, len(list))
 	for _, i := range list {
-		if q.Before != nil && !i.ArrivedAt.Before(*q.Before) {
-			continue
-		}
 		out = append(out, toInteraction(i))
-		if len(out) == limit {
-			break
-		}
 	}
 	return out, nil
 }
@@ -233,14 +226,12 @@ func (d *Directory) SetDisposition(ctx context.Context, disp calllog.Disposition
 	}
 
 	// A replayed spool batch must not schedule the callback twice.
-	open, err := d.tasks.ListOpen(ctx, storage.TaskFilter{Kind: crm.KindCallback, ContactID: rec.ContactID})
+	open, err := d.tasks.ListOpen(ctx, storage.TaskFilter{Kind: crm.KindCallback, InteractionID: rec.ID})
 	if err != nil {
 		return fmt.Errorf("list callbacks of call %s: %w", disp.CallID, err)
 	}
-	for _, t := range open {
-		if t.InteractionID == rec.ID {
-			return nil
-		}
+	if len(open) > 0 {
+		return nil
 	}
 
 	task := crm.Task{
