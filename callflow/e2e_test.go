@@ -375,3 +375,29 @@ func TestTransferToAgentKeepsFirstDisposition(t *testing.T) {
 		t.Errorf("disposition = %q %q, want the first agent's", rec.Disposition, rec.Note)
 	}
 }
+
+func TestHotDeskAgentChoosesPhone(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	n.addAgent("hotdesk", "Без своего телефона", "")
+	d := n.signIn("hotdesk")
+
+	env, isErr := d.try(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StateAvailable})
+	if !isErr {
+		t.Fatal("an agent with no fixed phone became available without choosing one")
+	}
+	if errData := decode[protocol.ErrorData](t, env); errData.Code == "" {
+		t.Errorf("error frame without a code: %s", env.Data)
+	}
+
+	d.command(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StateAvailable, Endpoint: "PJSIP/1009"})
+	state := decode[protocol.AgentState](t, d.expect(protocol.TypeAgentState, stateIs(protocol.StateAvailable)))
+	if state.Endpoint != "PJSIP/1009" {
+		t.Errorf("agent endpoint = %q, want PJSIP/1009", state.Endpoint)
+	}
+
+	callID := n.arrive("79998887766", "", "support")
+	d.expect(protocol.TypeCallOffered, callIs(callID))
+	d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	leg := n.agentLeg("PJSIP/1009")
+	eventually(t, "caller bridged with the chosen phone", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
+}

@@ -19,6 +19,7 @@ export class Desk {
   private call?: CallState;
   private dispositions: Disposition[] = [];
   private online = false;
+  private endpoint = "";
 
   private header = h("header");
   private callPanel = h("section", { class: "panel", "data-testid": "call-panel" });
@@ -137,6 +138,14 @@ export class Desk {
     }
     status.addEventListener("change", () => this.setStatus(status.value));
 
+    // Hot-desking: a signed-out agent may name the phone they sit at; an agent with a fixed
+    // phone leaves it empty.
+    const endpoint = h("input", {
+      "data-testid": "endpoint", class: "endpoint", placeholder: t("status.endpoint_placeholder"),
+      "aria-label": t("status.endpoint"), value: this.endpoint,
+    });
+    endpoint.addEventListener("change", () => { this.endpoint = endpoint.value.trim(); });
+
     const lang = languagePicker((lng) => {
       this.renderAll();
       // The server writes error messages and disposition labels in the user's locale.
@@ -152,17 +161,21 @@ export class Desk {
       this.onSignedOut();
     });
 
-    this.header.append(
+    const parts: (Node | string)[] = [
       h("strong", {}, "Switchboard"),
       h("span", { "data-testid": "user-name" }, this.user.name),
       h("span", { "data-testid": "agent-state", "data-state": state }, this.stateLabel()),
       status,
+    ];
+    if (state === "logged_out") parts.push(endpoint);
+    parts.push(
       h("span", { class: "spacer" }),
       h("span", { "data-testid": "connection", class: this.online ? "" : "conn-offline" },
         this.online ? t("connection.online") : t("connection.offline")),
       lang,
       signOut,
     );
+    this.header.append(...parts);
   }
 
   private stateLabel(): string {
@@ -177,8 +190,11 @@ export class Desk {
 
   private async setStatus(value: string): Promise<void> {
     const [status, reason] = value.split(":");
+    const data: Record<string, string> = { status };
+    if (reason) data.reason = reason;
+    if (status === "available" && this.agent?.state !== "available" && this.endpoint) data.endpoint = this.endpoint;
     try {
-      await this.conn.send("agent.set_status", reason ? { status, reason } : { status });
+      await this.conn.send("agent.set_status", data);
     } catch (err) {
       this.fail(err as ErrorData);
       // The select shows the rejected choice; redraw it with the state the server keeps.
