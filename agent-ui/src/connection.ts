@@ -53,9 +53,27 @@ export class Connection {
       }
       // Full jitter spreads the reconnects of many desks after a server restart.
       const delay = firstBackoffMs / 2 + Math.random() * this.backoffMs;
-      setTimeout(() => this.open(), delay);
+      setTimeout(() => void this.reconnect(), delay);
       this.backoffMs = Math.min(this.backoffMs * 2, maxBackoffMs);
     };
+  }
+
+  // reconnect opens the WebSocket again unless the session is gone: a restarted server that
+  // keeps sessions in memory has forgotten it, and the upgrade's 401 is not visible to
+  // scripts, so the session is checked first.
+  private async reconnect(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const res = await fetch("/api/v1/me", { credentials: "same-origin" });
+      if (res.status === 401) {
+        this.closed = true;
+        this.onSessionEnded();
+        return;
+      }
+    } catch {
+      // The server is still unreachable; the WebSocket attempt below fails and backs off.
+    }
+    this.open();
   }
 
   close(): void {

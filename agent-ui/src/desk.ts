@@ -61,6 +61,9 @@ export class Desk {
           this.call = undefined;
           this.renderCall();
           this.renderCard();
+        } else if (!this.call) {
+          // The empty call panel says whether calls can come.
+          this.renderCall();
         }
         this.renderHeader();
         break;
@@ -207,7 +210,8 @@ export class Desk {
     this.callPanel.classList.toggle("ringing", this.call?.phase === "ringing");
     const call = this.call;
     if (!call) {
-      this.callPanel.append(h("p", { "data-testid": "no-call" }, t("call.none")));
+      const signedOut = (this.agent?.state ?? "logged_out") === "logged_out";
+      this.callPanel.append(h("p", { "data-testid": "no-call" }, signedOut ? t("call.signed_out") : t("call.none")));
       return;
     }
 
@@ -217,7 +221,7 @@ export class Desk {
     this.callPanel.append(
       h("h2", {}, this.phaseTitle(call.phase)),
       h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number)),
-      h("p", {}, `${t("call.queue")}: ${offer.queue} · ${t("call.waited")}: ${Math.round(offer.wait_seconds)}`),
+      h("p", {}, `${t("call.queue")}: ${offer.queue} · ${t("call.waited")}: ${Math.round(offer.wait_seconds)} ${t("call.seconds")}`),
     );
 
     const actions = h("div", { class: "actions" });
@@ -291,9 +295,12 @@ export class Desk {
       const data: Record<string, unknown> = { call_id: callID, code: select.value, note: note.value };
       if (callback.value) data.callback_at = new Date(callback.value).toISOString();
       if (await this.command("call.disposition", data)) {
-        this.call = undefined;
-        this.renderCall();
-        this.renderCard();
+        // The next call's offer can arrive before this ack; only the saved call is cleared.
+        if (this.call?.offer.call_id === callID) {
+          this.call = undefined;
+          this.renderCall();
+          this.renderCard();
+        }
         this.note(t("wrapup.saved"));
       }
     });
