@@ -45,6 +45,11 @@ type call struct {
 	// pending holds dispositions saved by agents who transferred the call away before it
 	// ended; they are written right after the record.
 	pending []calllog.Disposition
+
+	// adopted marks a call found in Stasis after a (re)start; adoptedLeg is its agent leg,
+	// when one was found talking to the caller.
+	adopted    bool
+	adoptedLeg *leg
 }
 
 // leg is an agent's phone leg, originated for a call.
@@ -62,6 +67,8 @@ type leg struct {
 	resolved  bool // the leg's failure was reported to routing
 	// answerWanted records a desk Answer that came before the leg's id was known.
 	answerWanted bool
+	// adopted marks a leg found talking after a (re)start; it is already bridged.
+	adopted bool
 }
 
 // worker runs one call's REST requests in order.

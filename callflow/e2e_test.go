@@ -401,3 +401,44 @@ func TestHotDeskAgentChoosesPhone(t *testing.T) {
 	leg := n.agentLeg("PJSIP/1009")
 	eventually(t, "caller bridged with the chosen phone", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
 }
+
+func TestRestartKeepsTalkingCall(t *testing.T) {
+	first := startNode(t, nodeOptions{})
+	agentID := first.addAgent("volkova", "Анна Волкова", "PJSIP/1010")
+	d := first.signIn("volkova")
+	d.available()
+
+	callID := first.arrive("79169990011", "Dmitry Volkov", "support")
+	d.expect(protocol.TypeCallOffered, callIs(callID))
+	d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	d.expect(protocol.TypeCallAnswered, callIs(callID))
+	leg := first.agentLeg("PJSIP/1010")
+	eventually(t, "caller and agent bridged", 5*time.Second, func() bool { return first.bridgedWith(callID, leg) })
+
+	// The node restarts while the two talk: a new node over the same database and Asterisk.
+	first.stop()
+	second := startNode(t, nodeOptions{pool: first.pool, sim: first.sim, simURL: first.simURL})
+
+	time.Sleep(time.Second) // the reconcile and the adoption pause
+	if !second.bridgedWith(callID, leg) {
+		t.Fatalf("after the restart the caller and the agent are no longer bridged: %+v", second.sim.Bridges())
+	}
+
+	time.Sleep(300 * time.Millisecond)
+	if err := second.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+	rec := second.record(callID, nil)
+	if rec.Outcome != crm.OutcomeAnswered || rec.AgentID != agentID {
+		t.Errorf("record after the restart = %s by agent %d, want answered by %d", rec.Outcome, rec.AgentID, agentID)
+	}
+	if rec.Talk <= 0 {
+		t.Errorf("talk = %v, want the time talked after the restart", rec.Talk)
+	}
+	eventually(t, "every channel and bridge gone", 5*time.Second, func() bool {
+		return len(second.sim.Channels()) == 0 && len(second.sim.Bridges()) == 0
+	})
+	if got := second.countRecords(callID); got != 1 {
+		t.Errorf("%d records for the call, want exactly 1", got)
+	}
+}

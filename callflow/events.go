@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/cti"
@@ -19,6 +20,10 @@ func (f *Flow) handleEvent(ev event.Event) {
 		f.onOriginateResult(e)
 	case event.HungUp:
 		f.onHungUp(e)
+	case event.ChannelEnteredBridge:
+		if c, ok := f.calls[e.ChannelID]; ok {
+			c.bridgeID = e.BridgeID
+		}
 	case event.Held:
 		f.onPhoneHold(e.ChannelID, true)
 	case event.Unheld:
@@ -88,6 +93,11 @@ func (f *Flow) onCustomerArrived(e event.CallArrived) {
 	f.calls[c.id] = c
 	f.log.Info("call arrived", "call_id", c.id, "queue", queue, "caller", e.CallerNumber, "adopted", e.Adopted)
 
+	if e.Adopted {
+		f.adoptCustomer(c, e)
+		return
+	}
+
 	answered := e.State == "Up"
 	c.worker.submit(func(ctx context.Context) {
 		if !answered {
@@ -131,6 +141,64 @@ func (f *Flow) queueCall(c *call, card protocol.Card, found bool) {
 	}
 }
 
+// adoptCustomer takes over a call that was in Stasis before this node (re)started. Its agent
+// leg, if one is talking to the caller, is reported by the same reconcile; the call is queued
+// once the reconcile's events are in, so that routing can give it back to that agent.
+func (f *Flow) adoptCustomer(c *call, e event.CallArrived) {
+	c.adopted = true
+	if l, ok := f.adoptedLegs[c.id]; ok {
+		delete(f.adoptedLegs, c.id)
+		l.call = c
+		c.adoptedLeg = l
+	}
+
+	c.worker.submit(func(ctx context.Context) {
+		card, found, err := f.opts.Directory.LookupCaller(ctx, e.CallerNumber)
+		if err != nil {
+			f.log.Error("caller lookup failed", "call_id", c.id, "caller", e.CallerNumber, "error", err)
+		}
+		// The reconcile's remaining events (the agent leg, bridge membership) reach the loop
+		// within this pause.
+		time.Sleep(adoptionPause)
+		f.post(func() { f.requeueAdopted(c, card, found) })
+	})
+}
+
+// adoptionPause is how long an adopted call waits for the rest of the reconcile's events.
+const adoptionPause = 200 * time.Millisecond
+
+// requeueAdopted queues an adopted call. A call with a talking agent goes back to that agent:
+// the agent is signed in at the leg's endpoint if needed, and routing's offer to them is
+// answered at once by the leg that already talks.
+func (f *Flow) requeueAdopted(c *call, card protocol.Card, found bool) {
+	if !c.customerUp {
+		f.queueCall(c, card, found)
+		return
+	}
+
+	l := c.adoptedLeg
+	if l == nil {
+		c.worker.submit(func(ctx context.Context) {
+			if err := c.tel.StartMOH(ctx, c.id, f.opts.MusicClass); err != nil && !isGone(err) {
+				f.log.Warn("start music on hold failed", "call_id", c.id, "error", err)
+			}
+		})
+		f.queueCall(c, card, found)
+		return
+	}
+
+	v := f.view(l.agentID)
+	if v.state.State == protocol.StateLoggedOut {
+		queues := f.opts.Queues
+		v.state.Endpoint = l.endpoint
+		if err := rejection(f.route(routing.AgentSignIn{AgentID: l.agentID, Endpoint: l.endpoint, Queues: queues})); err != nil {
+			f.log.Warn("adopted call's agent could not be signed in", "call_id", c.id, "agent_id", l.agentID, "error", err)
+		}
+	}
+	f.log.Info("adopted call goes back to its agent", "call_id", c.id, "agent_id", l.agentID)
+	f.queueCall(c, card, found)
+}
+
 // onLegArrived marks an agent leg as answered: an originated leg enters Stasis only when the
 // far end picks up (Asterisk 22).
 func (f *Flow) onLegArrived(e event.CallArrived) {
@@ -139,6 +207,11 @@ func (f *Flow) onLegArrived(e event.CallArrived) {
 		return
 	}
 	agentID, callID := e.Args[1], e.Args[2]
+
+	if e.Adopted && e.State == "Up" {
+		f.adoptLeg(e, agentID, callID)
+		return
+	}
 
 	c, ok := f.calls[callID]
 	l := f.legs[e.ChannelID]
@@ -156,6 +229,26 @@ func (f *Flow) onLegArrived(e event.CallArrived) {
 
 	l.answered = true
 	f.route(routing.AgentAnswered{CallID: callID, AgentID: agentID})
+}
+
+// adoptLeg keeps an agent leg found talking after a (re)start, for its caller's adoption.
+func (f *Flow) adoptLeg(e event.CallArrived, agentID, callID string) {
+	endpoint := e.ChannelName
+	if i := strings.LastIndex(endpoint, "-"); i > 0 && !strings.HasPrefix(endpoint, "Local/") {
+		endpoint = endpoint[:i] // PJSIP/1001-00000004 is a channel of endpoint PJSIP/1001
+	} else if i := strings.LastIndex(endpoint, ";"); i > 0 {
+		endpoint = endpoint[:i]
+	}
+	l := &leg{id: e.ChannelID, agentID: agentID, endpoint: endpoint, answered: true, adopted: true}
+	f.legs[l.id] = l
+
+	if c, ok := f.calls[callID]; ok && c.adopted && c.adoptedLeg == nil {
+		l.call = c
+		c.adoptedLeg = l
+		return
+	}
+	f.adoptedLegs[callID] = l
+	f.log.Info("agent leg found after a restart", "call_id", callID, "agent_id", agentID, "channel_id", l.id)
 }
 
 func (f *Flow) onOriginateResult(e event.OriginateResult) {
@@ -200,6 +293,18 @@ func (f *Flow) onHungUp(e event.HungUp) {
 func (f *Flow) onLegHungUp(l *leg, e event.HungUp) {
 	delete(f.legs, l.id)
 	c := l.call
+	if c == nil {
+		// An adopted leg whose caller was not adopted (yet): nothing else refers to it.
+		for callID, adopted := range f.adoptedLegs {
+			if adopted == l {
+				delete(f.adoptedLegs, callID)
+			}
+		}
+		return
+	}
+	if c.adoptedLeg == l {
+		c.adoptedLeg = nil
+	}
 
 	if !l.answered {
 		// OriginateResult normally reports the failure first; this covers a leg whose result

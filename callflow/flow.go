@@ -57,7 +57,10 @@ type Flow struct {
 	legs    map[string]*leg          // agent leg channel id → leg
 	agents  map[string]*agentView    // by agent id
 	orphans map[string][]orphanEvent // events of channels not yet known, by channel id
-	workers sync.WaitGroup
+	// adoptedLegs are agent legs found after a (re)start before their caller's channel, by
+	// call id.
+	adoptedLegs map[string]*leg
+	workers     sync.WaitGroup
 }
 
 // orphanEvent is an event for a channel whose originate request has not returned yet: ARI
@@ -103,6 +106,8 @@ func New(engine *routing.Engine, opts Options) (*Flow, error) {
 		legs:    make(map[string]*leg),
 		agents:  make(map[string]*agentView),
 		orphans: make(map[string][]orphanEvent),
+
+		adoptedLegs: make(map[string]*leg),
 	}, nil
 }
 

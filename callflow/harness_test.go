@@ -54,6 +54,9 @@ type node struct {
 	flow   *callflow.Flow
 	api    *httptest.Server
 	agents map[string]int64 // login → user id
+	simURL string
+	// stop shuts the node down, leaving arisim and its calls running.
+	stop func()
 }
 
 type nodeOptions struct {
@@ -61,6 +64,9 @@ type nodeOptions struct {
 	rules  []arisim.Rule
 	// pool replaces the per-test database, for the outage test.
 	pool *pgxpool.Pool
+	// sim and simURL make the node use another node's arisim, for the restart test.
+	sim    *arisim.Server
+	simURL string
 }
 
 func defaultQueues() []routing.QueueConfig {
@@ -82,16 +88,22 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 	}
 	dir := directory.New(pool, numbers)
 
-	rules := append(opts.rules, arisim.DefaultRules()...)
-	sim := arisim.New(arisim.Options{Users: []arisim.Credential{{Username: ariUser, Password: ariPassword}}, Rules: rules})
-	simHTTP := httptest.NewServer(sim.Handler())
+	sim, simURL := opts.sim, opts.simURL
+	ownSim := sim == nil
+	var simHTTP *httptest.Server
+	if ownSim {
+		rules := append(opts.rules, arisim.DefaultRules()...)
+		sim = arisim.New(arisim.Options{Users: []arisim.Credential{{Username: ariUser, Password: ariPassword}}, Rules: rules})
+		simHTTP = httptest.NewServer(sim.Handler())
+		simURL = simHTTP.URL
+	}
 
 	manager, err := cti.NewManager(cti.ManagerOptions{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pbx, err := manager.Add(cti.ServerConfig{
-		Name: serverName, URL: simHTTP.URL + "/ari", Username: ariUser, Password: ariPassword,
+		Name: serverName, URL: simURL + "/ari", Username: ariUser, Password: ariPassword,
 		Application: "switchboard", ReconnectMin: 20 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
 	})
 	if err != nil {
@@ -149,16 +161,25 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 	go func() { defer wg.Done(); _ = manager.Run(ctx) }()
 	go func() { defer wg.Done(); _ = flow.Run(ctx, manager.Events()) }()
 
+	var once sync.Once
+	n.stop = func() {
+		once.Do(func() {
+			cancel()
+			wg.Wait()
+			closeCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+			defer stop()
+			_ = srv.Close(closeCtx)
+			apiServer.Close()
+			spool.Close()
+		})
+	}
+	n.simURL = simURL
 	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-		closeCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
-		defer stop()
-		_ = srv.Close(closeCtx)
-		apiServer.Close()
-		spool.Close()
-		sim.Close()
-		simHTTP.Close()
+		n.stop()
+		if ownSim {
+			sim.Close()
+			simHTTP.Close()
+		}
 	})
 
 	eventually(t, "cti connected to arisim", 5*time.Second, pbx.Connected)

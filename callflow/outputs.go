@@ -61,6 +61,19 @@ func (f *Flow) ringAgent(o routing.RingAgent) {
 	if !ok {
 		return
 	}
+	if l := c.adoptedLeg; l != nil {
+		c.adoptedLeg = nil
+		if l.agentID == o.AgentID {
+			// The agent already talks to the caller: the offer is answered by that leg.
+			c.leg = l
+			f.route(routing.AgentAnswered{CallID: c.id, AgentID: l.agentID})
+			return
+		}
+		f.log.Warn("adopted call offered to another agent; ending the old agent leg",
+			"call_id", c.id, "agent_id", l.agentID, "offered_to", o.AgentID)
+		l.cancelled = true
+		f.hangUpLeg(c, l)
+	}
 	l := &leg{agentID: o.AgentID, endpoint: o.Endpoint, ringTimeout: o.Timeout, call: c}
 	c.leg = l
 
@@ -137,6 +150,10 @@ func (f *Flow) bridgeCall(o routing.BridgeCall) {
 	}
 	c.agentID = o.AgentID
 	legID := c.leg.id
+	if c.leg.adopted && c.bridgeID != "" {
+		// Caller and agent still share the bridge they were in before the restart.
+		return
+	}
 
 	c.worker.submit(func(ctx context.Context) {
 		bridgeID, err := f.connect(ctx, c, legID)
