@@ -201,10 +201,9 @@ func (d *Directory) ScheduleCallback(ctx context.Context, number, queue, contact
 
 // InsertInteraction stores a call record; a record whose call id exists is left as it is.
 func (d *Directory) InsertInteraction(ctx context.Context, record crm.Interaction) error {
-	if _, _, err := d.interactions.Record(ctx, record); err != nil {
-		return fmt.Errorf("record call %s: %w", record.CallID, err)
-	}
-	return nil
+	// Storage's error already names the call.
+	_, _, err := d.interactions.Record(ctx, record)
+	return err
 }
 
 // SetContact links the call's record to the contact.
@@ -219,7 +218,7 @@ func (d *Directory) SetContact(ctx context.Context, link calllog.ContactLink) er
 func (d *Directory) SetDisposition(ctx context.Context, disp calllog.Disposition) error {
 	rec, err := d.interactions.SetDisposition(ctx, disp.CallID, disp.Code, disp.Note)
 	if err != nil {
-		return fmt.Errorf("set disposition of call %s: %w", disp.CallID, err)
+		return err
 	}
 	if disp.CallbackAt.IsZero() {
 		return nil

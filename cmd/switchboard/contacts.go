@@ -139,6 +139,17 @@ func exportContacts(ctx context.Context, inv *invocation, file string) error {
 	}
 	defer pool.Close()
 
+	// "-" writes the file to standard output, as Unix tools do; the count goes to standard
+	// error so that it does not end up in the file.
+	if file == "-" {
+		count, err := contactio.Export(ctx, pool, inv.env.stdout, contactio.ExportOptions{Lang: inv.lang})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(inv.env.stderr, inv.msg.exported, count, file)
+		return nil
+	}
+
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
 	if err != nil {
 		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))

@@ -83,6 +83,21 @@ func TestImportExportContacts(t *testing.T) {
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".export.csv.*")); len(leftovers) != 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
 	}
+
+	// "-" writes the export to standard output and the count to standard error.
+	env, stdout, stderr = testEnv(database)
+	if code := run([]string{"export", "contacts", "-", "--lang", "ru"}, env); code != exitOK {
+		t.Fatalf("export to standard output: exit code %d; stderr %s", code, stderr.String())
+	}
+	if stdout.String() != string(exported) {
+		t.Errorf("export to standard output differs from the file export:\n%s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "2") {
+		t.Errorf("export to standard output: stderr %q does not give the count", stderr.String())
+	}
+	if _, err := os.Stat("-"); err == nil {
+		t.Error("export created a file named -")
+	}
 }
 
 func TestImportMalformedFileChangesNothing(t *testing.T) {
