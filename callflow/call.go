@@ -23,7 +23,7 @@ type call struct {
 	queue   string
 	card    *protocol.Card // nil for an unknown caller
 	arrived time.Time
-	routed  bool // the routing engine knows the call
+	routed  bool // the routing engine tracks the call
 
 	leg      *leg   // the agent leg ringing or talking, if any
 	agentID  string // the agent talking to the caller
@@ -65,8 +65,8 @@ type leg struct {
 	cancelled bool // this node withdrew the offer and hangs the leg up
 	released  bool // the leg is hung up for a transfer, not by the agent
 	resolved  bool // the leg's failure was reported to routing
-	// answerWanted records a desk Answer that came before the leg's id was known.
-	answerWanted bool
+	// answerRequested records a desk Answer that came before the leg's id was known.
+	answerRequested bool
 	// adopted marks a leg found talking after a (re)start; it is already bridged.
 	adopted bool
 }

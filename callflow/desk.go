@@ -98,7 +98,7 @@ func (f *Flow) Answer(ctx context.Context, agentID, callID string) error {
 			result = fmt.Errorf("%w: call %s is already answered", api.ErrConflict, callID)
 		case c.leg.id == "" && f.opts.PhoneAnswerer != nil:
 			// The originate request has not returned yet; legOriginated answers the phone.
-			c.leg.answerWanted = true
+			c.leg.answerRequested = true
 		default:
 			server, legID = c.server, c.leg.id
 		}

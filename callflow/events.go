@@ -392,7 +392,7 @@ func (f *Flow) hangupStray(server, channelID, why string) {
 	if err != nil {
 		return
 	}
-	f.log.Info("hanging up a stray channel", "server", server, "channel_id", channelID, "why", why)
+	f.log.Info("hanging up a stray channel", "server", server, "channel_id", channelID, "reason", why)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
 		defer cancel()

@@ -26,7 +26,7 @@ func (f *Flow) handleOutput(out routing.Output) {
 		f.offerCallback(o)
 	case routing.OfferVoicemail:
 		// NOTE: voicemail needs a dialplan context to continue into; until the configuration
-		// has one, the caller is told nothing more and the call ends as overflowed.
+		// has one, the caller hears nothing more and the call ends as overflowed.
 		if c, ok := f.calls[o.CallID]; ok {
 			f.hangUpCustomer(c, routing.PartySystem)
 		}
@@ -109,7 +109,7 @@ func (f *Flow) legOriginated(l *leg, id string, err error) {
 		f.hangUpLeg(c, l)
 		return
 	}
-	if l.answerWanted && f.opts.PhoneAnswerer != nil {
+	if l.answerRequested && f.opts.PhoneAnswerer != nil {
 		server := c.server
 		c.worker.submit(func(ctx context.Context) {
 			if err := f.opts.PhoneAnswerer.AnswerPhone(ctx, server, id); err != nil {
