@@ -88,6 +88,9 @@ func userMessage(code, locale string) string {
 		return pick("Действие сейчас невозможно: состояние изменилось.", "This cannot be done now: the state has changed.")
 	case protocol.CodeUnavailable:
 		return pick("Сервис временно недоступен. Повторите позже.", "The service is temporarily unavailable. Try again later.")
+	case protocol.CodeTooManyAttempts:
+		return pick("Слишком много неудачных попыток входа. Подождите несколько минут и попробуйте снова.",
+			"Too many failed sign-in attempts. Wait a few minutes and try again.")
 	case protocol.CodeTimeout:
 		return pick("Сервер не ответил вовремя. Повторите.", "The server did not answer in time. Try again.")
 	}

@@ -90,6 +90,7 @@ type Server struct {
 	routes   []Route
 	mux      *http.ServeMux
 	wsBridge *wsHandler
+	logins   *loginThrottle
 }
 
 // New validates the options and builds the server.
@@ -120,6 +121,7 @@ func New(d Deps, o Options) (*Server, error) {
 		log:     d.Logger,
 		origins: make(map[string]bool),
 		locales: newLocaleMatcher(),
+		logins:  newLoginThrottle(),
 	}
 	for _, origin := range o.AllowedOrigins {
 		s.origins[origin] = true

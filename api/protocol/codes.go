@@ -19,6 +19,7 @@ const (
 	CodeUnavailable        = "unavailable"
 	CodeTimeout            = "timeout"
 	CodeInternal           = "internal"
+	CodeTooManyAttempts    = "too_many_attempts"
 )
 
 // Codes lists every error code, so that tests can check that each has a message in every
@@ -28,6 +29,7 @@ func Codes() []string {
 		CodeBadJSON, CodeInvalidRequest, CodeUnknownType, CodeUnsupportedVersion, CodeTooLarge,
 		CodeUnauthenticated, CodeInvalidCredentials, CodeForbidden, CodeOriginRejected,
 		CodeNotFound, CodeMethodNotAllowed, CodeConflict, CodeUnavailable, CodeTimeout, CodeInternal,
+		CodeTooManyAttempts,
 	}
 }
 
