@@ -18,6 +18,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/api/session"
 	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/calllog"
 	"github.com/switchboard-cc/switchboard/crm/phone"
@@ -42,6 +43,8 @@ type Options struct {
 	AllowedOrigins []string
 	SecureCookie   bool
 	UI             fs.FS
+	// Sessions keeps logins; nil keeps them in memory, so a restart signs everyone out.
+	Sessions session.Store
 
 	// PhoneAnswerer answers simulated agent phones in the demo; nil in production.
 	PhoneAnswerer callflow.PhoneAnswerer
@@ -149,7 +152,8 @@ func New(opts Options) (*Node, error) {
 	}
 
 	server, err := api.New(
-		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Metrics: reg, Logger: logger},
+		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow,
+			Sessions: opts.Sessions, Metrics: reg, Logger: logger},
 		api.Options{AllowedOrigins: opts.AllowedOrigins, SecureCookie: opts.SecureCookie, UI: opts.UI},
 	)
 	if err != nil {

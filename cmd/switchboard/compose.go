@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	agentui "github.com/switchboard-cc/switchboard/agent-ui"
+	"github.com/switchboard-cc/switchboard/api/session"
 	"github.com/switchboard-cc/switchboard/config"
 	"github.com/switchboard-cc/switchboard/crm/phone"
 	"github.com/switchboard-cc/switchboard/cti"
@@ -94,6 +95,12 @@ func newNode(deps dependencies) (*node.Node, error) {
 		}
 	}
 
+	// With Redis, logins survive a restart and several nodes share them.
+	var sessions session.Store
+	if deps.redis != nil {
+		sessions = session.NewRedis(deps.redis, "switchboard:session:", nil)
+	}
+
 	callNode, err := node.New(node.Options{
 		Pool:           deps.pool,
 		Numbers:        numbers,
@@ -102,6 +109,7 @@ func newNode(deps dependencies) (*node.Node, error) {
 		AllowedOrigins: deps.cfg.HTTP.Origins(),
 		SecureCookie:   deps.cfg.HTTP.CookieSecure,
 		UI:             agentui.FS(),
+		Sessions:       sessions,
 		PhoneAnswerer:  deps.extras.phones,
 		Registerer:     deps.registry,
 		Logger:         deps.logger,
