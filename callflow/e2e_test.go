@@ -82,6 +82,13 @@ func TestKnownCallerAnsweredAndLogged(t *testing.T) {
 		t.Errorf("call.ended reason = %q, want %q", ended.Reason, protocol.EndCallerHangup)
 	}
 	d.expect(protocol.TypeWrapupStarted, callIs(callID))
+
+	// A second tab opened in wrap-up gets the call and the outcome list in its hello.
+	reloaded := n.signIn("ivanova")
+	if c := reloaded.hello.Call; c == nil || c.Phase != protocol.PhaseWrapup || c.Offer.CallID != callID || len(c.Dispositions) == 0 {
+		t.Errorf("hello in wrap-up = %+v, want call %s in wrap-up with dispositions", reloaded.hello.Call, callID)
+	}
+
 	d.command(protocol.TypeCallDisposition, protocol.SaveDisposition{CallID: callID, Code: "resolved", Note: "Клиент доволен"})
 
 	rec := n.record(callID, func(r crm.Interaction) bool { return r.Disposition != "" })

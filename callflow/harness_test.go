@@ -317,6 +317,7 @@ type desk struct {
 	frames  chan protocol.Envelope
 	backlog []protocol.Envelope
 	nextID  int
+	hello   protocol.Hello // the first frame, with the desk's state at sign-in
 }
 
 func (n *node) signIn(login string) *desk {
@@ -365,7 +366,7 @@ func (n *node) signIn(login string) *desk {
 	}()
 	n.t.Cleanup(func() { conn.Close() })
 
-	d.expect(protocol.TypeHello, nil)
+	d.hello = decode[protocol.Hello](n.t, d.expect(protocol.TypeHello, nil))
 	return d
 }
 

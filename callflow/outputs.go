@@ -261,6 +261,7 @@ func (f *Flow) agentStateChanged(o routing.AgentStateChanged) {
 			until := o.Until
 			v.call.Phase = protocol.PhaseWrapup
 			v.call.WrapupUntil = &until
+			v.call.Dispositions = f.opts.Dispositions
 		}
 	case routing.AgentAvailable, routing.AgentPaused, routing.AgentLoggedOut:
 		v.call = nil

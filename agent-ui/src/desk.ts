@@ -48,6 +48,8 @@ export class Desk {
         this.user = hello.user;
         this.agent = hello.agent;
         this.call = hello.call;
+        // After a reload in wrap-up the server's outcome list comes with the call.
+        this.dispositions = hello.call?.dispositions ?? this.dispositions;
         this.renderAll();
         break;
       }

@@ -69,6 +69,7 @@ export interface CallState {
   offer: CallOffered;
   answered_at?: string;
   wrapup_until?: string;
+  dispositions?: Disposition[];
 }
 
 export interface Hello {

@@ -91,6 +91,8 @@ type CallState struct {
 	AnsweredAt *time.Time `json:"answered_at,omitempty"`
 	// WrapupUntil is set in the wrap-up phase.
 	WrapupUntil *time.Time `json:"wrapup_until,omitempty"`
+	// Dispositions are the outcomes offered in the wrap-up phase, as in wrapup.started.
+	Dispositions []Disposition `json:"dispositions,omitempty"`
 }
 
 // CallOffered is the screen-pop: an agent has been reserved for a call and their phone is
