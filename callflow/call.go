@@ -74,27 +74,41 @@ type leg struct {
 // worker runs one call's REST requests in order.
 type worker struct {
 	flow     *Flow
-	jobs     chan func(ctx context.Context)
+	jobs     chan job
 	quit     chan struct{}
 	once     sync.Once
 	finished bool // set by finish; only the loop reads and writes it
 }
 
+// job is one request of a call. keep marks work that must happen even when the node stops,
+// such as spooling the call's record.
+type job struct {
+	run  func(ctx context.Context)
+	keep bool
+}
+
 func (f *Flow) startWorker() *worker {
-	w := &worker{flow: f, jobs: make(chan func(ctx context.Context), 256), quit: make(chan struct{})}
+	w := &worker{flow: f, jobs: make(chan job, 256), quit: make(chan struct{})}
 	f.workers.Add(1)
 	go func() {
 		defer f.workers.Done()
 		for {
+			// A stop wins over queued jobs, which select alone would pick at random.
 			select {
-			case job, ok := <-w.jobs:
+			case <-w.quit:
+				w.drainKept()
+				return
+			default:
+			}
+
+			select {
+			case j, ok := <-w.jobs:
 				if !ok {
 					return
 				}
-				ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
-				job(ctx)
-				cancel()
+				f.runJob(j)
 			case <-w.quit:
+				w.drainKept()
 				return
 			}
 		}
@@ -102,21 +116,48 @@ func (f *Flow) startWorker() *worker {
 	return w
 }
 
+func (f *Flow) runJob(j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
+	defer cancel()
+	j.run(ctx)
+}
+
+// drainKept runs the queued jobs that must not be lost, on shutdown, and drops the rest:
+// requests to Asterisk are pointless once the node stops handling the call.
+func (w *worker) drainKept() {
+	for {
+		select {
+		case j, ok := <-w.jobs:
+			if !ok {
+				return
+			}
+			if j.keep {
+				w.flow.runJob(j)
+			}
+		default:
+			return
+		}
+	}
+}
+
 // submit queues a request for the call; only the loop calls it. A request for a call that is
 // already finished, such as hanging up an agent leg whose originate returned late, runs on
 // its own goroutine so that it still happens.
-func (w *worker) submit(job func(ctx context.Context)) {
+func (w *worker) submit(run func(ctx context.Context)) { w.enqueue(job{run: run}) }
+
+// submitKept queues work that runs even if the node stops before the worker reaches it.
+func (w *worker) submitKept(run func(ctx context.Context)) { w.enqueue(job{run: run, keep: true}) }
+
+func (w *worker) enqueue(j job) {
 	if !w.finished {
-		w.jobs <- job
+		w.jobs <- j
 		return
 	}
 	f := w.flow
 	f.workers.Add(1)
 	go func() {
 		defer f.workers.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
-		defer cancel()
-		job(ctx)
+		f.runJob(j)
 	}()
 }
 
@@ -128,7 +169,7 @@ func (w *worker) finish() {
 	}
 }
 
-// stop makes the worker exit after its current request, on shutdown.
+// stop makes the worker exit after its current request and the kept jobs, on shutdown.
 func (w *worker) stop() { w.once.Do(func() { close(w.quit) }) }
 
 // agentView is what the desk shows for an agent, kept for the hello frame after a reload.

@@ -38,7 +38,7 @@ func (f *Flow) writeRecord(r routing.CallRecord) {
 	c.recorded = true
 	pending := c.pending
 	c.pending = nil
-	c.worker.submit(func(ctx context.Context) {
+	c.worker.submitKept(func(ctx context.Context) {
 		write(ctx)
 		for _, d := range pending {
 			if err := f.opts.Recorder.WriteDisposition(ctx, d); err != nil {
