@@ -56,7 +56,7 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 		if err := startDemoTraffic(ctx, inv.env, cfg, sim); err != nil {
 			logger.Error("demo traffic not started", "error", err)
 		}
-	}, nodeExtras{phones: sim})
+	}, nodeExtras{phones: sim, beforeNodeStop: sim.endCalls})
 }
 
 // prepareDemo applies migrations, seeds, and returns logins whose passwords work. These are

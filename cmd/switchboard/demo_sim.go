@@ -166,6 +166,33 @@ func startDemoTraffic(ctx context.Context, env processEnv, cfg config.Config, d 
 	return d.startTraffic(ctx, env, pool)
 }
 
+// endCalls hangs up the simulated callers at shutdown, while the node still runs, so that
+// every demo call ends with its record: the simulator, unlike Asterisk, stops with the process.
+func (d *demoSimulator) endCalls() {
+	if d.traffic != nil {
+		d.traffic.Stop()
+	}
+	ended := 0
+	for _, c := range d.sim.Channels() {
+		if len(c.Args) > 0 && c.Args[0] == "inbound" {
+			if err := d.sim.Hangup(c.ID, 16); err == nil {
+				ended++
+			}
+		}
+	}
+	if ended == 0 {
+		return
+	}
+	d.log.Info("shutdown: ending simulated calls", "calls", ended)
+
+	// The node hangs up the agents' legs in turn; wait for that, then for the records.
+	deadline := time.Now().Add(3 * time.Second)
+	for len(d.sim.Channels()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+}
+
 // Close stops the traffic and the simulator.
 func (d *demoSimulator) Close() {
 	if d.traffic != nil {

@@ -49,6 +49,8 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, started 
 type nodeExtras struct {
 	// phones answers simulated agent phones, so that the desk's Answer button works.
 	phones callflow.PhoneAnswerer
+	// beforeNodeStop runs at shutdown while the node still handles calls.
+	beforeNodeStop func()
 }
 
 // serveWith is serve with the demo's extras.
@@ -130,6 +132,9 @@ func serveWith(ctx context.Context, cfg config.Config, logger *slog.Logger, star
 	logger.Info("shutdown: HTTP server stopped")
 
 	if !nodeStopped {
+		if extras.beforeNodeStop != nil {
+			extras.beforeNodeStop()
+		}
 		logger.Info("shutdown: stopping the node")
 		stopNode()
 		nodeErr = <-nodeDone
