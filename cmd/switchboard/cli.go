@@ -182,8 +182,23 @@ type errHelp struct{ topic string }
 
 func (e errHelp) Error() string { return "help requested" }
 
-// help prints the general help or a command's help.
+// help prints the general help or a command's help. Common options may follow the topic
+// ("help import --lang ru"), as they may follow any command.
 func (inv *invocation) help(args []string) int {
+	fs := inv.newFlagSet("help")
+	var topics []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return inv.fail(inv.flagError(err, ""))
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		topics = append(topics, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	args = topics
+
 	if len(args) == 0 {
 		fmt.Fprint(inv.env.stdout, inv.msg.usage)
 		return exitOK

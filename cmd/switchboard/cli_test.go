@@ -56,6 +56,8 @@ func TestRunHelpLanguages(t *testing.T) {
 		{"flag russian", []string{"--lang", "ru", "help"}, []string{"LANG=C"}, "Использование:"},
 		{"flag equals english", []string{"--lang=en", "help"}, []string{"LANG=ru_RU.UTF-8"}, "Usage:"},
 		{"command help russian", []string{"help", "migrate", "--lang=ru"}, nil, "откатить последнюю миграцию"},
+		{"flag after help", []string{"help", "--lang", "ru"}, []string{"LANG=C"}, "Использование:"},
+		{"flag after help topic", []string{"help", "import", "--lang", "ru"}, []string{"LANG=C"}, "Использование: switchboard import contacts"},
 		{"dash h", []string{"serve", "-h"}, nil, "Usage: switchboard serve"},
 		{"dash help russian", []string{"--lang", "ru", "import", "--help"}, nil, "Использование: switchboard import contacts"},
 	}
