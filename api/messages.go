@@ -79,7 +79,8 @@ func userMessage(code, locale string) string {
 	case protocol.CodeForbidden:
 		return pick("Недостаточно прав для этого действия.", "You do not have permission to do this.")
 	case protocol.CodeOriginRejected:
-		return pick("Запрос отклонён: чужой источник (Origin).", "Request rejected: the origin is not allowed.")
+		return pick("Запрос отклонён: заголовок Origin отсутствует или указывает на неразрешённый адрес.",
+			"Request rejected: the Origin header is missing or names an origin that is not allowed.")
 	case protocol.CodeNotFound:
 		return pick("Не найдено.", "Not found.")
 	case protocol.CodeMethodNotAllowed:
