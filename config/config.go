@@ -50,6 +50,8 @@ type HTTP struct {
 	PublicOrigins []string `toml:"public_origins"`
 	// CookieSecure sets the Secure attribute on session cookies; turn it on behind HTTPS.
 	CookieSecure bool `toml:"cookie_secure"`
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken Secret `toml:"metrics_token"`
 }
 
 // Origins returns the allowed WebSocket origins: PublicOrigins, or http://<Listen> when none are set.
@@ -232,6 +234,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("http_listen", c.HTTP.Listen),
 		slog.Any("http_public_origins", c.HTTP.Origins()),
 		slog.Bool("http_cookie_secure", c.HTTP.CookieSecure),
+		slog.Bool("http_metrics_token_set", c.HTTP.MetricsToken != ""),
 		slog.String("database_url", c.Database.URL.String()),
 		slog.String("redis_url", c.Redis.URL.String()),
 		slog.String("phone_default_region", c.Phone.DefaultRegion),

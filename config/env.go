@@ -33,6 +33,7 @@ var settings = []setting{
 	{key: "http.listen", set: func(c *Config, v string) error { c.HTTP.Listen = v; return nil }},
 	{key: "http.public_origins", set: func(c *Config, v string) error { c.HTTP.PublicOrigins = splitList(v); return nil }},
 	{key: "http.cookie_secure", set: func(c *Config, v string) error { return parseBool(v, &c.HTTP.CookieSecure) }},
+	{key: "http.metrics_token", secret: true, set: func(c *Config, v string) error { c.HTTP.MetricsToken = Secret(v); return nil }},
 	{key: "database.url", secret: true, set: func(c *Config, v string) error { c.Database.URL = SecretURL(v); return nil }},
 	{key: "redis.url", secret: true, set: func(c *Config, v string) error { c.Redis.URL = SecretURL(v); return nil }},
 	{key: "phone.default_region", set: func(c *Config, v string) error { c.Phone.DefaultRegion = v; return nil }},

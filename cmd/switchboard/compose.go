@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -63,8 +64,9 @@ func compose(deps dependencies) (*application, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", ready.serveHealthz)
 	mux.HandleFunc("GET /readyz", ready.serveReadyz)
-	mux.Handle("GET /metrics", promhttp.InstrumentMetricHandler(deps.registry,
-		promhttp.HandlerFor(deps.registry, promhttp.HandlerOpts{Registry: deps.registry})))
+	metrics := promhttp.InstrumentMetricHandler(deps.registry,
+		promhttp.HandlerFor(deps.registry, promhttp.HandlerOpts{Registry: deps.registry}))
+	mux.Handle("GET /metrics", requireBearer(deps.cfg.HTTP.MetricsToken.Reveal(), metrics))
 
 	// The node serves the API, the WebSocket gateway and the desk at every other path.
 	callNode, err := newNode(deps)
@@ -157,4 +159,22 @@ func redisCheck(client *redis.Client) readinessCheck {
 		run:      func(ctx context.Context) error { return client.Ping(ctx).Err() },
 		describe: func(error) string { return "unreachable" },
 	}
+}
+
+// requireBearer lets a request through only with "Authorization: Bearer <token>"; an empty
+// token leaves the handler open, for a node whose HTTP listens on loopback only.
+func requireBearer(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics require the bearer token of http.metrics_token", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

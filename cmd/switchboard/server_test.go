@@ -352,3 +352,36 @@ func TestReadyzStoppingAnswers503(t *testing.T) {
 		t.Errorf("/readyz while stopping = %d %+v, want 503 stopping", code, ready)
 	}
 }
+
+func TestMetricsBearerToken(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+
+	open := requireBearer("", ok)
+	rec := httptest.NewRecorder()
+	open.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("no token configured: status %d, want 200", rec.Code)
+	}
+
+	guarded := requireBearer("s3cret+token", ok)
+	for _, tc := range []struct {
+		name   string
+		header string
+		want   int
+	}{
+		{"no header", "", http.StatusUnauthorized},
+		{"wrong token", "Bearer nope", http.StatusUnauthorized},
+		{"basic scheme", "Basic s3cret+token", http.StatusUnauthorized},
+		{"right token", "Bearer s3cret+token", http.StatusOK},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		rec := httptest.NewRecorder()
+		guarded.ServeHTTP(rec, req)
+		if rec.Code != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.name, rec.Code, tc.want)
+		}
+	}
+}
