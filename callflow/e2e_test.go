@@ -1,6 +1,7 @@
 package callflow_test
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -447,5 +448,40 @@ func TestRestartKeepsTalkingCall(t *testing.T) {
 	})
 	if got := second.countRecords(callID); got != 1 {
 		t.Errorf("%d records for the call, want exactly 1", got)
+	}
+}
+
+func TestSupervisorSeesQueueStats(t *testing.T) {
+	n := startNode(t, nodeOptions{statsInterval: 100 * time.Millisecond})
+	n.addUser("smirnova", "Светлана Смирнова", "", crm.RoleSupervisor)
+	n.addAgent("petrov", "Пётр Петров", "PJSIP/1002")
+	supervisor := n.signIn("smirnova")
+	agent := n.signIn("petrov")
+	agent.available()
+	agent.command(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StatePaused, Reason: "lunch"})
+
+	callID := n.arrive("74957778899", "", "support")
+	stats := decode[protocol.QueueStats](t, supervisor.expect(protocol.TypeQueueStats, func(env protocol.Envelope) bool {
+		var q protocol.QueueStats
+		return json.Unmarshal(env.Data, &q) == nil && q.Queue == "support" && q.Waiting == 1
+	}))
+	if stats.Agents[protocol.StatePaused] != 1 {
+		t.Errorf("agents by state = %v, want one paused", stats.Agents)
+	}
+	if stats.ServiceLevel != nil {
+		t.Errorf("service level before any call finished waiting = %v, want absent", *stats.ServiceLevel)
+	}
+	// The supervisor also follows agents' states.
+	supervisor.expect(protocol.TypeAgentState, stateIs(protocol.StatePaused))
+
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+	after := decode[protocol.QueueStats](t, supervisor.expect(protocol.TypeQueueStats, func(env protocol.Envelope) bool {
+		var q protocol.QueueStats
+		return json.Unmarshal(env.Data, &q) == nil && q.Queue == "support" && q.Abandoned == 1
+	}))
+	if after.Waiting != 0 || after.ServiceLevel == nil || after.AbandonedRatio != 1 {
+		t.Errorf("stats after the abandon = %+v, want nobody waiting, a service level and abandoned ratio 1", after)
 	}
 }

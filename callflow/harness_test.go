@@ -64,6 +64,8 @@ type nodeOptions struct {
 	rules  []arisim.Rule
 	// pool replaces the per-test database, for the outage test.
 	pool *pgxpool.Pool
+	// statsInterval turns on routing's queue snapshots.
+	statsInterval time.Duration
 	// sim and simURL make the node use another node's arisim, for the restart test.
 	sim    *arisim.Server
 	simURL string
@@ -114,7 +116,7 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 	if queues == nil {
 		queues = defaultQueues()
 	}
-	engine, err := routing.New(routing.Config{Queues: queues}, routing.Options{Logger: logger})
+	engine, err := routing.New(routing.Config{Queues: queues, StatsInterval: opts.statsInterval}, routing.Options{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +213,13 @@ func (p simPhones) AnswerPhone(_ context.Context, _ string, channelID string) er
 // addAgent creates an agent user with a fixed phone endpoint.
 func (n *node) addAgent(login, name, endpoint string) int64 {
 	n.t.Helper()
+	return n.addUser(login, name, endpoint, crm.RoleAgent)
+}
+
+func (n *node) addUser(login, name, endpoint string, role crm.Role) int64 {
+	n.t.Helper()
 	u, err := storage.NewUsers(n.pool).Create(context.Background(), crm.User{
-		Login: login, DisplayName: name, Roles: []crm.Role{crm.RoleAgent}, Locale: crm.LocaleRU, Endpoint: endpoint,
+		Login: login, DisplayName: name, Roles: []crm.Role{role}, Locale: crm.LocaleRU, Endpoint: endpoint,
 	}, deskPassword)
 	if err != nil {
 		n.t.Fatalf("create agent %s: %v", login, err)

@@ -51,6 +51,8 @@ func (f *Flow) handleOutput(out routing.Output) {
 		f.callAnswered(o)
 	case routing.CallRecord:
 		f.writeRecord(o)
+	case routing.QueueStats:
+		f.publish(f.opts.Notifier.PublishQueueStats(queueStats(o)))
 	case routing.Rejected:
 		f.log.Warn("routing rejected an input", "input", fmt.Sprintf("%T", o.Input), "error", o.Err)
 	}
@@ -371,3 +373,26 @@ func callerID(c protocol.Caller) string {
 }
 
 func isGone(err error) bool { return errors.Is(err, cti.ErrNotFound) }
+
+// queueStats turns routing's snapshot into the wallboard's message.
+func queueStats(o routing.QueueStats) protocol.QueueStats {
+	q := protocol.QueueStats{
+		Queue: o.Queue, At: o.At, Waiting: o.Waiting, LongestWaitSeconds: o.LongestWait.Seconds(),
+		Agents: map[string]int{}, Answered: o.Answered, Abandoned: o.Abandoned,
+		Overflowed: o.Overflowed + o.NoAgent + o.Closed, AbandonedRatio: o.AbandonedRatio,
+	}
+	if o.WaitKnown {
+		wait := o.EstimatedWait.Seconds()
+		q.EstimatedWaitSeconds = &wait
+	}
+	for state, n := range o.AgentsByState {
+		if s := routing.AgentState(state); s != routing.AgentLoggedOut && n > 0 {
+			q.Agents[protocolState(s)] = n
+		}
+	}
+	if o.Answered+o.Abandoned+o.Overflowed+o.NoAgent+o.Closed+o.Failed > 0 {
+		sl := o.ServiceLevel
+		q.ServiceLevel = &sl
+	}
+	return q
+}

@@ -58,6 +58,7 @@ type Notifier interface {
 	PublishCallHeld(agentID string, held protocol.CallHeld) (int, error)
 	PublishCallEnded(agentID string, e protocol.CallEnded) (int, error)
 	PublishWrapupStarted(agentID string, w protocol.WrapupStarted) (int, error)
+	PublishQueueStats(q protocol.QueueStats) (int, error)
 }
 
 // Recorder keeps call records and dispositions durably; *calllog.Spool implements it.

@@ -57,7 +57,7 @@ func TestDocExamples(t *testing.T) {
 	}
 
 	for _, typ := range append(ClientTypes(), TypeHello, TypeAgentState, TypeCallOffered, TypeCallAnswered,
-		TypeCallHeld, TypeCallEnded, TypeWrapupStarted, TypeAck, TypeError, TypePong) {
+		TypeCallHeld, TypeCallEnded, TypeWrapupStarted, TypeQueueStats, TypeAck, TypeError, TypePong) {
 		if !seen[typ] {
 			t.Errorf("message type %q has no example in docs/protocol.md", typ)
 		}
@@ -82,6 +82,8 @@ func serverDataType(msgType string) any {
 		return &CallEnded{}
 	case TypeWrapupStarted:
 		return &WrapupStarted{}
+	case TypeQueueStats:
+		return &QueueStats{}
 	case TypeError:
 		return &ErrorData{}
 	case TypePong:

@@ -14,6 +14,7 @@ const (
 	TypeCallEnded     = "call.ended"
 	TypeWrapupStarted = "wrapup.started"
 	TypePong          = "pong"
+	TypeQueueStats    = "queue.stats"
 )
 
 // Role is a permission set that a user has. Every route and message type names the roles
@@ -217,4 +218,25 @@ type ErrorData struct {
 // ErrorBody is the JSON body of every failed REST request.
 type ErrorBody struct {
 	Error ErrorData `json:"error"`
+}
+
+// QueueStats is a snapshot of one queue for supervisors' wallboards, sent every few seconds.
+// Counters run from the node's start.
+type QueueStats struct {
+	Queue              string    `json:"queue"`
+	At                 time.Time `json:"at"`
+	Waiting            int       `json:"waiting"`
+	LongestWaitSeconds float64   `json:"longest_wait_seconds"`
+	// EstimatedWaitSeconds is the wait a call arriving now can expect; absent while no agent
+	// of the queue is signed in.
+	EstimatedWaitSeconds *float64 `json:"estimated_wait_seconds,omitempty"`
+	// Agents counts the queue's agents by state (available, reserved, on_call, wrapup, paused).
+	Agents     map[string]int `json:"agents"`
+	Answered   int            `json:"answered"`
+	Abandoned  int            `json:"abandoned"`
+	Overflowed int            `json:"overflowed"`
+	// ServiceLevel is the share of calls answered within the queue's threshold among those
+	// that finished waiting; absent before any did.
+	ServiceLevel   *float64 `json:"service_level,omitempty"`
+	AbandonedRatio float64  `json:"abandoned_ratio"`
 }

@@ -58,3 +58,12 @@ func (h *Hub) publish(agentID, msgType, callID string, data any) (int, error) {
 	h.log.Debug("published", "type", msgType, "agent_id", agentID, "call_id", callID, "connections", n)
 	return n, nil
 }
+
+// PublishQueueStats sends queue.stats to every supervisor.
+func (h *Hub) PublishQueueStats(q protocol.QueueStats) (int, error) {
+	frame, err := protocol.Encode(protocol.TypeQueueStats, "", q)
+	if err != nil {
+		return 0, fmt.Errorf("publish stats of queue %s: %w", q.Queue, err)
+	}
+	return h.SendToRole(protocol.RoleSupervisor, frame), nil
+}
