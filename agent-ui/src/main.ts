@@ -1,4 +1,5 @@
 import { Desk } from "./desk";
+import { Wallboard } from "./wallboard";
 import { currentLanguage, initI18n, isLanguage, savedLanguage, setLanguage } from "./i18n";
 import { renderLogin } from "./login";
 import { User } from "./protocol";
@@ -31,6 +32,11 @@ async function boot(): Promise<void> {
   const showLogin = () => renderLogin(root, (m) => void showDesk(m));
   const showDesk = async (m: Me) => {
     const user = await syncLanguage(m.user);
+    // Supervisors who do not take calls themselves get the wallboard.
+    if (user.roles.includes("supervisor") && !user.roles.includes("agent")) {
+      new Wallboard(root, user, showLogin).start();
+      return;
+    }
     new Desk(root, user, showLogin).start();
   };
 

@@ -87,3 +87,17 @@ export interface CallEnded { call_id: string; reason: string; cause?: number; en
 export interface Disposition { code: string; label: string }
 export interface WrapupStarted { call_id: string; until: string; dispositions?: Disposition[] }
 export interface ErrorData { code: string; message: string; detail?: string }
+
+export interface QueueStats {
+  queue: string;
+  at: string;
+  waiting: number;
+  longest_wait_seconds: number;
+  estimated_wait_seconds?: number;
+  agents: Record<string, number>;
+  answered: number;
+  abandoned: number;
+  overflowed: number;
+  service_level?: number;
+  abandoned_ratio: number;
+}
