@@ -21,6 +21,8 @@ const (
 
 // loginThrottle counts recent failed logins per account and per client address. Its mutex
 // guards the maps; the handlers only call its methods.
+//
+// NOTE: the counts live in this node's memory, so several API nodes each allow the limits.
 type loginThrottle struct {
 	mu        sync.Mutex
 	accounts  map[string][]time.Time

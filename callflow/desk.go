@@ -131,7 +131,7 @@ func (f *Flow) Hangup(ctx context.Context, agentID, callID string) error {
 }
 
 // Hold puts the caller on hold with ARI's hold, which plays music to them, or takes them off.
-// ARI's hold emits no event (Asterisk 22), so the desk is told here.
+// ARI's hold emits no event (Asterisk 22), so this method notifies the desk itself.
 func (f *Flow) Hold(ctx context.Context, agentID, callID string, onHold bool) error {
 	var c *call
 	var result error

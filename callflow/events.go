@@ -141,9 +141,9 @@ func (f *Flow) queueCall(c *call, card protocol.Card, found bool) {
 	}
 }
 
-// adoptCustomer takes over a call that was in Stasis before this node (re)started. Its agent
-// leg, if one is talking to the caller, is reported by the same reconcile; the call is queued
-// once the reconcile's events are in, so that routing can give it back to that agent.
+// adoptCustomer takes over a call that was in Stasis before this node (re)started. The same
+// reconcile reports its agent leg, if one is talking to the caller. The call is queued once
+// the reconcile's events are in, so that routing can give it back to that agent.
 func (f *Flow) adoptCustomer(c *call, e event.CallArrived) {
 	c.adopted = true
 	if l, ok := f.adoptedLegs[c.id]; ok {
@@ -195,6 +195,8 @@ func (f *Flow) requeueAdopted(c *call, card protocol.Card, found bool) {
 			f.log.Warn("adopted call's agent could not be signed in", "call_id", c.id, "agent_id", l.agentID, "error", err)
 		}
 	}
+	// NOTE: routing takes the adoption as the call's arrival, so the record's arrival, wait and
+	// answer times start at the restart; cti's reconcile does not report the channel's creation.
 	f.log.Info("adopted call goes back to its agent", "call_id", c.id, "agent_id", l.agentID)
 	f.queueCall(c, card, found)
 }
@@ -387,12 +389,12 @@ func (f *Flow) hangUpCustomer(c *call, by routing.Party) {
 	})
 }
 
-func (f *Flow) hangupStray(server, channelID, why string) {
+func (f *Flow) hangupStray(server, channelID, reason string) {
 	tel, err := f.telephony(server)
 	if err != nil {
 		return
 	}
-	f.log.Info("hanging up a stray channel", "server", server, "channel_id", channelID, "reason", why)
+	f.log.Info("hanging up a stray channel", "server", server, "channel_id", channelID, "reason", reason)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), f.opts.RequestTimeout)
 		defer cancel()

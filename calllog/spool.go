@@ -2,10 +2,10 @@
 // every call that entered Stasis ends with exactly one record even while the database is
 // unreachable.
 //
-// WriteRecord appends records to a batch file and fsyncs it before it returns; a single goroutine
-// then inserts pending batches in order and deletes each file once its rows are committed.
-// Inserts are idempotent on the call id (the Store contract), so a batch that is inserted again
-// after a crash between commit and delete does not duplicate a record.
+// WriteRecord, WriteDisposition and WriteContactLink append entries to a batch file and fsync it
+// before they return. A single goroutine then applies pending batches in order and deletes each
+// file once its entries are committed. Every Store operation is idempotent, so a batch applied
+// again after a crash between commit and delete does not duplicate a record.
 package calllog
 
 import (
@@ -50,7 +50,7 @@ type Disposition struct {
 	CallID string
 	Code   string
 	Note   string
-	// AgentID is the agent who saved it; CallbackAt, when set, asks for a callback task.
+	// AgentID is the agent who saved it. CallbackAt, when set, requests a callback task.
 	AgentID    string
 	CallbackAt time.Time
 }
@@ -208,7 +208,7 @@ func Open(store Store, opts Options) (*Spool, error) {
 	}
 	s.pending.Set(float64(len(batches)))
 	if len(batches) > 0 {
-		s.log.Info("spool holds call records from an earlier run", "batches", len(batches), "dir", opts.Dir)
+		s.log.Info("spool contains call records from an earlier run", "batches", len(batches), "dir", opts.Dir)
 	}
 
 	var wg sync.WaitGroup
@@ -221,7 +221,7 @@ func Open(store Store, opts Options) (*Spool, error) {
 }
 
 // WriteRecord stores the call record durably in the spool and returns once it is on disk.
-// The database insert happens later; Pending tells how many batches still wait for it.
+// The database insert happens later; Pending returns how many batches still wait for it.
 func (s *Spool) WriteRecord(ctx context.Context, record crm.Interaction) error {
 	return s.write(ctx, Entry{Record: &record})
 }
@@ -503,15 +503,15 @@ func (s *Spool) apply(entries []Entry) (int, int, error) {
 	return records, -1, nil
 }
 
-// rejected reports whether the store refused an entry for what it contains rather than
-// for being unreachable; retrying such an entry cannot help once the call is known to be
+// rejected reports whether the store rejected an entry for what it contains rather than
+// because it was unreachable. Retrying such an entry cannot help once the call is known to be
 // missing.
 func rejected(err error) bool {
 	return errors.Is(err, crm.ErrNotFound) || errors.Is(err, crm.ErrInvalid)
 }
 
-// skipEntry sets entry failed of the batch at path aside in its own .bad file and rewrites the
-// batch with the entries after it; the ones before it were applied.
+// skipEntry moves entry number failed of the batch at path into its own .bad file. It rewrites
+// the batch with the entries after that one, because the ones before it were applied.
 func (s *Spool) skipEntry(path string, entries []Entry, failed int, cause error) error {
 	s.malformed.Inc()
 	bad := fmt.Sprintf("%s.entry-%d.bad", path, failed)
