@@ -191,6 +191,11 @@ func TestContactsList(t *testing.T) {
 		{"all ordered by last name", storage.ContactFilter{}, []int64{smith.ID, ivanov.ID, ivanova.ID}},
 		{"name part any case", storage.ContactFilter{Query: "ИВАН"}, []int64{ivanov.ID, ivanova.ID}},
 		{"first and last name in any order", storage.ContactFilter{Query: "анна иванова"}, []int64{ivanova.ID}},
+		{"word beginnings in any order", storage.ContactFilter{Query: "ан ива"}, []int64{ivanova.ID}},
+		{"inside a word does not match", storage.ContactFilter{Query: "ванов"}, []int64{}},
+		{"ё and е are one letter", storage.ContactFilter{Query: "петр"}, []int64{ivanov.ID}},
+		{"query operators are literal", storage.ContactFilter{Query: "ива | smi & !(:*"}, []int64{}},
+		{"apostrophe and backslash", storage.ContactFilter{Query: `o'\`}, []int64{}},
 		{"phone in another form", storage.ContactFilter{Query: "8 (903) 111-22-33"}, []int64{ivanov.ID}},
 		{"tag any case", storage.ContactFilter{Tag: "Опт"}, []int64{smith.ID, ivanov.ID}},
 		{"company", storage.ContactFilter{CompanyID: company.ID}, []int64{smith.ID, ivanova.ID}},
@@ -304,7 +309,7 @@ func TestContactsDefaultKinds(t *testing.T) {
 }
 
 // TestContactsNameSearchUsesIndex guards the name expression of List against drifting
-// from the one contacts_name_trgm_idx covers, which would turn every search into a scan
+// from the one contacts_name_words_idx covers, which would turn every search into a scan
 // of all contacts.
 func TestContactsNameSearchUsesIndex(t *testing.T) {
 	t.Parallel()
@@ -340,7 +345,7 @@ func TestContactsNameSearchUsesIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int64
-		if err := conn.QueryRow(ctx, `SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'contacts_name_trgm_idx'`).Scan(&n); err != nil {
+		if err := conn.QueryRow(ctx, `SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'contacts_name_words_idx'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -352,6 +357,6 @@ func TestContactsNameSearchUsesIndex(t *testing.T) {
 		t.Fatalf("List(иванов) = %+v, %v", got, err)
 	}
 	if after := scans(); after <= before {
-		t.Errorf("contacts_name_trgm_idx scans %d before and %d after a name search; the search does not use the index", before, after)
+		t.Errorf("contacts_name_words_idx scans %d before and %d after a name search; the search does not use the index", before, after)
 	}
 }
