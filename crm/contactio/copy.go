@@ -134,6 +134,11 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 		}
 	}
 
+	skipped, err := skipForeignKeyChecks(ctx, tx, companyIDs, tagIDs)
+	if err != nil {
+		return err
+	}
+
 	tables := []struct {
 		name    string
 		columns []string
@@ -152,5 +157,77 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 			return fmt.Errorf("copy %d rows into %s: %w", len(t.rows), t.name, err)
 		}
 	}
+	if !skipped {
+		return nil
+	}
+	// Every later statement of the import checks its foreign keys again.
+	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = origin"); err != nil {
+		return fmt.Errorf("check foreign keys again after copying new contacts: %w", err)
+	}
 	return nil
 }
+
+// skipForeignKeyChecks turns off the per-row foreign-key checks for the rest of
+// the transaction when the database role may do so, and reports whether it did.
+//
+// The rows copyNewContacts writes reference only rows that cannot go away before
+// the import commits: contacts it creates in this transaction, which no other
+// transaction sees, and the companies and tags in companyIDs and tagIDs, which
+// this function locks the way each foreign-key check would, once per row
+// referenced instead of once per row copied. The checks cost more than a third
+// of the database's time in a bulk import: one query and one row lock for each
+// phone, e-mail, tag link and company of every new contact.
+//
+// PostgreSQL runs foreign-key checks as triggers, which session_replication_role
+// = replica turns off, as pg_restore does. Setting it needs a superuser or, from
+// PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role to the role;
+// canSkipForeignKeyChecksSQL lists the other conditions.
+func skipForeignKeyChecks(ctx context.Context, tx pgx.Tx, companyIDs, tagIDs map[string]int64) (bool, error) {
+	var allowed bool
+	if err := tx.QueryRow(ctx, canSkipForeignKeyChecksSQL).Scan(&allowed); err != nil {
+		return false, fmt.Errorf("check whether the import may skip foreign-key checks: %w", err)
+	}
+	if !allowed {
+		return false, nil
+	}
+
+	for table, ids := range map[string]map[string]int64{"companies": companyIDs, "tags": tagIDs} {
+		if len(ids) == 0 {
+			continue
+		}
+		list := make([]int64, 0, len(ids))
+		for _, id := range ids {
+			list = append(list, id)
+		}
+		sql := fmt.Sprintf("SELECT 1 FROM %s WHERE id = ANY($1) FOR KEY SHARE", pgx.Identifier{table}.Sanitize())
+		if _, err := tx.Exec(ctx, sql, list); err != nil {
+			return false, fmt.Errorf("lock %d %s referenced by new contacts: %w", len(list), table, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+		return false, fmt.Errorf("skip foreign-key checks while copying new contacts: %w", err)
+	}
+	return true, nil
+}
+
+// canSkipForeignKeyChecksSQL tells whether the import may set
+// session_replication_role to replica while it copies new contacts. The role
+// must be allowed to set it: has_parameter_privilege exists from PostgreSQL 15
+// on, so older servers are asked only whether the role is a superuser. And no
+// trigger of the tables copied into may change how it fires on INSERT: replica
+// turns off every ordinary trigger, not only the foreign-key checks, so an
+// operator's trigger would otherwise miss the imported rows, and a trigger
+// enabled for replicas only would start to fire.
+const canSkipForeignKeyChecksSQL = `
+SELECT CASE
+    WHEN EXISTS (
+        SELECT 1 FROM pg_trigger
+        WHERE tgrelid IN ('contacts'::regclass, 'phones'::regclass, 'emails'::regclass, 'contact_tags'::regclass)
+          AND NOT tgisinternal
+          AND tgenabled IN ('O', 'R')
+          AND tgtype & 4 <> 0 -- TRIGGER_TYPE_INSERT
+    ) THEN false
+    WHEN current_setting('is_superuser') = 'on' THEN true
+    WHEN current_setting('server_version_num')::int < 150000 THEN false
+    ELSE has_parameter_privilege('session_replication_role', 'SET')
+END`

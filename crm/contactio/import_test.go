@@ -313,7 +313,8 @@ func TestImportRollsBackOnDatabaseError(t *testing.T) {
 	importTestdata(t, db, "quoted_newline.csv")
 
 	// Tagging is the last step before the audit record; failing it must undo
-	// the contacts, phones and tags written before it.
+	// the contacts, phones and tags written before it. The trigger must fire
+	// although the import turns off foreign-key triggers where it can.
 	_, err := db.Exec(testContext(t), `
 CREATE FUNCTION test_reject_tagging() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'tagging disabled by test'; END $$;
