@@ -65,7 +65,7 @@ func groupRows(rows []contactRow) []contactGroup {
 	}
 
 	groupOf := make(map[int]int, len(rows))
-	var groups []contactGroup
+	groups := make([]contactGroup, 0, len(rows))
 	for i, row := range rows {
 		root := find(i)
 		index, ok := groupOf[root]
