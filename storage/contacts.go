@@ -278,9 +278,9 @@ func touch(ctx context.Context, db DBTX, contactID int64) (time.Time, error) {
 
 // wordPrefixQuery turns a search text into a text-search query in the syntax of
 // to_tsquery: every whitespace-separated word, quoted, must start a word of the
-// name. Quoting keeps the user's punctuation from being read as query operators;
-// to_tsquery still splits a quoted word at punctuation, as it split the names it
-// indexed. ё becomes е as in the index.
+// name. Quoting keeps the user's punctuation from being read as query operators.
+// to_tsquery still splits a quoted word at punctuation, the same way the index
+// split the names. ё becomes е as in the index.
 func wordPrefixQuery(text string) string {
 	quote := strings.NewReplacer(`\`, `\\`, `'`, `''`, "ё", "е", "Ё", "Е")
 	words := strings.Fields(text)

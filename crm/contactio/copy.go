@@ -172,7 +172,7 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 //
 // The rows copyNewContacts writes reference only rows that cannot go away before
 // the import commits: contacts it creates in this transaction, which no other
-// transaction sees, and the companies and tags in companyIDs and tagIDs, which
+// transaction can read, and the companies and tags in companyIDs and tagIDs, which
 // this function locks the way each foreign-key check would, once per row
 // referenced instead of once per row copied. The checks cost more than a third
 // of the database's time in a bulk import: one query and one row lock for each
@@ -210,7 +210,7 @@ func skipForeignKeyChecks(ctx context.Context, tx pgx.Tx, companyIDs, tagIDs map
 	return true, nil
 }
 
-// canSkipForeignKeyChecksSQL tells whether the import may set
+// canSkipForeignKeyChecksSQL reports whether the import may set
 // session_replication_role to replica while it copies new contacts. The role
 // must be allowed to set it: has_parameter_privilege exists from PostgreSQL 15
 // on, so older servers are asked only whether the role is a superuser. And no

@@ -72,7 +72,7 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 		line  int
 		cells []string
 	}
-	// A row takes about a hundred bytes of a typical file; guessing the count
+	// A row of a typical file takes about a hundred bytes. Guessing the count
 	// from the size spares most of the copies of a growing slice.
 	records := make([]record, 0, len(text)/100)
 	for {
