@@ -167,8 +167,9 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 	return nil
 }
 
-// skipForeignKeyChecks turns off the per-row foreign-key checks for the rest of
-// the transaction when the database role may do so, and reports whether it did.
+// skipForeignKeyChecks turns off the per-row foreign-key checks of the
+// transaction when the database role may do so, and reports whether it did.
+// copyNewContacts turns them on again after its COPYs.
 //
 // The rows copyNewContacts writes reference only rows that cannot go away before
 // the import commits: contacts it creates in this transaction, which no other
