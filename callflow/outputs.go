@@ -25,11 +25,7 @@ func (f *Flow) handleOutput(out routing.Output) {
 	case routing.OfferCallback:
 		f.offerCallback(o)
 	case routing.OfferVoicemail:
-		// NOTE: voicemail needs a dialplan context to continue into; until the configuration
-		// has one, the caller hears nothing more and the call ends as overflowed.
-		if c, ok := f.calls[o.CallID]; ok {
-			f.hangUpCustomer(c, routing.PartySystem)
-		}
+		f.offerVoicemail(o)
 	case routing.HangUp:
 		if c, ok := f.calls[o.CallID]; ok {
 			by := routing.PartySystem
@@ -227,6 +223,36 @@ func (f *Flow) releaseAgent(o routing.ReleaseAgent) {
 	}
 }
 
+// offerVoicemail hands the caller to the dialplan's voicemail context, at the extension named
+// like the queue. The channel leaves the application there, so the call is over for routing; the
+// caller's HungUp, when the dialplan ends the channel, ends it here as for any caller. If
+// Asterisk rejects the hand-off, the caller is hung up rather than left in silence.
+func (f *Flow) offerVoicemail(o routing.OfferVoicemail) {
+	c, ok := f.calls[o.CallID]
+	if !ok || c.hangingUp || !c.customerUp {
+		return
+	}
+	c.hangingUp = true
+	c.endedBy = routing.PartySystem
+
+	dialplanContext := f.opts.VoicemailContext
+	f.log.Info("caller goes to voicemail", "call_id", c.id, "queue", o.Queue, "context", dialplanContext)
+	c.worker.submit(func(ctx context.Context) {
+		if err := c.tel.StopMOH(ctx, c.id); err != nil && !isGone(err) {
+			f.log.Warn("stop music on hold before voicemail failed", "call_id", c.id, "error", err)
+		}
+		err := c.tel.ContinueInDialplan(ctx, c.id, dialplanContext, o.Queue, 1)
+		if err == nil || isGone(err) {
+			return
+		}
+		f.log.Error("voicemail hand-off failed, hanging up", "call_id", c.id, "queue", o.Queue,
+			"context", dialplanContext, "error", err)
+		if err := c.tel.Hangup(ctx, c.id, cti.ReasonNormal); err != nil && !isGone(err) {
+			f.log.Error("hang up caller failed", "call_id", c.id, "error", err)
+		}
+	})
+}
+
 func (f *Flow) offerCallback(o routing.OfferCallback) {
 	c, ok := f.calls[o.CallID]
 	if !ok {
@@ -390,7 +416,7 @@ func queueStats(o routing.QueueStats) protocol.QueueStats {
 			q.Agents[protocolState(s)] = n
 		}
 	}
-	if o.Answered+o.Abandoned+o.Overflowed+o.NoAgent+o.Closed+o.Failed > 0 {
+	if o.ServiceLevelKnown {
 		sl := o.ServiceLevel
 		q.ServiceLevel = &sl
 	}

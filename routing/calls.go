@@ -204,7 +204,7 @@ func (e *Engine) countExit(q *queue, c *call, result Outcome) {
 	if result != OutcomeClosed {
 		e.metrics.waitSeconds.WithLabelValues(q.cfg.Name, string(result)).Observe(wait.Seconds())
 	}
-	q.slGauge.Set(q.serviceLevel())
+	q.publishServiceLevel()
 }
 
 // finalize emits the call's only CallRecord and removes the call from the engine. A call answered at least

@@ -96,7 +96,7 @@ func New(cfg Config, opts Options) (*Engine, error) {
 			depthGauge: m.queueDepth.WithLabelValues(qc.Name),
 			slGauge:    m.serviceLevel.WithLabelValues(qc.Name),
 		}
-		q.slGauge.Set(1)
+		q.publishServiceLevel()
 		e.queues[qc.Name] = q
 		e.order = append(e.order, q)
 	}

@@ -41,7 +41,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"queue"}),
 		serviceLevel: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: ns, Subsystem: sub, Name: "service_level_ratio",
-			Help: "Calls answered within the queue's service level threshold over calls that finished waiting, since start.",
+			Help: "Calls answered within the queue's service level threshold over calls that finished waiting, since start; NaN before any call finished waiting.",
 		}, []string{"queue"}),
 		decisions: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: ns, Subsystem: sub, Name: "decisions_total",

@@ -163,22 +163,25 @@ type CallAnswered struct {
 // QueueStats is a periodic snapshot of one queue, sent every Config.StatsInterval. Counters
 // run from the engine's start.
 type QueueStats struct {
-	Queue          string
-	At             time.Time
-	Waiting        int
-	LongestWait    time.Duration
-	AgentsByState  [agentStateCount]int
-	EstimatedWait  time.Duration // for a call arriving now
-	WaitKnown      bool
-	Answered       int
-	AnsweredInSL   int
-	Abandoned      int
-	Overflowed     int // left through voicemail, callback or another queue
-	NoAgent        int
-	Closed         int
-	Failed         int
-	ServiceLevel   float64 // AnsweredInSL / calls that finished waiting; 1 before any
-	AbandonedRatio float64 // Abandoned / calls that finished waiting; 0 before any
+	Queue         string
+	At            time.Time
+	Waiting       int
+	LongestWait   time.Duration
+	AgentsByState [agentStateCount]int
+	EstimatedWait time.Duration // for a call arriving now
+	WaitKnown     bool
+	Answered      int
+	AnsweredInSL  int
+	Abandoned     int
+	Overflowed    int // left through voicemail, callback or another queue
+	NoAgent       int
+	Closed        int
+	Failed        int
+	ServiceLevel  float64 // AnsweredInSL / calls that finished waiting, when ServiceLevelKnown
+	// ServiceLevelKnown is false before any call finished waiting: a queue without calls has
+	// no service level, rather than a perfect one.
+	ServiceLevelKnown bool
+	AbandonedRatio    float64 // Abandoned / calls that finished waiting; 0 before any
 }
 
 // Outcome is the final state of a call.

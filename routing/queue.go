@@ -39,12 +39,15 @@ func (q *queue) finishedWaiting() int {
 	return s.answered + s.abandoned + s.overflowed + s.noAgent + s.failed
 }
 
-func (q *queue) serviceLevel() float64 {
+// serviceLevel returns the share of calls answered within the threshold among the calls that
+// finished waiting. It returns false before any call finished waiting, because the share is
+// undefined then.
+func (q *queue) serviceLevel() (float64, bool) {
 	n := q.finishedWaiting()
 	if n == 0 {
-		return 1
+		return 0, false
 	}
-	return float64(q.stats.answeredInSL) / float64(n)
+	return float64(q.stats.answeredInSL) / float64(n), true
 }
 
 func (q *queue) abandonedRatio() float64 {
