@@ -79,8 +79,11 @@ func userMessage(code, locale string) string {
 	case protocol.CodeForbidden:
 		return pick("Недостаточно прав для этого действия.", "You do not have permission to do this.")
 	case protocol.CodeOriginRejected:
-		return pick("Запрос отклонён: заголовок Origin отсутствует или указывает на неразрешённый адрес.",
-			"Request rejected: the Origin header is missing or names an origin that is not allowed.")
+		return pick("Запрос отклонён: он пришёл со страницы другого сайта (заголовок Origin указывает на неразрешённый адрес).",
+			"Request rejected: it came from a page of another site (the Origin header names an origin that is not allowed).")
+	case protocol.CodeOriginMissing:
+		return pick("Запрос отклонён: нет заголовка Origin. Отправляйте Origin с адресом, по которому открывается рабочее место оператора.",
+			"Request rejected: the Origin header is missing. Send Origin with the address the desk is served from.")
 	case protocol.CodeNotFound:
 		return pick("Не найдено.", "Not found.")
 	case protocol.CodeMethodNotAllowed:

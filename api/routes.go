@@ -120,9 +120,7 @@ func (s *Server) patternHandler(pattern string, routes []Route) http.Handler {
 }
 
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt Route) {
-	if changesState(r) && !s.originAllowed(r) {
-		s.log.Info("request rejected: origin not allowed", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
-		s.writeError(w, r, nil, http.StatusForbidden, protocol.CodeOriginRejected)
+	if changesState(r) && !s.checkRequestOrigin(w, r) {
 		return
 	}
 
@@ -151,6 +149,27 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt Route) {
 	}
 
 	rt.handle(w, r, sess)
+}
+
+// checkRequestOrigin replies 403 and returns false unless the request's Origin header names an
+// allowed origin. A missing header and a foreign origin get different codes, because the first
+// comes from a client that can add the header (curl, a script) and the second from a page of
+// another site.
+func (s *Server) checkRequestOrigin(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	switch {
+	case origin == "":
+		s.log.Info("request rejected: missing Origin header", "method", r.Method, "path", r.URL.Path)
+		s.writeErrorDetail(w, r, nil, http.StatusForbidden, protocol.CodeOriginMissing,
+			fmt.Sprintf("missing Origin header: send Origin: %s (an allowed origin, the address the desk is served from) with every request that changes state and with the WebSocket upgrade", s.opts.AllowedOrigins[0]))
+		return false
+	case !s.origins[origin]:
+		s.log.Info("request rejected: foreign origin", "method", r.Method, "path", r.URL.Path, "origin", origin)
+		s.writeErrorDetail(w, r, nil, http.StatusForbidden, protocol.CodeOriginRejected,
+			fmt.Sprintf("foreign origin %q: only the origins configured in http.public_origins may change state", origin))
+		return false
+	}
+	return true
 }
 
 // changesState reports whether the request can change state, and so needs an allowed

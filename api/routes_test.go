@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -145,15 +146,27 @@ func TestOriginCheckOnStateChanges(t *testing.T) {
 		path       string
 		origin     string
 		wantStatus int
+		wantCode   string
+		wantDetail string
 	}{
 		{name: "command from allowed origin", method: http.MethodPost, path: "/api/v1/calls/c1/answer", origin: testOrigin, wantStatus: http.StatusNoContent},
-		{name: "command from foreign origin", method: http.MethodPost, path: "/api/v1/calls/c1/answer", origin: "http://evil.test", wantStatus: http.StatusForbidden},
-		{name: "command without origin", method: http.MethodPost, path: "/api/v1/calls/c1/answer", wantStatus: http.StatusForbidden},
-		{name: "origin differing in port", method: http.MethodPost, path: "/api/v1/calls/c1/hangup", origin: testOrigin + ":8080", wantStatus: http.StatusForbidden},
-		{name: "origin differing in scheme", method: http.MethodPost, path: "/api/v1/calls/c1/hangup", origin: "https://desk.test", wantStatus: http.StatusForbidden},
-		{name: "logout from foreign origin", method: http.MethodDelete, path: "/api/v1/session", origin: "http://evil.test", wantStatus: http.StatusForbidden},
+		{name: "command from foreign origin", method: http.MethodPost, path: "/api/v1/calls/c1/answer", origin: "http://evil.test", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginRejected, wantDetail: `foreign origin "http://evil.test"`},
+		{name: "command without origin", method: http.MethodPost, path: "/api/v1/calls/c1/answer", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginMissing, wantDetail: "missing Origin header: send Origin: " + testOrigin},
+		{name: "origin differing in port", method: http.MethodPost, path: "/api/v1/calls/c1/hangup", origin: testOrigin + ":8080", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginRejected, wantDetail: "foreign origin"},
+		{name: "origin differing in scheme", method: http.MethodPost, path: "/api/v1/calls/c1/hangup", origin: "https://desk.test", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginRejected, wantDetail: "foreign origin"},
+		{name: "logout from foreign origin", method: http.MethodDelete, path: "/api/v1/session", origin: "http://evil.test", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginRejected, wantDetail: "foreign origin"},
+		{name: "logout without origin", method: http.MethodDelete, path: "/api/v1/session", wantStatus: http.StatusForbidden,
+			wantCode: protocol.CodeOriginMissing, wantDetail: "missing Origin header"},
 		{name: "read from foreign origin", method: http.MethodGet, path: "/api/v1/me", origin: "http://evil.test", wantStatus: http.StatusOK},
+		{name: "read without origin", method: http.MethodGet, path: "/api/v1/me", wantStatus: http.StatusOK},
 	}
+
+	messages := map[string]string{} // by error code
 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,16 +175,43 @@ func TestOriginCheckOnStateChanges(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, tt.wantStatus, body)
 			}
-			if tt.wantStatus == http.StatusForbidden {
-				if e := decodeErrorBody(t, body); e.Code != protocol.CodeOriginRejected {
-					t.Errorf("code = %q, want %q", e.Code, protocol.CodeOriginRejected)
-				}
-				if after := len(h.desk.Commands()); after != before {
-					t.Errorf("a rejected request reached the desk: %d commands, want %d", after, before)
-				}
+			if tt.wantStatus != http.StatusForbidden {
+				return
+			}
+			e := decodeErrorBody(t, body)
+			if e.Code != tt.wantCode {
+				t.Errorf("code = %q, want %q", e.Code, tt.wantCode)
+			}
+			if !strings.HasPrefix(e.Detail, tt.wantDetail) {
+				t.Errorf("detail = %q, want it to start with %q", e.Detail, tt.wantDetail)
+			}
+			if e.Message == "" {
+				t.Error("message is empty")
+			}
+			messages[e.Code] = e.Message
+			if after := len(h.desk.Commands()); after != before {
+				t.Errorf("a rejected request reached the desk: %d commands, want %d", after, before)
 			}
 		})
 	}
+
+	if missing, foreign := messages[protocol.CodeOriginMissing], messages[protocol.CodeOriginRejected]; missing == foreign {
+		t.Errorf("missing and foreign origin share the message %q", missing)
+	}
+
+	t.Run("websocket upgrade without origin", func(t *testing.T) {
+		_, resp, err := h.dialRaw(t, nil, cookie, "")
+		if err == nil {
+			t.Fatal("upgrade without Origin succeeded")
+		}
+		if resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("upgrade without Origin: response %v, want 403", resp)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		if e := decodeErrorBody(t, body); e.Code != protocol.CodeOriginMissing {
+			t.Errorf("code = %q, want %q", e.Code, protocol.CodeOriginMissing)
+		}
+	})
 
 	t.Run("login from foreign origin", func(t *testing.T) {
 		resp, body := h.do(t, request{method: http.MethodPost, path: "/api/v1/session", origin: "http://evil.test",

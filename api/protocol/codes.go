@@ -13,6 +13,7 @@ const (
 	CodeInvalidCredentials = "invalid_credentials"
 	CodeForbidden          = "forbidden"
 	CodeOriginRejected     = "origin_rejected"
+	CodeOriginMissing      = "origin_missing"
 	CodeNotFound           = "not_found"
 	CodeMethodNotAllowed   = "method_not_allowed"
 	CodeConflict           = "conflict"
@@ -29,7 +30,7 @@ func Codes() []string {
 		CodeBadJSON, CodeInvalidRequest, CodeUnknownType, CodeUnsupportedVersion, CodeTooLarge,
 		CodeUnauthenticated, CodeInvalidCredentials, CodeForbidden, CodeOriginRejected,
 		CodeNotFound, CodeMethodNotAllowed, CodeConflict, CodeUnavailable, CodeTimeout, CodeInternal,
-		CodeTooManyAttempts,
+		CodeTooManyAttempts, CodeOriginMissing,
 	}
 }
 
