@@ -436,6 +436,22 @@ func (s *Server) Channels() []ChannelInfo {
 	return out
 }
 
+// Continued is a channel that a client sent back to the dialplan, with the location it
+// named. Priority is the request's text, empty when the request gave none.
+type Continued struct {
+	ChannelID string
+	Context   string
+	Extension string
+	Priority  string
+}
+
+// Continued returns every channel sent back to the dialplan so far, in request order.
+func (s *Server) Continued() []Continued {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Continued(nil), s.continued...)
+}
+
 // Bridges returns a snapshot of every bridge, sorted by id, with members in joining order.
 func (s *Server) Bridges() []BridgeInfo {
 	s.mu.Lock()

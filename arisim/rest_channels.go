@@ -342,6 +342,9 @@ func (s *Server) restContinue(w writerRequest, vars map[string]string) {
 		return
 	}
 	context := w.params.str("context")
+	s.continued = append(s.continued, Continued{
+		ChannelID: c.id, Context: context, Extension: w.params.str("extension"), Priority: w.params.str("priority"),
+	})
 	cause := causeUnknown
 	if context == "" || s.knownContext(context) {
 		cause = causeNormal

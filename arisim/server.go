@@ -80,6 +80,7 @@ type Server struct {
 	zombies     []*bridge // deleted bridges whose BridgeDestroyed waits for a former member
 	timers      map[*timerEntry]struct{}
 	stats       Stats
+	continued   []Continued // channels sent back to the dialplan, in request order
 
 	wg sync.WaitGroup
 }

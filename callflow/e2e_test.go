@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
+	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/routing"
 )
@@ -278,6 +279,26 @@ func TestNoAgentOverflowsToCallback(t *testing.T) {
 			`SELECT count(*) FROM tasks WHERE kind = 'callback' AND contact_id = $1 AND phone_e164 = '+79161112233'`, contact.ID).Scan(&callbacks)
 		return err == nil && callbacks == 1
 	})
+}
+
+func TestNoAgentOverflowsToVoicemail(t *testing.T) {
+	queues := []routing.QueueConfig{{
+		Name: "sales", OverflowWhenNoAgents: true, Overflow: routing.Overflow{Kind: routing.OverflowVoicemail},
+	}}
+	n := startNode(t, nodeOptions{queues: queues})
+
+	callID := n.arrive("74951234567", "Acme", "sales")
+
+	rec := n.record(callID, nil)
+	if rec.Outcome != crm.OutcomeOverflowed {
+		t.Errorf("outcome = %q, want overflowed", rec.Outcome)
+	}
+	eventually(t, "caller sent to the dialplan", 5*time.Second, func() bool { return len(n.sim.Continued()) == 1 })
+	want := arisim.Continued{ChannelID: callID, Context: callflow.DefaultVoicemailContext, Extension: "sales", Priority: "1"}
+	if got := n.sim.Continued()[0]; got != want {
+		t.Errorf("continued %+v, want %+v", got, want)
+	}
+	eventually(t, "caller channel ended", 5*time.Second, func() bool { return len(n.sim.Channels()) == 0 })
 }
 
 func assertNear(t testing.TB, what string, got, want, tolerance time.Duration) {

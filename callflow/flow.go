@@ -32,6 +32,9 @@ type Options struct {
 	Queues []string
 	// MusicClass is the music-on-hold class for waiting callers; default "default".
 	MusicClass string
+	// VoicemailContext is the dialplan context that takes callers a queue overflows to
+	// voicemail, at the extension named like the queue; default DefaultVoicemailContext.
+	VoicemailContext string
 	// Dispositions offered in wrap-up, in the agent's language by the desk.
 	Dispositions []protocol.Disposition
 	// RequestTimeout bounds each REST request to Asterisk and each directory query.
@@ -41,6 +44,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now. The routing engine's timers follow it.
 	Now func() time.Time
 }
+
+// DefaultVoicemailContext is the voicemail context of asterisk-config/extensions.conf.
+const DefaultVoicemailContext = "switchboard-voicemail"
 
 // Flow is one node's call handling. Create it with New and start it with Run.
 type Flow struct {
@@ -84,6 +90,9 @@ func New(engine *routing.Engine, opts Options) (*Flow, error) {
 	}
 	if opts.MusicClass == "" {
 		opts.MusicClass = "default"
+	}
+	if opts.VoicemailContext == "" {
+		opts.VoicemailContext = DefaultVoicemailContext
 	}
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = 5 * time.Second

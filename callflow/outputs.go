@@ -224,9 +224,9 @@ func (f *Flow) releaseAgent(o routing.ReleaseAgent) {
 }
 
 // offerVoicemail hands the caller to the dialplan's voicemail context, at the extension named
-// like the queue. The channel leaves the application there, so the call is over for routing; the
-// caller's HungUp, when the dialplan ends the channel, ends it here as for any caller. If
-// Asterisk rejects the hand-off, the caller is hung up rather than left in silence.
+// like the queue. The channel leaves the application there, so the call is over for routing.
+// When the dialplan ends the channel, the caller's HungUp ends the call here as for any caller.
+// If Asterisk rejects the hand-off, the caller is hung up rather than left in silence.
 func (f *Flow) offerVoicemail(o routing.OfferVoicemail) {
 	c, ok := f.calls[o.CallID]
 	if !ok || c.hangingUp || !c.customerUp {

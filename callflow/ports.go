@@ -21,6 +21,7 @@ type Telephony interface {
 	Unhold(ctx context.Context, channelID string) error
 	Originate(ctx context.Context, req cti.OriginateRequest) (string, error)
 	Hangup(ctx context.Context, channelID string, reason cti.HangupReason) error
+	ContinueInDialplan(ctx context.Context, channelID, dialplanContext, extension string, priority int) error
 	CreateBridge(ctx context.Context, name string) (string, error)
 	DestroyBridge(ctx context.Context, bridgeID string) error
 	AddToBridge(ctx context.Context, bridgeID, channelID string) error

@@ -130,6 +130,21 @@ func (s *Server) StopMOH(ctx context.Context, channelID string) error {
 	return s.channelOp(ctx, "stop-moh", channelID, s.client.Channel().StopMOH)
 }
 
+// ContinueInDialplan takes a channel out of the Stasis application and returns it to the
+// dialplan at context, extension and priority. The channel's StasisEnd follows; its
+// ChannelDestroyed comes when the dialplan ends it.
+func (s *Server) ContinueInDialplan(ctx context.Context, channelID, dialplanContext, extension string, priority int) error {
+	if dialplanContext == "" || extension == "" || priority < 1 {
+		return s.invalid("continue channel "+channelID,
+			"context %q, extension %q and priority %d must name a dialplan location (priority 1 or more)",
+			dialplanContext, extension, priority)
+	}
+
+	return s.channelOp(ctx, "continue", channelID, func(key *ari.Key) error {
+		return s.client.Channel().Continue(key, dialplanContext, extension, priority)
+	})
+}
+
 // Hold puts a channel on hold. Asterisk 22 answers 204 and emits no event for it.
 func (s *Server) Hold(ctx context.Context, channelID string) error {
 	return s.channelOp(ctx, "hold", channelID, s.client.Channel().Hold)

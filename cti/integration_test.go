@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/cti/event"
 )
 
@@ -369,6 +370,26 @@ func TestSnoopAndRecord(t *testing.T) {
 	h.rec.waitFor(t, 0, "snoop left application", isEvent[event.LeftApplication](listen))
 }
 
+func TestContinueInDialplan(t *testing.T) {
+	sim := startSim(t)
+	h := startManager(t, sim.config("pbx1"))
+	s := h.server(t, "pbx1")
+	ctx := testContext(t)
+
+	customer := arriveCall(t, sim, h, "74951234567", "inbound", "sales")
+	before := h.rec.len()
+	if err := s.ContinueInDialplan(ctx, customer, "switchboard-voicemail", "sales", 1); err != nil {
+		t.Fatalf("continue: %v", err)
+	}
+
+	h.rec.waitFor(t, before, "LeftApplication", isEvent[event.LeftApplication](customer))
+	h.rec.waitFor(t, before, "HungUp", isEvent[event.HungUp](customer))
+	want := []arisim.Continued{{ChannelID: customer, Context: "switchboard-voicemail", Extension: "sales", Priority: "1"}}
+	if got := sim.sim.Continued(); !slices.Equal(got, want) {
+		t.Errorf("simulator saw continues %+v, want %+v", got, want)
+	}
+}
+
 func TestCallControlErrors(t *testing.T) {
 	sim := startSim(t)
 	h := startManager(t, sim.config("pbx1"))
@@ -415,6 +436,9 @@ func TestCallControlErrors(t *testing.T) {
 		{"bogus hang-up reason", func() error { return s.Hangup(ctx, customer, "bogus") }, ErrInvalid, 0},
 		{"channel id with slash", func() error { return s.Answer(ctx, "../bridges/x") }, ErrInvalid, 0},
 		{"bad variable name", func() error { return s.SetVariable(ctx, customer, "A&B", "1") }, ErrInvalid, 0},
+		{"continue unknown channel", func() error { return s.ContinueInDialplan(ctx, "no-such-channel", "default", "s", 1) }, ErrNotFound, 404},
+		{"continue without context", func() error { return s.ContinueInDialplan(ctx, customer, "", "s", 1) }, ErrInvalid, 0},
+		{"continue to priority 0", func() error { return s.ContinueInDialplan(ctx, customer, "default", "s", 0) }, ErrInvalid, 0},
 	}
 
 	for _, tc := range cases {
