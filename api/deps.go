@@ -69,3 +69,10 @@ type Contacts interface {
 type StateProvider interface {
 	AgentState(ctx context.Context, agentID string) (protocol.AgentState, *protocol.CallState, error)
 }
+
+// WallboardProvider returns the supervisor's starting view for the hello frame: every
+// queue's statistics and every signed-in agent, read together from the state's owner so that
+// later agent.state and queue.stats notifications continue from it.
+type WallboardProvider interface {
+	Wallboard(ctx context.Context) (protocol.Wallboard, error)
+}

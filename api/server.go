@@ -32,6 +32,9 @@ type Deps struct {
 	Desk     AgentDesk
 	Contacts Contacts
 	State    StateProvider
+	// Wallboard fills supervisors' hello with every queue and signed-in agent. When it is nil,
+	// hello has no wallboard and a supervisor's page fills only from later notifications.
+	Wallboard WallboardProvider
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
 	// Metrics registers the API's metrics; nil means a private registry that is not exported.

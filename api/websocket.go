@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -38,7 +39,8 @@ func (s *Server) handleAgentState(w http.ResponseWriter, r *http.Request, sess s
 }
 
 // buildHello collects the user's hello. A user without the agent role gets no agent state;
-// an agent that the routing engine does not know is shown as logged out.
+// an agent that the routing engine does not know is shown as logged out. Only supervisors
+// get the wallboard.
 func (s *Server) buildHello(ctx context.Context, user protocol.User) (protocol.Hello, error) {
 	hello := protocol.Hello{
 		Protocol:            protocol.Version,
@@ -47,9 +49,15 @@ func (s *Server) buildHello(ctx context.Context, user protocol.User) (protocol.H
 		User:                user,
 	}
 
-	// NOTE: supervisors get no snapshot of their agents here yet; until the routing engine
-	// offers one, a wallboard can only build its view from agent.state notifications.
-	if !(session.Session{User: user}).HasRole(protocol.RoleAgent) {
+	sess := session.Session{User: user}
+	if sess.HasRole(protocol.RoleSupervisor) && s.deps.Wallboard != nil {
+		board, err := s.deps.Wallboard.Wallboard(ctx)
+		if err != nil {
+			return protocol.Hello{}, fmt.Errorf("load wallboard for supervisor %s: %w", user.ID, err)
+		}
+		hello.Wallboard = &board
+	}
+	if !sess.HasRole(protocol.RoleAgent) {
 		return hello, nil
 	}
 

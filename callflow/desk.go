@@ -37,6 +37,10 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 	err := f.do(ctx, func() {
 		v := f.view(agentID)
 		signedIn := v.state.State != protocol.StateLoggedOut
+		if profile.Name != "" {
+			// The next agent.state carries the name to supervisors.
+			v.state.Name = profile.Name
+		}
 
 		var in routing.Input
 		switch s.Status {

@@ -193,6 +193,8 @@ func (f *Flow) requeueAdopted(c *call, card protocol.Card, found bool) {
 		v.state.Endpoint = l.endpoint
 		if err := rejection(f.route(routing.AgentSignIn{AgentID: l.agentID, Endpoint: l.endpoint, Queues: queues})); err != nil {
 			f.log.Warn("adopted call's agent could not be signed in", "call_id", c.id, "agent_id", l.agentID, "error", err)
+		} else {
+			f.loadAgentName(c, l.agentID)
 		}
 	}
 	// NOTE: routing takes the adoption as the call's arrival, so the record's arrival, wait and

@@ -148,7 +148,7 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 	n := &node{t: t, pool: pool, sim: sim, dir: dir, spool: spool, cti: pbx, flow: flow, agents: map[string]int64{}}
 	apiServer := httptest.NewUnstartedServer(nil)
 	origin := "http://" + apiServer.Listener.Addr().String()
-	srv, err := api.New(api.Deps{Auth: dir, Desk: flow, Contacts: linkingContacts{dir, flow}, State: flow, Logger: logger},
+	srv, err := api.New(api.Deps{Auth: dir, Desk: flow, Contacts: linkingContacts{dir, flow}, State: flow, Wallboard: flow, Logger: logger},
 		api.Options{AllowedOrigins: []string{origin}})
 	if err != nil {
 		t.Fatal(err)

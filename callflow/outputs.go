@@ -279,8 +279,8 @@ func (f *Flow) offerCallback(o routing.OfferCallback) {
 func (f *Flow) agentStateChanged(o routing.AgentStateChanged) {
 	v := f.view(o.AgentID)
 	v.state = protocol.AgentState{
-		AgentID: o.AgentID, State: protocolState(o.State), Reason: o.Reason, Since: o.At,
-		Endpoint: v.state.Endpoint,
+		AgentID: o.AgentID, Name: v.state.Name, State: protocolState(o.State), Reason: o.Reason, Since: o.At,
+		Endpoint: v.state.Endpoint, Call: f.agentCall(v, o.CallID),
 	}
 
 	switch o.State {

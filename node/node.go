@@ -152,7 +152,7 @@ func New(opts Options) (*Node, error) {
 	}
 
 	server, err := api.New(
-		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow,
+		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Wallboard: flow,
 			Sessions: opts.Sessions, Metrics: reg, Logger: logger},
 		api.Options{AllowedOrigins: opts.AllowedOrigins, SecureCookie: opts.SecureCookie, UI: opts.UI},
 	)

@@ -62,17 +62,41 @@ type Hello struct {
 	User                User        `json:"user"`
 	Agent               *AgentState `json:"agent,omitempty"`
 	Call                *CallState  `json:"call,omitempty"`
+	// Wallboard is set for supervisors only: every queue and every signed-in agent at the
+	// moment the connection opened.
+	Wallboard *Wallboard `json:"wallboard,omitempty"`
 }
 
 // AgentState is an agent's routing state. Reason is the pause reason code when State is
 // paused ("missed" after a ring timeout).
 type AgentState struct {
-	AgentID string    `json:"agent_id"`
-	State   string    `json:"state"`
-	Reason  string    `json:"reason,omitempty"`
-	Since   time.Time `json:"since"`
+	AgentID string `json:"agent_id"`
+	// Name is the agent's display name from the user directory, empty until the agent has
+	// signed in on this node.
+	Name   string    `json:"name,omitempty"`
+	State  string    `json:"state"`
+	Reason string    `json:"reason,omitempty"`
+	Since  time.Time `json:"since"`
 	// Endpoint is the phone endpoint the agent signed in at, for example "PJSIP/1001".
 	Endpoint string `json:"endpoint,omitempty"`
+	// Call is the call the agent is offered, talks on or wraps up, and nil in other states.
+	Call *AgentCall `json:"call,omitempty"`
+}
+
+// AgentCall names an agent's current call for supervisors: which call, from which queue and
+// from whom.
+type AgentCall struct {
+	CallID string `json:"call_id"`
+	Queue  string `json:"queue,omitempty"`
+	Caller Caller `json:"caller"`
+}
+
+// Wallboard is a supervisor's starting view, sent in hello: the statistics of every queue
+// as queue.stats carries them, and every signed-in agent. agent.state and queue.stats
+// frames keep it current afterwards.
+type Wallboard struct {
+	Queues []QueueStats `json:"queues"`
+	Agents []AgentState `json:"agents"`
 }
 
 // Call phases in CallState.
