@@ -5,8 +5,10 @@
 //
 // The scenarios run in order in one server and browser: a known caller's call (inbound-call.mjs),
 // an unknown caller's call with a new contact and a callback, a transfer to a queue between two
-// agents (transfer.mjs), and logout across two tabs. After each call, the call record, contact
-// and callback task are checked in PostgreSQL.
+// agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
+// call, a supervisor follows a call on the wallboard in a browser context of its own
+// (wallboard.mjs). After each call, the call record, contact and callback task are checked
+// in PostgreSQL.
 //
 // It prints the screenshots it keeps in test-results/ and exits non-zero on the first
 // failed check, with what was expected. Every process it starts is stopped by PID, and the
@@ -26,6 +28,7 @@ import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
 import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
 import { runTransfer } from "./transfer.mjs";
+import { runWallboard } from "./wallboard.mjs";
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const binary = resolve(uiDir, "..", "bin", "switchboard");
@@ -99,6 +102,16 @@ async function main() {
   });
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  const supervisor = demo.logins.find((l) => l.role === "supervisor");
+  if (!supervisor) {
+    throw new Error(`expected a supervisor in the demo logins, got ${JSON.stringify(demo.logins.map((l) => `${l.role}/${l.login}`))}`);
+  }
+  const watched = await runWallboard({ browser: chromium.browser, page, baseURL: demo.baseURL, arisim, agent, supervisor, contact, resultsDir });
+  await checkCallRecord(pg, database, watched, {
+    queue: "support", agent_id: agent.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
+  });
+  console.log(`e2e: call ${watched.callID} followed on ${supervisor.login}'s wallboard from the snapshot to wrap-up`);
 
   await runMissedCall({ page, arisim, contact, frames });
   console.log("e2e: a call rang out on the desk and paused the agent as missed");

@@ -1,19 +1,40 @@
 import { Connection } from "./connection";
 import { clear, h } from "./dom";
-import { t } from "./i18n";
+import { currentLanguage, t } from "./i18n";
 import { languagePicker } from "./language";
-import { AgentState, Envelope, QueueStats, User } from "./protocol";
+import { AgentState, Envelope, Hello, QueueStats, User } from "./protocol";
 import { logout } from "./session";
 
 const agentStates = ["available", "reserved", "on_call", "wrapup", "paused"];
 
+// WallboardAgent is an agent as supervisors see it: agent.state frames and the agents of the
+// hello's wallboard carry the display name and the current call.
+interface WallboardAgent extends AgentState {
+  name?: string;
+  call?: { call_id: string; queue?: string; caller: { number: string; name?: string } };
+}
+
+// SupervisorHello is the hello a supervisor gets: every queue and every signed-in agent at
+// the moment the connection opened.
+interface SupervisorHello extends Hello {
+  wallboard?: { queues: QueueStats[]; agents: WallboardAgent[] };
+}
+
 // Wallboard is a supervisor's live view: every queue's waiting calls, waits, agents by state and
-// service level from queue.stats frames, and every agent's state from agent.state frames.
+// service level, and every signed-in agent by name with their state, time in state and call.
+// It starts from the snapshot in hello, so it is complete at once after every (re)connect,
+// and follows queue.stats and agent.state frames.
 export class Wallboard {
   private conn: Connection;
   private queues = new Map<string, QueueStats>();
-  private agents = new Map<string, AgentState>();
+  private agents = new Map<string, WallboardAgent>();
   private online = false;
+  // received turns true with the first hello. Before it the board has no data at all.
+  private received = false;
+  // clockOffsetMs is the server's clock minus the browser's, from hello.server_time, so that
+  // the time in state does not depend on the browser's clock.
+  private clockOffsetMs = 0;
+  private ticker?: number;
 
   private header = h("header");
   private queuePanel = h("section", { class: "panel", "data-testid": "queues" });
@@ -23,7 +44,7 @@ export class Wallboard {
     this.conn = new Connection((env) => this.handle(env), (online) => {
       this.online = online;
       this.renderHeader();
-    }, () => this.onSignedOut());
+    }, () => this.stop());
   }
 
   start(): void {
@@ -32,10 +53,30 @@ export class Wallboard {
     this.root.append(this.header, h("main", {}, this.queuePanel, this.agentPanel));
     this.render();
     this.conn.open();
+    this.ticker = window.setInterval(() => this.updateTimes(), 1000);
+  }
+
+  private stop(): void {
+    window.clearInterval(this.ticker);
+    this.onSignedOut();
   }
 
   private handle(env: Envelope): void {
     switch (env.type) {
+      case "hello": {
+        // Every connect starts over from the snapshot, because the server does not replay the
+        // frames missed while offline.
+        const hello = env.data as SupervisorHello;
+        this.clockOffsetMs = Date.parse(hello.server_time) - Date.now();
+        this.queues.clear();
+        this.agents.clear();
+        for (const q of hello.wallboard?.queues ?? []) this.queues.set(q.queue, q);
+        for (const a of hello.wallboard?.agents ?? []) this.agents.set(a.agent_id, a);
+        this.received = true;
+        this.renderQueues();
+        this.renderAgents();
+        break;
+      }
       case "queue.stats": {
         const q = env.data as QueueStats;
         this.queues.set(q.queue, q);
@@ -43,7 +84,7 @@ export class Wallboard {
         break;
       }
       case "agent.state": {
-        const a = env.data as AgentState;
+        const a = env.data as WallboardAgent;
         if (a.state === "logged_out") this.agents.delete(a.agent_id);
         else this.agents.set(a.agent_id, a);
         this.renderAgents();
@@ -64,7 +105,7 @@ export class Wallboard {
     signOut.addEventListener("click", async () => {
       this.conn.close();
       await logout().catch(() => undefined);
-      this.onSignedOut();
+      this.stop();
     });
     this.header.append(
       h("strong", {}, "Switchboard"),
@@ -82,7 +123,7 @@ export class Wallboard {
     clear(this.queuePanel);
     this.queuePanel.append(h("h2", {}, t("wallboard.queues")));
     if (this.queues.size === 0) {
-      this.queuePanel.append(h("p", {}, t("wallboard.waiting_for_stats")));
+      this.queuePanel.append(h("p", {}, t(this.received ? "wallboard.no_queues" : "wallboard.waiting_for_stats")));
       return;
     }
     const head = h("tr", {},
@@ -92,8 +133,8 @@ export class Wallboard {
       h("tr", { "data-testid": `queue-${q.queue}` },
         h("td", {}, q.queue),
         h("td", { "data-testid": "waiting" }, String(q.waiting)),
-        h("td", {}, seconds(q.longest_wait_seconds)),
-        h("td", {}, q.estimated_wait_seconds === undefined ? "—" : seconds(q.estimated_wait_seconds)),
+        h("td", {}, duration(q.longest_wait_seconds)),
+        h("td", {}, q.estimated_wait_seconds === undefined ? "—" : duration(q.estimated_wait_seconds)),
         h("td", {}, agentStates.filter((s) => q.agents[s]).map((s) => `${t(stateKey(s))}: ${q.agents[s]}`).join(", ") || "—"),
         h("td", {}, String(q.answered)),
         h("td", {}, `${q.abandoned} (${percent(q.abandoned_ratio)})`),
@@ -109,17 +150,35 @@ export class Wallboard {
       this.agentPanel.append(h("p", {}, t("wallboard.no_agents")));
       return;
     }
-    const rows = [...this.agents.values()].sort((a, b) => a.agent_id.localeCompare(b.agent_id)).map((a) => {
+    // An agent whose name has not reached this node yet is listed under the id.
+    const label = (a: WallboardAgent) => a.name || a.agent_id;
+    const collator = new Intl.Collator(currentLanguage());
+    const sorted = [...this.agents.values()].sort((a, b) => collator.compare(label(a), label(b)) || a.agent_id.localeCompare(b.agent_id));
+    const rows = sorted.map((a) => {
       const reason = a.reason ? `: ${t(`status.reason.${a.reason}`, { defaultValue: a.reason })}` : "";
-      return h("tr", { "data-testid": `agent-${a.agent_id}` },
-        h("td", {}, a.agent_id),
+      const call = a.call ? [a.call.queue, a.call.caller.name || a.call.caller.number].filter(Boolean).join(" · ") : "—";
+      return h("tr", { "data-testid": `agent-${a.agent_id}`, "data-state": a.state },
+        h("td", { "data-testid": "agent-name" }, label(a)),
         h("td", {}, a.endpoint ?? ""),
-        h("td", {}, t(stateKey(a.state)) + reason),
-        h("td", {}, new Date(a.since).toLocaleTimeString()),
+        h("td", { "data-testid": "agent-state" }, t(stateKey(a.state)) + reason),
+        h("td", { "data-testid": "agent-time", "data-since": a.since }, this.timeInState(a.since)),
+        h("td", { "data-testid": "agent-call" }, call),
       );
     });
-    const head = h("tr", {}, ...["agent", "phone", "state", "since"].map((k) => h("th", {}, t(`wallboard.${k}`))));
+    const head = h("tr", {}, ...["agent", "phone", "state", "time_in_state", "call"].map((k) => h("th", {}, t(`wallboard.${k}`))));
     this.agentPanel.append(h("table", { class: "board" }, h("thead", {}, head), h("tbody", {}, ...rows)));
+  }
+
+  // updateTimes advances the time-in-state cells every second without redrawing the tables.
+  private updateTimes(): void {
+    for (const cell of this.agentPanel.querySelectorAll<HTMLElement>("[data-since]")) {
+      cell.textContent = this.timeInState(cell.dataset.since ?? "");
+    }
+  }
+
+  private timeInState(since: string): string {
+    const ms = Date.now() + this.clockOffsetMs - Date.parse(since);
+    return Number.isNaN(ms) ? "—" : duration(Math.max(ms, 0) / 1000);
   }
 }
 
@@ -127,9 +186,13 @@ function stateKey(state: string): string {
   return `status.${state === "wrapup" ? "wrap_up" : state}`;
 }
 
-function seconds(s: number): string {
-  const total = Math.round(s);
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+// duration formats seconds as m:ss, or h:mm:ss from an hour on.
+function duration(s: number): string {
+  const total = Math.floor(s);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const rest = String(total % 60).padStart(2, "0");
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
 }
 
 function percent(ratio: number): string {
