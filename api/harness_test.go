@@ -43,6 +43,7 @@ type harness struct {
 	desk     *apitest.Desk
 	contacts *apitest.Contacts
 	state    *apitest.State
+	board    *wallboardStub
 	reg      *prometheus.Registry
 	clock    *manualClock
 	client   *http.Client
@@ -122,18 +123,20 @@ func newHarness(t testing.TB, opts api.Options) *harness {
 		desk:     apitest.NewDesk(),
 		contacts: apitest.NewContacts(),
 		state:    apitest.NewState(),
+		board:    &wallboardStub{},
 		reg:      prometheus.NewRegistry(),
 		clock:    &manualClock{now: time.Now()},
 		conns:    make(map[string]net.Conn),
 	}
 
 	srv, err := api.New(api.Deps{
-		Auth:     users,
-		Desk:     h.desk,
-		Contacts: h.contacts,
-		State:    h.state,
-		Metrics:  h.reg,
-		Now:      h.clock.Now,
+		Auth:      users,
+		Desk:      h.desk,
+		Contacts:  h.contacts,
+		State:     h.state,
+		Wallboard: h.board,
+		Metrics:   h.reg,
+		Now:       h.clock.Now,
 	}, opts)
 	if err != nil {
 		t.Fatalf("api.New: %v", err)
