@@ -10,13 +10,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 )
 
 // DefaultARIApplication is the Stasis application name used when an ARI server entry names none.
@@ -158,54 +153,33 @@ func Default() Config {
 
 // Load builds the configuration: defaults, then the TOML file at path (skipped when path
 // is empty), then the SWITCHBOARD_* variables in environ ("KEY=value" entries, as from
-// os.Environ). It returns every invalid value at once, each as a *FieldError joined with
-// errors.Join, or a *FileError when the file cannot be read or parsed.
+// os.Environ). It returns every problem at once, each as a *FieldError joined with
+// errors.Join: unknown keys and values of the wrong type in the file, variables that cannot
+// be read or parsed, and values out of range. A file that cannot be read or is not TOML at
+// all gives a *FileError alone.
 func Load(path string, environ []string) (Config, error) {
 	cfg := Default()
 	sources := map[string]string{}
+	// reported holds the keys already rejected, so that validation does not add a second
+	// line for the same key, such as "missing" for a value of the wrong type.
+	reported := map[string]bool{}
+	var errs []error
 
 	if path != "" {
-		if err := loadFile(path, &cfg, sources); err != nil {
+		fileErrs, err := loadFile(path, &cfg, sources, reported)
+		if err != nil {
 			return Config{}, err
 		}
+		errs = append(errs, fileErrs...)
 	}
-	if err := applyEnv(&cfg, environ, sources); err != nil {
-		return Config{}, err
-	}
+	errs = append(errs, applyEnv(&cfg, environ, sources, reported)...)
 	applyDerivedDefaults(&cfg)
+	errs = append(errs, validate(&cfg, sources, reported)...)
 
-	if err := validate(&cfg, sources); err != nil {
-		return Config{}, err
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
 	}
 	return cfg, nil
-}
-
-func loadFile(path string, cfg *Config, sources map[string]string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return &FileError{Path: path, Err: err, msg: msgFileMissing}
-		}
-		return &FileError{Path: path, Err: err, msg: msgFileUnreadable}
-	}
-
-	meta, err := toml.Decode(string(data), cfg)
-	if err != nil {
-		return &FileError{Path: path, Err: err, msg: msgFileInvalid}
-	}
-	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
-		names := make([]string, len(undecoded))
-		for i, key := range undecoded {
-			names[i] = key.String()
-		}
-		return &FileError{Path: path, Err: fmt.Errorf("unknown keys: %s", strings.Join(names, ", ")), msg: msgFileUnknownKeys}
-	}
-
-	source := "file " + path
-	for _, key := range meta.Keys() {
-		sources[key.String()] = source
-	}
-	return nil
 }
 
 // applyDerivedDefaults fills the defaults that depend on other keys.

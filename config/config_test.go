@@ -258,10 +258,8 @@ func TestLoadFileErrors(t *testing.T) {
 		content string
 		want    string
 	}{
-		{"unknown key", "[http]\nlisten = \"127.0.0.1:1\"\nlistn = \"x\"\n", "http.listn"},
 		{"not toml", "[http\nlisten=", "not valid TOML"},
-		{"wrong type", "[http]\ncookie_secure = \"maybe\"\n", "not valid TOML"},
-		{"bad duration", "[shutdown]\ngrace_period = \"soon\"\n", "not valid TOML"},
+		{"duplicate key", "[http]\nlisten = \"a:1\"\nlisten = \"b:2\"\n", "not valid TOML"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,6 +277,139 @@ func TestLoadFileErrors(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "absent.toml"), env)
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+func TestLoadFileKeyErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		content   string
+		key       string
+		env       string
+		value     string
+		wantEn    string
+		wantRu    string
+		wantFixIn string
+	}{
+		{"unknown key", "[http]\nlisten = \"127.0.0.1:1\"\nlistn = \"x\"\n", "http.listn", "", "",
+			"unknown key", "неизвестный ключ", "listen, public_origins"},
+		{"unknown section", "[htp]\nlisten = \"127.0.0.1:1\"\n", "htp", "", "",
+			"unknown section", "неизвестный раздел", "[http], [database]"},
+		{"key outside a section", "listen = \"127.0.0.1:1\"\n", "listen", "", "",
+			"unknown key", "неизвестный ключ", "under its section"},
+		{"string for bool", "[http]\ncookie_secure = \"maybe\"\n", "http.cookie_secure", "SWITCHBOARD_HTTP_COOKIE_SECURE", "maybe",
+			"a string, but the key takes true or false", "строка, а ожидается true или false", "without quotes"},
+		{"integer for string", "[http]\nlisten = 8080\n", "http.listen", "SWITCHBOARD_HTTP_LISTEN", "8080",
+			"an integer, but the key takes a string", "целое число, а ожидается строка", `listen = "8080"`},
+		{"bad duration", "[shutdown]\ngrace_period = \"soon\"\n", "shutdown.grace_period", "SWITCHBOARD_SHUTDOWN_GRACE_PERIOD", "soon",
+			"not a duration", "это не длительность", `"1m30s"`},
+		{"integer for duration", "[shutdown]\ngrace_period = 15\n", "shutdown.grace_period", "SWITCHBOARD_SHUTDOWN_GRACE_PERIOD", "15",
+			"an integer, but the key takes a duration", "целое число", `"15s"`},
+		{"string for list", "[http]\npublic_origins = \"https://crm.example.com\"\n", "http.public_origins", "SWITCHBOARD_HTTP_PUBLIC_ORIGINS", "https://crm.example.com",
+			"a string, but the key takes a list of strings", "список строк", `public_origins = ["https://crm.example.com"]`},
+		{"numeric secret", "[http]\nmetrics_token = 123456789\n", "http.metrics_token", "SWITCHBOARD_HTTP_METRICS_TOKEN", "xxxxx",
+			"an integer", "целое число", "double quotes"},
+		{"single ari table", "[ari]\nurl = \"http://127.0.0.1:8088/ari\"\n", "ari", "SWITCHBOARD_ARI", "{…}",
+			"a table, but the key takes a list of tables", "список таблиц", "[[ari]]"},
+		{"misspelt password key", "[[ari]]\nurl = \"http://127.0.0.1:8088/ari\"\nusername = \"u\"\npassword = \"p\"\npasword = \"s3cretpw\"\n", "ari[0].pasword", "", "",
+			"unknown key", "неизвестный ключ", "name, url, username"},
+		{"integer ari password", "[[ari]]\nurl = \"http://127.0.0.1:8088/ari\"\nusername = \"u\"\npassword = 1234\n", "ari[0].password", "SWITCHBOARD_ARI_0_PASSWORD", "xxxxx",
+			"an integer", "целое число", "double quotes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.content)
+			errs := fieldErrors(t, func() error { _, err := Load(path, []string{"SWITCHBOARD_DATABASE_URL=" + validDB}); return err }())
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors, want 1: %v", len(errs), errs)
+			}
+			fe := errs[0]
+			if fe.Key != tt.key {
+				t.Errorf("key = %q, want %q", fe.Key, tt.key)
+			}
+			if fe.Env != tt.env {
+				t.Errorf("variable = %q, want %q", fe.Env, tt.env)
+			}
+			if fe.Value != tt.value {
+				t.Errorf("value = %q, want %q", fe.Value, tt.value)
+			}
+			if fe.Source != "file "+path {
+				t.Errorf("source = %q, want the file", fe.Source)
+			}
+			if en := fe.Localize("en"); !strings.Contains(en, tt.wantEn) || !strings.Contains(en, tt.wantFixIn) {
+				t.Errorf("English message %q does not contain %q and %q", en, tt.wantEn, tt.wantFixIn)
+			}
+			if ru := fe.Localize("ru"); !strings.Contains(ru, tt.wantRu) || !strings.Contains(ru, tt.key) {
+				t.Errorf("Russian message %q does not contain %q and the key", ru, tt.wantRu)
+			}
+			if tt.value == redacted || tt.value == "" {
+				for _, secret := range []string{"123456789", "1234", "s3cretpw"} {
+					if strings.Contains(fe.Error(), secret) || strings.Contains(fe.Localize("ru"), secret) {
+						t.Errorf("message leaks the secret %s: %q", secret, fe.Error())
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLoadReportsAllProblemsInOneRun checks that a type error in the file does not hide the
+// range errors, and that the environment's problems come in the same run.
+func TestLoadReportsAllProblemsInOneRun(t *testing.T) {
+	path := writeFile(t, `
+[http]
+listen = 8080
+cookie_secure = true
+
+[database]
+url = 5
+
+[log]
+level = "chatty"
+`)
+	errs := fieldErrors(t, func() error {
+		_, err := Load(path, []string{
+			"SWITCHBOARD_SHUTDOWN_GRACE_PERIOD=2h",
+			"SWITCHBOARD_HTTP_COOKIE_SECURE=maybe",
+			"SWITCHBOARD_ARI_1_URL=http://127.0.0.1:8088/ari",
+		})
+		return err
+	}())
+
+	want := map[string]string{
+		"http.listen":           "file " + path, // type error
+		"database.url":          "file " + path, // type error, not also "missing"
+		"log.level":             "file " + path, // range error
+		"http.cookie_secure":    "environment",  // parse error
+		"shutdown.grace_period": "environment",  // range error
+		"ari[1]":                "environment",  // index gap
+	}
+	got := map[string]string{}
+	for _, fe := range errs {
+		if _, seen := got[fe.Key]; seen {
+			t.Errorf("key %s reported twice: %v", fe.Key, errs)
+		}
+		got[fe.Key] = fe.Source
+	}
+	for key, source := range want {
+		if got[key] != source {
+			t.Errorf("error for %s from %q, want one from %q", key, got[key], source)
+		}
+	}
+	if len(errs) != len(want) {
+		t.Errorf("got %d errors, want %d: %v", len(errs), len(want), errs)
+	}
+}
+
+func TestLoadFileErrorsInFileOrder(t *testing.T) {
+	path := writeFile(t, "[shutdown]\ngrace_period = 1\n\n[http]\nlisten = 2\ncookie_secure = 3\n")
+	errs := fieldErrors(t, func() error { _, err := Load(path, []string{"SWITCHBOARD_DATABASE_URL=" + validDB}); return err }())
+	var keys []string
+	for _, fe := range errs {
+		keys = append(keys, fe.Key)
+	}
+	if want := "shutdown.grace_period http.listen http.cookie_secure"; strings.Join(keys, " ") != want {
+		t.Errorf("keys in order %v, want %s", keys, want)
 	}
 }
 

@@ -102,9 +102,11 @@ func Variables() []Variable {
 	return vars
 }
 
-// applyEnv overrides cfg with the variables in environ. Unknown SWITCHBOARD_* variables are
-// ignored, because the service scripts use a few of their own (SWITCHBOARD_PG_PORT, ...).
-func applyEnv(cfg *Config, environ []string, sources map[string]string) error {
+// applyEnv overrides cfg with the variables in environ and returns a *FieldError for each
+// variable that cannot be read or parsed, adding its key to reported. Unknown SWITCHBOARD_*
+// variables are ignored, because the service scripts use a few of their own
+// (SWITCHBOARD_PG_PORT, ...).
+func applyEnv(cfg *Config, environ []string, sources map[string]string, reported map[string]bool) []error {
 	values := map[string]string{}
 	for _, entry := range environ {
 		name, value, ok := strings.Cut(entry, "=")
@@ -134,7 +136,13 @@ func applyEnv(cfg *Config, environ []string, sources map[string]string) error {
 	}
 
 	errs = append(errs, applyARIEnv(cfg, values, sources)...)
-	return errors.Join(errs...)
+	for _, err := range errs {
+		var field *FieldError
+		if errors.As(err, &field) {
+			reported[field.Key] = true
+		}
+	}
+	return errs
 }
 
 // applyARIEnv applies SWITCHBOARD_ARI_<N>_<FIELD>. Index N overrides the file's N-th server

@@ -30,9 +30,11 @@ type FieldError struct {
 	// Source is "default", "environment" or "file PATH".
 	Source string
 	// Value is the rejected value; secrets are redacted.
-	Value   string
-	problem text
-	fix     text
+	Value string
+	// valueHidden leaves Value out of the message, for keys whose value must not be shown.
+	valueHidden bool
+	problem     text
+	fix         text
 }
 
 // Error describes the value, the problem and the fix in English.
@@ -41,7 +43,11 @@ func (e *FieldError) Error() string { return e.Localize("en") }
 // Localize describes the value, the problem and the fix in lang ("en" or "ru").
 func (e *FieldError) Localize(lang string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s = %q (%s", e.Key, e.Value, sourceText(e.Source).in(lang))
+	if e.valueHidden {
+		fmt.Fprintf(&b, "%s (%s", e.Key, sourceText(e.Source).in(lang))
+	} else {
+		fmt.Fprintf(&b, "%s = %q (%s", e.Key, e.Value, sourceText(e.Source).in(lang))
+	}
 	if e.Env != "" {
 		fmt.Fprintf(&b, ", %s", e.Env)
 	}
@@ -81,10 +87,6 @@ var (
 	msgFileInvalid = text{
 		en: "configuration file %s is not valid TOML; fix the line named below",
 		ru: "файл конфигурации %s не является корректным TOML; исправьте строку, указанную ниже",
-	}
-	msgFileUnknownKeys = text{
-		en: "configuration file %s has keys Switchboard does not know; check their spelling against docs/configuration.md",
-		ru: "в файле конфигурации %s есть неизвестные ключи; сверьте их написание с docs/configuration.ru.md",
 	}
 )
 

@@ -1,7 +1,10 @@
 package config
 
 import (
+	"errors"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -54,4 +57,52 @@ func passwordsIn(raw string) []string {
 		secrets = append(secrets, strings.Trim(match[2], "'"))
 	}
 	return secrets
+}
+
+// FuzzLoadFile checks that any file content gives a configuration or errors that name a key,
+// never a panic, and that neither a password or token nor the value of an unknown key reaches
+// an error message.
+func FuzzLoadFile(f *testing.F) {
+	for _, seed := range []string{
+		"[http]\nlisten = 8080\ncookie_secure = \"maybe\"\n",
+		"[[ari]]\nurl = \"http://127.0.0.1:8088/ari\"\nusername = \"u\"\npassword = \"s3cretpw\"\n",
+		"[ari]\nurl = 1\n",
+		"ari = [{url = \"http://h/ari\", password = \"s3cretpw\"}, 5]\n",
+		"[shutdown]\ngrace_period = 1979-05-27T07:32:00Z\n",
+		"[http]\npublic_origins = [\"https://a.example\", 5]\n",
+		"listen = \"x\"\n[htp]\n",
+		"[http]\nmetrics_tokn = \"s3cretpw\"\nmetrics_token = [\"s3cretpw\"]\n",
+		"[http\n",
+	} {
+		f.Add(seed)
+	}
+
+	f.Fuzz(func(t *testing.T, content string) {
+		path := filepath.Join(t.TempDir(), "switchboard.toml")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path, []string{"SWITCHBOARD_DATABASE_URL=postgres://u:p@127.0.0.1:1/db"})
+		if err == nil {
+			return
+		}
+		var fileErr *FileError
+		if errors.As(err, &fileErr) {
+			return
+		}
+		joined, ok := err.(interface{ Unwrap() []error })
+		if !ok {
+			t.Fatalf("error %T is neither a *FileError nor joined *FieldErrors: %v", err, err)
+		}
+		for _, e := range joined.Unwrap() {
+			var field *FieldError
+			if !errors.As(e, &field) || field.Key == "" {
+				t.Fatalf("error %v is not a *FieldError with a key", e)
+			}
+			mayShowValue := !field.valueHidden && !strings.HasSuffix(field.Key, "password") && !strings.HasSuffix(field.Key, "token")
+			if !mayShowValue && strings.Contains(field.Localize("en")+field.Localize("ru"), "s3cretpw") {
+				t.Fatalf("error %q shows a secret or the value of an unknown key", field.Localize("en"))
+			}
+		}
+	})
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -39,11 +38,16 @@ func nameFromHost(host string) string {
 
 // validator collects every invalid value so that the operator fixes them in one pass.
 type validator struct {
-	sources map[string]string
-	errs    []error
+	sources  map[string]string
+	reported map[string]bool
+	errs     []error
 }
 
+// reject records an invalid value, unless the file or the environment already reported the key.
 func (v *validator) reject(key, value string, problem, fix text) {
+	if v.reported[key] {
+		return
+	}
 	v.errs = append(v.errs, &FieldError{
 		Key:     key,
 		Env:     envName(key),
@@ -76,8 +80,10 @@ func envName(key string) string {
 	return EnvPrefix + strings.ToUpper(name)
 }
 
-func validate(cfg *Config, sources map[string]string) error {
-	v := &validator{sources: sources}
+// validate checks the ranges and forms of the assembled configuration and normalises a few
+// values. It skips the keys in reported.
+func validate(cfg *Config, sources map[string]string, reported map[string]bool) []error {
+	v := &validator{sources: sources, reported: reported}
 
 	v.listen(cfg.HTTP.Listen)
 	cfg.HTTP.PublicOrigins = v.origins(cfg.HTTP.PublicOrigins)
@@ -93,7 +99,7 @@ func validate(cfg *Config, sources map[string]string) error {
 			text{en: "give a folder that survives restarts, for example /var/lib/switchboard/spool", ru: "укажите папку, которая переживает перезапуск, например /var/lib/switchboard/spool"})
 	}
 
-	return errors.Join(v.errs...)
+	return v.errs
 }
 
 func (v *validator) listen(listen string) {

@@ -124,6 +124,45 @@ func TestRunConfigErrors(t *testing.T) {
 	}
 }
 
+func TestRunConfigErrorsInOneRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "switchboard.toml")
+	if err := os.WriteFile(path, []byte("[http]\nlisten = 8080\n\n[log]\nlevel = \"chatty\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{
+			`switchboard: http.listen = "8080" (from file ` + path + `, SWITCHBOARD_HTTP_LISTEN): an integer, but the key takes a string; put the value in double quotes, for example listen = "8080"`,
+			`switchboard: log.level = "chatty" (from file ` + path + `, SWITCHBOARD_LOG_LEVEL): unknown level; use debug, info, warn or error`,
+			`switchboard: shutdown.grace_period = "2h0m0s" (from the environment, SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): must be more than 0 and at most 1h`,
+		}},
+		{"ru", []string{
+			`switchboard: http.listen = "8080" (из файла ` + path + `, SWITCHBOARD_HTTP_LISTEN): целое число, а ожидается строка; заключите значение в двойные кавычки`,
+			`switchboard: log.level = "chatty" (из файла ` + path + `, SWITCHBOARD_LOG_LEVEL): неизвестный уровень`,
+			`switchboard: shutdown.grace_period = "2h0m0s" (из окружения, SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): должно быть больше 0 и не больше 1h`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL=postgres://u:p@127.0.0.1:1/db", "SWITCHBOARD_SHUTDOWN_GRACE_PERIOD=2h")
+			if code := run([]string{"--config", path, "--lang", tt.lang, "serve"}, env); code != exitError {
+				t.Fatalf("exit code %d, want %d", code, exitError)
+			}
+			out := stderr.String()
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("stderr does not contain\n%s\nin\n%s", want, out)
+				}
+			}
+			if lines := strings.Count(strings.TrimSpace(out), "\n") + 1; lines != len(tt.want) {
+				t.Errorf("stderr has %d lines, want one per problem (%d):\n%s", lines, len(tt.want), out)
+			}
+		})
+	}
+}
+
 func TestRunConfigFileFlag(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "switchboard.toml")
 	if err := os.WriteFile(path, []byte("[log]\nlevel = \"verbose\"\n"), 0o600); err != nil {
