@@ -142,7 +142,6 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		return Summary{}, err
 	}
 
-	g.stats = newCollector(time.Now())
 	g.schedule(ctx)
 	summary := g.stats.snapshot(time.Now())
 
@@ -259,6 +258,7 @@ func (g *generator) schedule(ctx context.Context) {
 	// The due time of call i is start + i/rate, so a scheduler that falls behind
 	// catches up and the mean rate stays exact.
 	start := time.Now()
+	g.stats = newCollector(start)
 	for i := 0; g.Calls == 0 || i < g.Calls; i++ {
 		offset := time.Duration(float64(i) * float64(time.Second) / g.Rate)
 		if g.Duration > 0 && offset >= g.Duration {
@@ -277,7 +277,7 @@ func (g *generator) schedule(ctx context.Context) {
 			g.stats.callSkipped()
 			continue
 		}
-		g.stats.callStarted()
+		g.stats.callStarted(time.Now())
 		calls.Go(func() {
 			defer func() { <-slots }()
 			g.stats.callEnded(g.runCall(ctx, plan))

@@ -18,7 +18,7 @@ func testLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-func mustPool(t *testing.T, text string) *CallerPool {
+func mustPool(t testing.TB, text string) *CallerPool {
 	t.Helper()
 	pool, err := ParseCallerPool(text)
 	if err != nil {

@@ -23,6 +23,7 @@ const (
 	busy                            // 486 Busy Here
 	unavailable                     // 503 Service Unavailable
 	neverAnswer                     // 180 and no final response until CANCEL
+	answerAtOnce                    // 200 straight away
 )
 
 // pbxCall is what the test PBX saw of one call, by Call-ID.
@@ -45,7 +46,7 @@ type pbxCall struct {
 // testPBX is an in-process SIP UAS on a loopback UDP port that answers like a PBX: it
 // hands out behaviors to new calls in turn and records every request it sees.
 type testPBX struct {
-	t         *testing.T
+	t         testing.TB
 	addr      string
 	realm     string
 	username  string
@@ -65,7 +66,7 @@ type testPBX struct {
 	nonces  int
 }
 
-func startPBX(t *testing.T, behaviors ...behavior) *testPBX {
+func startPBX(t testing.TB, behaviors ...behavior) *testPBX {
 	t.Helper()
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -180,6 +181,8 @@ func (p *testPBX) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		if !p.authorize(req, tx, c) {
 			return
 		}
+		p.answer(tagged, tx, c)
+	case answerAtOnce:
 		p.answer(tagged, tx, c)
 	case ringThenAnswer:
 		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusRinging, "Ringing", nil))

@@ -11,7 +11,12 @@ import (
 // Answered, Failed, Abandoned, Stopped, NoResponse and Errors; calls still in
 // progress when a periodic summary is taken are in InProgress.
 type Summary struct {
+	// Elapsed is the time since the first call was due, including the wait for the
+	// last calls to end.
 	Elapsed time.Duration
+	// Placing is the time from the first call to the last one placed, so
+	// Attempted/Placing is the rate the generator achieved.
+	Placing time.Duration
 
 	// Attempted counts calls whose first INVITE was sent or tried.
 	Attempted int
@@ -84,6 +89,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(struct {
 		ElapsedSeconds float64       `json:"elapsed_s"`
+		PlacingSeconds float64       `json:"placing_s"`
 		Attempted      int           `json:"attempted"`
 		Skipped        int           `json:"skipped"`
 		InProgress     int           `json:"in_progress"`
@@ -101,6 +107,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		Setup          latencyJSON   `json:"setup"`
 	}{
 		ElapsedSeconds: s.Elapsed.Seconds(),
+		PlacingSeconds: s.Placing.Seconds(),
 		Attempted:      s.Attempted,
 		Skipped:        s.Skipped,
 		InProgress:     s.InProgress,
@@ -153,6 +160,7 @@ type callResult struct {
 type collector struct {
 	mu         sync.Mutex
 	started    time.Time
+	lastPlaced time.Time
 	summary    Summary
 	setupTimes []time.Duration
 }
@@ -161,9 +169,10 @@ func newCollector(started time.Time) *collector {
 	return &collector{started: started, summary: Summary{FinalStatus: map[int]int{}}}
 }
 
-func (c *collector) callStarted() {
+func (c *collector) callStarted(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.lastPlaced = now
 	c.summary.Attempted++
 	c.summary.InProgress++
 }
@@ -229,9 +238,13 @@ func (c *collector) snapshot(now time.Time) Summary {
 		s.FinalStatus[status] = n
 	}
 	times := slices.Clone(c.setupTimes)
+	lastPlaced := c.lastPlaced
 	c.mu.Unlock()
 
 	s.Elapsed = now.Sub(c.started)
+	if !lastPlaced.IsZero() {
+		s.Placing = lastPlaced.Sub(c.started)
+	}
 	s.Setup = summarizeLatency(times)
 	return s
 }

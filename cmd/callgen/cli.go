@@ -264,8 +264,12 @@ func writeProgress(w io.Writer, msg *messages, asJSON bool, s sipload.Summary) {
 		writeJSON(w, s)
 		return
 	}
-	fmt.Fprintf(w, msg.progress, s.Elapsed.Round(time.Second), s.Attempted, s.InProgress, s.Answered,
-		s.Failed.Total(), s.Abandoned, formatLatency(s.Setup.P50), formatLatency(s.Setup.P99))
+	p50, p99 := "-", "-"
+	if s.Setup.Count > 0 {
+		p50, p99 = formatLatency(s.Setup.P50), formatLatency(s.Setup.P99)
+	}
+	fmt.Fprintf(w, msg.progress, s.Elapsed.Round(100*time.Millisecond), s.Attempted, s.InProgress, s.Answered,
+		s.Failed.Total(), s.Abandoned, p50, p99)
 }
 
 func writeJSON(w io.Writer, s sipload.Summary) {

@@ -33,7 +33,7 @@ type messages struct {
 
 	progress string // %s elapsed, %d attempted, %d in progress, %d answered, %d failed, %d abandoned, %s p50, %s p99
 
-	summaryTitle   string // %d attempted, %s elapsed, %.1f rate
+	summaryTitle   string // %d attempted, %s placing time, %.1f rate, %s elapsed
 	answered       string
 	failed         string
 	finalStatus    string
@@ -117,7 +117,7 @@ run failed, 2 for invalid options. The generator sends no RTP. See docs/callgen.
 
 	progress: "%s: %d calls, %d in progress, %d answered, %d failed, %d abandoned; setup p50 %s, p99 %s\n",
 
-	summaryTitle:   "Calls: %d attempted in %s (%.1f calls/s)\n",
+	summaryTitle:   "Calls: %d attempted over %s (%.1f calls/s); the run took %s\n",
 	answered:       "answered (2xx)",
 	failed:         "failed 3xx / 4xx / 5xx / 6xx",
 	finalStatus:    "final responses",
@@ -201,7 +201,7 @@ SIGINT или SIGTERM прекращают новые вызовы, заверш
 
 	progress: "%s: вызовов %d, идут %d, отвечено %d, ошибок %d, брошено %d; установление p50 %s, p99 %s\n",
 
-	summaryTitle:   "Вызовы: %d за %s (%.1f вызовов/с)\n",
+	summaryTitle:   "Вызовы: %d за %s (%.1f вызовов/с); прогон занял %s\n",
 	answered:       "отвечено (2xx)",
 	failed:         "отказ 3xx / 4xx / 5xx / 6xx",
 	finalStatus:    "окончательные ответы",

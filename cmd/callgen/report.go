@@ -19,10 +19,11 @@ func writeSummary(w io.Writer, msg *messages, asJSON bool, s sipload.Summary) {
 	}
 
 	rate := 0.0
-	if s.Elapsed > 0 {
-		rate = float64(s.Attempted) / s.Elapsed.Seconds()
+	if s.Placing > 0 {
+		// Call 0 is placed at time 0, so n calls span n-1 intervals.
+		rate = float64(s.Attempted-1) / s.Placing.Seconds()
 	}
-	fmt.Fprintf(w, msg.summaryTitle, s.Attempted, s.Elapsed.Round(100*time.Millisecond), rate)
+	fmt.Fprintf(w, msg.summaryTitle, s.Attempted, s.Placing.Round(100*time.Millisecond), rate, s.Elapsed.Round(100*time.Millisecond))
 
 	table := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(label string, value any) { fmt.Fprintf(table, "  %s\t%v\n", label, value) }

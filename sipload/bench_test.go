@@ -1,0 +1,54 @@
+package sipload
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+// BenchmarkRate measures the rate the generator sustains against the in-process test
+// PBX, which answers every call at once; each answered call holds for 1 s. It measures
+// the generator (and the PBX sharing its process), not Asterisk. One iteration is one
+// run of SIPLOAD_BENCH_DURATION (default 10s), so run it with -benchtime 1x:
+//
+//	go test -run '^$' -bench BenchmarkRate -benchtime 1x ./sipload
+func BenchmarkRate(b *testing.B) {
+	duration := 10 * time.Second
+	if text := os.Getenv("SIPLOAD_BENCH_DURATION"); text != "" {
+		var err error
+		if duration, err = time.ParseDuration(text); err != nil {
+			b.Fatalf("SIPLOAD_BENCH_DURATION %q: %v", text, err)
+		}
+	}
+
+	for _, rate := range []float64{200, 500, 1000} {
+		b.Run(fmt.Sprintf("rate=%.0f", rate), func(b *testing.B) {
+			for b.Loop() {
+				pbx := startPBX(b, answerAtOnce)
+				summary, err := Run(context.Background(), Config{
+					Target:      pbx.target("74950001122"),
+					Rate:        rate,
+					Duration:    duration,
+					Callers:     mustPool(b, "+74951000000-+74951999999"),
+					Hold:        HoldTime{Mean: time.Second},
+					RingTimeout: 5 * time.Second,
+				})
+				pbx.close()
+				if err != nil {
+					b.Fatalf("Run: %v", err)
+				}
+
+				b.ReportMetric(float64(summary.Attempted), "attempted")
+				b.ReportMetric(float64(summary.Answered), "answered")
+				b.ReportMetric(float64(summary.Attempted-summary.Answered), "not-answered")
+				// Call 0 is placed at time 0, so n calls span n-1 intervals.
+				b.ReportMetric(float64(summary.Attempted-1)/summary.Placing.Seconds(), "calls/s")
+				b.ReportMetric(float64(summary.Setup.P50.Microseconds())/1000, "setup-p50-ms")
+				b.ReportMetric(float64(summary.Setup.P99.Microseconds())/1000, "setup-p99-ms")
+				b.ReportMetric(float64(summary.Setup.Max.Microseconds())/1000, "setup-max-ms")
+			}
+		})
+	}
+}
