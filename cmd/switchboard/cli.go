@@ -25,6 +25,9 @@ type invocation struct {
 	lang       string
 	msg        *messages
 	configPath string
+	// optionErr is the error of the last rejected option value. The flag package keeps only
+	// its text, so flagError takes the translated error from here.
+	optionErr error
 }
 
 // command is one subcommand. parse registers its flags and checks its arguments before
@@ -98,7 +101,8 @@ func (inv *invocation) commonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&inv.configPath, "config", inv.configPath, inv.msg.flagConfig)
 	fs.Func("lang", inv.msg.flagLang, func(value string) error {
 		if value != "en" && value != "ru" {
-			return newUserError(func(m *messages) string { return m.badLang }, value)
+			inv.optionErr = newUserError(func(m *messages) string { return m.badLang }, value)
+			return inv.optionErr
 		}
 		inv.lang = value
 		inv.msg = messagesFor(value)
@@ -164,17 +168,31 @@ func wrongArgs(name string) usageError {
 	}}
 }
 
+// flagError turns an error of the flag package into a usage error in both languages. name is
+// the command whose options were parsed, or "" for the options before the command.
 func (inv *invocation) flagError(err error, name string) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return errHelp{topic: name}
 	}
 	var localized *userError
-	if errors.As(err, &localized) {
+	if errors.As(inv.optionErr, &localized) {
 		return usageError{localized}
 	}
-	// The flag package's errors ("flag provided but not defined: -x") name the option,
-	// which is the useful part in either language.
-	return usageError{err}
+
+	helpCommand := "switchboard help"
+	if name != "" {
+		helpCommand += " " + name
+	}
+	// The flag package's messages are fixed English sentences that end in the option name after
+	// one dash (Go 1.26, flag.FlagSet.parseOne). Switchboard's help writes options with two.
+	text := err.Error()
+	if option, ok := strings.CutPrefix(text, "flag provided but not defined: -"); ok {
+		return usageError{newUserError(func(m *messages) string { return m.unknownOption }, "--"+option, helpCommand)}
+	}
+	if option, ok := strings.CutPrefix(text, "flag needs an argument: -"); ok {
+		return usageError{newUserError(func(m *messages) string { return m.optionNeedsValue }, "--"+option, helpCommand)}
+	}
+	return usageError{newUserError(func(m *messages) string { return m.badOption }, text, helpCommand)}
 }
 
 // errHelp is -h or --help: print the help of topic and exit successfully.

@@ -58,6 +58,9 @@ func TestRunHelpLanguages(t *testing.T) {
 		{"command help russian", []string{"help", "migrate", "--lang=ru"}, nil, "откатить последнюю миграцию"},
 		{"flag after help", []string{"help", "--lang", "ru"}, []string{"LANG=C"}, "Использование:"},
 		{"flag after help topic", []string{"help", "import", "--lang", "ru"}, []string{"LANG=C"}, "Использование: switchboard import contacts"},
+		{"flag equals after help", []string{"help", "--lang=ru"}, []string{"LANG=C"}, "Использование:"},
+		{"LANG russian help topic", []string{"help", "import"}, []string{"LANG=ru_RU.UTF-8"}, "Использование: switchboard import contacts"},
+		{"flag english overrides LANG", []string{"help", "import", "--lang", "en"}, []string{"LANG=ru_RU.UTF-8"}, "Usage: switchboard import contacts"},
 		{"dash h", []string{"serve", "-h"}, nil, "Usage: switchboard serve"},
 		{"dash help russian", []string{"--lang", "ru", "import", "--help"}, nil, "Использование: switchboard import contacts"},
 	}
@@ -82,14 +85,22 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"unknown command", []string{"srve"}, `unknown command "srve"`},
 		{"unknown command russian", []string{"--lang=ru", "srve"}, `неизвестная команда "srve"`},
-		{"unknown flag", []string{"serve", "--listen", "x"}, "flag provided but not defined: -listen"},
+		{"unknown flag", []string{"serve", "--listen", "x"}, `unknown option --listen; "switchboard help serve" lists the options`},
+		{"unknown flag after help", []string{"help", "--bogus"}, `unknown option --bogus; "switchboard help" lists the options`},
+		{"unknown flag before help", []string{"--bogus", "help"}, `unknown option --bogus; "switchboard help" lists the options`},
+		{"unknown flag after help topic", []string{"help", "import", "--bogus"}, "unknown option --bogus"},
+		{"unknown single-dash flag", []string{"import", "contacts", "a.csv", "-x"}, `unknown option --x; "switchboard help import" lists the options`},
+		{"flag without value", []string{"help", "--lang"}, "option --lang needs a value"},
+		{"command flag without value", []string{"serve", "--config"}, `option --config needs a value, for example --config=VALUE; "switchboard help serve"`},
+		{"unknown flag russian", []string{"--lang=ru", "serve", "--bogus"}, `неизвестный ключ --bogus; список ключей: "switchboard help serve"`},
+		{"bad lang after help", []string{"help", "--lang", "de"}, `invalid --lang "de": use en or ru`},
 		{"migrate without action", []string{"migrate"}, "usage: switchboard migrate up|down|down-all|status"},
 		{"migrate bad action", []string{"migrate", "sideways"}, "usage: switchboard migrate"},
 		{"import without file", []string{"import", "contacts"}, "usage: switchboard import contacts FILE"},
 		{"import wrong noun", []string{"import", "people", "a.csv"}, "usage: switchboard import contacts FILE"},
 		{"import bad delimiter", []string{"import", "contacts", "a.csv", "--delimiter", "|"}, `invalid --delimiter "|"`},
 		{"export too many", []string{"export", "contacts", "a.csv", "b.csv"}, "usage: switchboard export contacts FILE"},
-		{"bad lang", []string{"--lang", "de", "help"}, `invalid --lang "de"`},
+		{"bad lang", []string{"--lang", "de", "help"}, `invalid --lang "de": use en or ru`},
 		{"unknown help topic", []string{"help", "fly"}, `unknown help topic "fly"`},
 	}
 	for _, tt := range tests {
@@ -103,6 +114,32 @@ func TestRunUsageErrors(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), "switchboard help") {
 				t.Errorf("stderr %q does not point to the help", stderr.String())
+			}
+		})
+	}
+}
+
+func TestRunUsageErrorsRussianLocale(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"help", "--bogus"}, `switchboard: неизвестный ключ --bogus; список ключей: "switchboard help"`},
+		{"flag without value", []string{"help", "import", "--lang"}, "switchboard: у ключа --lang нет значения"},
+		{"bad lang", []string{"help", "--lang", "de"}, `switchboard: недопустимое значение --lang "de": используйте en или ru`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _, stderr := testEnv("LANG=ru_RU.UTF-8")
+			if code := run(tt.args, env); code != exitUsage {
+				t.Fatalf("exit code %d, want %d; stderr %q", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+			if !strings.Contains(stderr.String(), `Справка: "switchboard help".`) {
+				t.Errorf("stderr %q lacks the Russian hint", stderr.String())
 			}
 		})
 	}
@@ -215,6 +252,9 @@ func TestDetectLanguage(t *testing.T) {
 		{[]string{"-lang", "ru"}, nil, "ru"},
 		{[]string{"serve", "--lang=ru"}, nil, "ru"},
 		{[]string{"--", "--lang=ru"}, nil, "en"},
+		{[]string{"--lang=de"}, []string{"LANG=ru_RU.UTF-8"}, "ru"},
+		{[]string{"help", "--lang"}, []string{"LANG=ru_RU.UTF-8"}, "ru"},
+		{[]string{"--lang", "de"}, nil, "en"},
 	}
 	for _, tt := range tests {
 		env, _, _ := testEnv(tt.environ...)

@@ -22,13 +22,18 @@ type messages struct {
 	unknownTopic   string // %q topic
 	wrongArgs      string // %s command usage line
 	badLang        string // %q value
-	notBuilt       string // %s feature
-	badDelimiter   string // %q value
-	cannotOpen     string // %s file, %s reason
-	cannotWrite    string // %s file, %s reason
-	databaseFailed string // %v cause
-	listenFailed   string // %s address, %v cause
-	helpHint       string
+	// unknownOption, optionNeedsValue and badOption take the option (or the flag package's
+	// message) and the help command that lists the options.
+	unknownOption    string
+	optionNeedsValue string
+	badOption        string
+	notBuilt         string // %s feature
+	badDelimiter     string // %q value
+	cannotOpen       string // %s file, %s reason
+	cannotWrite      string // %s file, %s reason
+	databaseFailed   string // %v cause
+	listenFailed     string // %s address, %v cause
+	helpHint         string
 
 	migrateApplied    string // %d version, %s file, %s duration
 	migrateRolledBack string // %d version, %s file, %s duration
@@ -113,25 +118,28 @@ Prints the version, the commit and the Go version the binary was built with.
 		"help": `Usage: switchboard help [COMMAND]
 `,
 	},
-	flagConfig:     "TOML configuration `FILE`",
-	flagLang:       "message language: en or ru",
-	flagLogins:     "`FILE` that receives the demo logins and passwords",
-	flagEncoding:   "file encoding: auto, utf-8 or windows-1251",
-	flagDelimiter:  "field delimiter: auto, comma (,) or semicolon (;)",
-	flagSource:     "source `NAME` recorded with the imported contacts (default: the file name)",
-	flagRegion:     "region `CODE` for numbers without a country code (default: phone.default_region)",
-	errorPrefix:    "switchboard: ",
-	unknownCommand: "unknown command %q",
-	unknownTopic:   "unknown help topic %q",
-	wrongArgs:      "invalid arguments; usage: %s",
-	badLang:        "invalid --lang %q: use en or ru",
-	notBuilt:       "%s is not built yet in this version of Switchboard",
-	badDelimiter:   "invalid --delimiter %q: use auto, \",\", \";\" or tab",
-	cannotOpen:     "cannot open %s: %s",
-	cannotWrite:    "cannot write %s: %s",
-	databaseFailed: "%v; check database.url (SWITCHBOARD_DATABASE_URL) and that PostgreSQL is running",
-	listenFailed:   "cannot listen on %s: %v; set http.listen (SWITCHBOARD_HTTP_LISTEN) to a free address",
-	helpHint:       `Run "switchboard help" for usage.`,
+	flagConfig:       "TOML configuration `FILE`",
+	flagLang:         "message language: en or ru",
+	flagLogins:       "`FILE` that receives the demo logins and passwords",
+	flagEncoding:     "file encoding: auto, utf-8 or windows-1251",
+	flagDelimiter:    "field delimiter: auto, comma (,) or semicolon (;)",
+	flagSource:       "source `NAME` recorded with the imported contacts (default: the file name)",
+	flagRegion:       "region `CODE` for numbers without a country code (default: phone.default_region)",
+	errorPrefix:      "switchboard: ",
+	unknownCommand:   "unknown command %q",
+	unknownTopic:     "unknown help topic %q",
+	wrongArgs:        "invalid arguments; usage: %s",
+	badLang:          "invalid --lang %q: use en or ru",
+	unknownOption:    `unknown option %s; "%s" lists the options`,
+	optionNeedsValue: `option %s needs a value, for example %[1]s=VALUE; "%s" lists the options`,
+	badOption:        `invalid option: %s; "%s" lists the options`,
+	notBuilt:         "%s is not built yet in this version of Switchboard",
+	badDelimiter:     "invalid --delimiter %q: use auto, \",\", \";\" or tab",
+	cannotOpen:       "cannot open %s: %s",
+	cannotWrite:      "cannot write %s: %s",
+	databaseFailed:   "%v; check database.url (SWITCHBOARD_DATABASE_URL) and that PostgreSQL is running",
+	listenFailed:     "cannot listen on %s: %v; set http.listen (SWITCHBOARD_HTTP_LISTEN) to a free address",
+	helpHint:         `Run "switchboard help" for usage.`,
 
 	migrateApplied:    "applied     %d %s (%s)\n",
 	migrateRolledBack: "rolled back %d %s (%s)\n",
@@ -216,25 +224,28 @@ contacts". Заголовки столбцов — на языке сообще�
 		"help": `Использование: switchboard help [КОМАНДА]
 `,
 	},
-	flagConfig:     "`ФАЙЛ` конфигурации TOML",
-	flagLang:       "язык сообщений: en или ru",
-	flagLogins:     "`ФАЙЛ`, в который записываются демо-логины и пароли",
-	flagEncoding:   "кодировка файла: auto, utf-8 или windows-1251",
-	flagDelimiter:  "разделитель полей: auto, запятая (,) или точка с запятой (;)",
-	flagSource:     "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
-	flagRegion:     "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",
-	errorPrefix:    "switchboard: ",
-	unknownCommand: "неизвестная команда %q",
-	unknownTopic:   "неизвестный раздел справки %q",
-	wrongArgs:      "недопустимые аргументы; использование: %s",
-	badLang:        "недопустимое значение --lang %q: используйте en или ru",
-	notBuilt:       "%s ещё не реализовано в этой версии Switchboard",
-	badDelimiter:   "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
-	cannotOpen:     "не удалось открыть %s: %s",
-	cannotWrite:    "не удалось записать %s: %s",
-	databaseFailed: "%v; проверьте database.url (SWITCHBOARD_DATABASE_URL) и что PostgreSQL запущен",
-	listenFailed:   "не удалось слушать %s: %v; укажите в http.listen (SWITCHBOARD_HTTP_LISTEN) свободный адрес",
-	helpHint:       `Справка: "switchboard help".`,
+	flagConfig:       "`ФАЙЛ` конфигурации TOML",
+	flagLang:         "язык сообщений: en или ru",
+	flagLogins:       "`ФАЙЛ`, в который записываются демо-логины и пароли",
+	flagEncoding:     "кодировка файла: auto, utf-8 или windows-1251",
+	flagDelimiter:    "разделитель полей: auto, запятая (,) или точка с запятой (;)",
+	flagSource:       "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
+	flagRegion:       "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",
+	errorPrefix:      "switchboard: ",
+	unknownCommand:   "неизвестная команда %q",
+	unknownTopic:     "неизвестный раздел справки %q",
+	wrongArgs:        "недопустимые аргументы; использование: %s",
+	badLang:          "недопустимое значение --lang %q: используйте en или ru",
+	unknownOption:    `неизвестный ключ %s; список ключей: "%s"`,
+	optionNeedsValue: `у ключа %s нет значения, укажите его, например %[1]s=ЗНАЧЕНИЕ; список ключей: "%s"`,
+	badOption:        `недопустимый ключ: %s; список ключей: "%s"`,
+	notBuilt:         "%s ещё не реализовано в этой версии Switchboard",
+	badDelimiter:     "недопустимое значение --delimiter %q: используйте auto, \",\", \";\" или tab",
+	cannotOpen:       "не удалось открыть %s: %s",
+	cannotWrite:      "не удалось записать %s: %s",
+	databaseFailed:   "%v; проверьте database.url (SWITCHBOARD_DATABASE_URL) и что PostgreSQL запущен",
+	listenFailed:     "не удалось слушать %s: %v; укажите в http.listen (SWITCHBOARD_HTTP_LISTEN) свободный адрес",
+	helpHint:         `Справка: "switchboard help".`,
 
 	migrateApplied:    "применена  %d %s (%s)\n",
 	migrateRolledBack: "откачена   %d %s (%s)\n",
@@ -265,7 +276,8 @@ func messagesFor(lang string) *messages {
 
 // detectLanguage picks the message language: an explicit --lang in args, otherwise the
 // first of LC_ALL, LC_MESSAGES and LANG that is set (POSIX precedence), Russian when it
-// starts with "ru". An invalid --lang gives English here, and the flag parser reports it.
+// starts with "ru". An invalid or missing --lang value falls back to the environment, so
+// that the flag parser's error about it comes in the user's language.
 func detectLanguage(args []string, env processEnv) string {
 	for i, arg := range args {
 		if arg == "--" {
@@ -278,11 +290,10 @@ func detectLanguage(args []string, env processEnv) string {
 		if !hasValue && i+1 < len(args) {
 			value = args[i+1]
 		}
-		switch value {
-		case "en", "ru":
+		if value == "en" || value == "ru" {
 			return value
 		}
-		return "en"
+		break
 	}
 
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
