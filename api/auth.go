@@ -77,7 +77,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ session.S
 	}
 
 	address := clientAddress(r)
-	if wait := s.logins.blocked(req.Login, address, s.deps.Now()); wait > 0 {
+	if wait := s.logins.blocked(r.Context(), req.Login, address, s.deps.Now()); wait > 0 {
 		s.log.Warn("login refused: too many failed attempts", "login", req.Login, "client", address, "retry_after", wait.Round(time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.writeError(w, r, nil, http.StatusTooManyRequests, protocol.CodeTooManyAttempts)
@@ -91,7 +91,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ session.S
 	if err != nil {
 		status, code := errorStatus(err)
 		if errors.Is(err, ErrInvalidCredentials) {
-			s.logins.failed(req.Login, address, s.deps.Now())
+			s.logins.failed(ctx, req.Login, address, s.deps.Now())
 			s.log.Info("login failed", "login", req.Login, "client", address)
 		} else {
 			s.log.Error("login failed: authenticator error", "login", req.Login, "error", err)
@@ -127,7 +127,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ session.S
 		return
 	}
 
-	s.logins.succeeded(req.Login)
+	s.logins.succeeded(ctx, req.Login)
 	http.SetCookie(w, s.sessionCookie(id, int(s.opts.SessionTTL.Seconds())))
 	s.log.Info("login", "agent_id", user.ID)
 	s.writeJSON(w, http.StatusOK, MeResponse{User: user, ProtocolVersion: protocol.Version})

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/text/language"
 
+	"github.com/switchboard-cc/switchboard/api/loginlimit"
 	"github.com/switchboard-cc/switchboard/api/session"
 	"github.com/switchboard-cc/switchboard/api/ws"
 )
@@ -37,6 +38,9 @@ type Deps struct {
 	Wallboard WallboardProvider
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
+	// LoginFailures counts failed logins over LoginWindow; nil means a new in-memory counter,
+	// which limits each node on its own.
+	LoginFailures loginlimit.Counter
 	// Metrics registers the API's metrics; nil means a private registry that is not exported.
 	Metrics prometheus.Registerer
 	// Logger; nil discards logs.
@@ -124,7 +128,7 @@ func New(d Deps, o Options) (*Server, error) {
 		log:     d.Logger,
 		origins: make(map[string]bool),
 		locales: newLocaleMatcher(),
-		logins:  newLoginThrottle(),
+		logins:  newLoginThrottle(d.LoginFailures, d.Logger),
 	}
 	for _, origin := range o.AllowedOrigins {
 		s.origins[origin] = true

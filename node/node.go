@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cc/switchboard/api"
+	"github.com/switchboard-cc/switchboard/api/loginlimit"
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/api/session"
 	"github.com/switchboard-cc/switchboard/callflow"
@@ -45,6 +46,9 @@ type Options struct {
 	UI             fs.FS
 	// Sessions keeps logins; nil keeps them in memory, so a restart signs everyone out.
 	Sessions session.Store
+	// LoginFailures counts failed logins for the API's limits; nil counts them in memory,
+	// per node.
+	LoginFailures loginlimit.Counter
 
 	// PhoneAnswerer answers simulated agent phones in the demo; nil in production.
 	PhoneAnswerer callflow.PhoneAnswerer
@@ -153,7 +157,7 @@ func New(opts Options) (*Node, error) {
 
 	server, err := api.New(
 		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Wallboard: flow,
-			Sessions: opts.Sessions, Metrics: reg, Logger: logger},
+			Sessions: opts.Sessions, LoginFailures: opts.LoginFailures, Metrics: reg, Logger: logger},
 		api.Options{AllowedOrigins: opts.AllowedOrigins, SecureCookie: opts.SecureCookie, UI: opts.UI},
 	)
 	if err != nil {

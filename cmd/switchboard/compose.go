@@ -14,6 +14,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	agentui "github.com/switchboard-cc/switchboard/agent-ui"
+	"github.com/switchboard-cc/switchboard/api"
+	"github.com/switchboard-cc/switchboard/api/loginlimit"
 	"github.com/switchboard-cc/switchboard/api/session"
 	"github.com/switchboard-cc/switchboard/config"
 	"github.com/switchboard-cc/switchboard/crm/phone"
@@ -97,10 +99,15 @@ func newNode(deps dependencies) (*node.Node, error) {
 		}
 	}
 
-	// With Redis, logins survive a restart and several nodes share them.
-	var sessions session.Store
+	// With Redis, logins survive a restart, and several nodes share them and the count of
+	// failed logins.
+	var (
+		sessions      session.Store
+		loginFailures loginlimit.Counter
+	)
 	if deps.redis != nil {
 		sessions = session.NewRedis(deps.redis, "switchboard:session:", nil)
+		loginFailures = loginlimit.NewRedis(deps.redis, "switchboard:login-failures:", api.LoginWindow)
 	}
 
 	callNode, err := node.New(node.Options{
@@ -112,6 +119,7 @@ func newNode(deps dependencies) (*node.Node, error) {
 		SecureCookie:   deps.cfg.HTTP.CookieSecure,
 		UI:             agentui.FS(),
 		Sessions:       sessions,
+		LoginFailures:  loginFailures,
 		PhoneAnswerer:  deps.extras.phones,
 		Registerer:     deps.registry,
 		Logger:         deps.logger,

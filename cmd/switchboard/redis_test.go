@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -20,6 +23,7 @@ func composeWithRedis(t *testing.T, client *redis.Client) *httptest.Server {
 	t.Helper()
 	cfg := config.Default()
 	cfg.CallLog.SpoolDir = t.TempDir()
+	cfg.HTTP.PublicOrigins = []string{demoOrigin}
 	app, err := compose(dependencies{
 		cfg:      cfg,
 		logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -66,5 +70,33 @@ func TestReadyzRedis(t *testing.T) {
 	code, body = get(t, server.URL+"/readyz")
 	if ready := readyChecks(t, body); code != http.StatusServiceUnavailable || ready.Checks["redis"] != "unreachable" || ready.Checks["database"] != "ok" {
 		t.Errorf("/readyz with Redis down = %d %+v, want 503 with redis unreachable", code, ready)
+	}
+}
+
+// Two nodes on one Redis share the count of failed logins, so a second node adds no attempts.
+func TestLoginFailuresSharedThroughRedis(t *testing.T) {
+	t.Parallel()
+	options, err := redis.ParseURL(os.Getenv("SWITCHBOARD_TEST_REDIS_URL"))
+	if err != nil {
+		t.Fatalf("parse SWITCHBOARD_TEST_REDIS_URL (run the tests with `make test`): %v", err)
+	}
+	client := redis.NewClient(options)
+	t.Cleanup(func() { client.Close() })
+
+	// A login of its own, so parallel runs and earlier runs do not count.
+	user := fmt.Sprintf("nobody-%d", time.Now().UnixNano())
+	t.Cleanup(func() { client.Del(context.Background(), "switchboard:login-failures:account:"+user) })
+	first, second := composeWithRedis(t, client), composeWithRedis(t, client)
+	for i := range 5 {
+		server := first
+		if i%2 == 1 {
+			server = second
+		}
+		if code := login(t, strings.TrimPrefix(server.URL, "http://"), user, "wrong"); code != http.StatusUnauthorized {
+			t.Fatalf("failed login %d = %d, want 401", i+1, code)
+		}
+	}
+	if code := login(t, strings.TrimPrefix(first.URL, "http://"), user, "wrong"); code != http.StatusTooManyRequests {
+		t.Errorf("sixth login after five failures on two nodes = %d, want 429", code)
 	}
 }
