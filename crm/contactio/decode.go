@@ -13,6 +13,7 @@ import (
 const (
 	EncodingUTF8        = "utf-8"
 	EncodingWindows1251 = "windows-1251"
+	EncodingKOI8R       = "koi8-r"
 )
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -22,9 +23,12 @@ type decodedText struct {
 	text     string
 	encoding string
 	bom      bool
+	// warnings are file-level issues of the decoding, such as a guess between
+	// two code pages that was too close to call.
+	warnings []Issue
 }
 
-// normalizeEncodingName maps the spellings users type for the two supported
+// normalizeEncodingName maps the spellings users type for the supported
 // encodings to their canonical names; "" stays "" (detect).
 func normalizeEncodingName(name string) (string, bool) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
@@ -34,15 +38,18 @@ func normalizeEncodingName(name string) (string, bool) {
 		return EncodingUTF8, true
 	case "windows-1251", "windows1251", "cp1251", "cp-1251", "win-1251", "win1251":
 		return EncodingWindows1251, true
+	case "koi8-r", "koi8r", "koi8_r", "koi8", "cp20866":
+		return EncodingKOI8R, true
 	}
 	return "", false
 }
 
 // decode converts data to UTF-8. With encoding "" it picks UTF-8 when the data
-// starts with a UTF-8 byte order mark or is valid UTF-8 throughout, and
-// Windows-1251 otherwise, unless the data looks like UTF-8 with a few damaged
-// bytes: then guessing Windows-1251 would turn every Cyrillic letter into two
-// wrong ones, so decode reports the first bad byte instead.
+// starts with a UTF-8 byte order mark or is valid UTF-8 throughout. Data that
+// looks like UTF-8 with a few damaged bytes is not guessed as a code page,
+// because that would turn every Cyrillic letter into two wrong ones, so decode
+// reports the first bad byte instead. Any other data is Windows-1251 or KOI8-R,
+// whichever detectCyrillicCodePage scores higher.
 func decode(data []byte, encoding, source string) (decodedText, error) {
 	if err := checkNotText(data, source); err != nil {
 		return decodedText{}, err
@@ -52,11 +59,11 @@ func decode(data []byte, encoding, source string) (decodedText, error) {
 	switch encoding {
 	case EncodingUTF8:
 		return decodeUTF8(data, hasBOM, source)
-	case EncodingWindows1251:
+	case EncodingWindows1251, EncodingKOI8R:
 		if hasBOM {
 			return decodedText{}, fileError(source, Issue{Code: CodeBOMMismatch, Value: encoding}, nil)
 		}
-		return decodeWindows1251(data, source)
+		return decodeCodePage(data, encoding, source)
 	}
 
 	if hasBOM || utf8.Valid(data) {
@@ -65,7 +72,16 @@ func decode(data []byte, encoding, source string) (decodedText, error) {
 	if valid, invalid := countUTF8Sequences(data); valid >= invalid {
 		return decodeUTF8(data, false, source)
 	}
-	return decodeWindows1251(data, source)
+
+	detected, certain := detectCyrillicCodePage(data)
+	decoded, err := decodeCodePage(data, detected, source)
+	if err != nil {
+		return decodedText{}, err
+	}
+	if !certain {
+		decoded.warnings = []Issue{{Code: CodeEncodingUncertain, Value: detected}}
+	}
+	return decoded, nil
 }
 
 // checkNotText rejects inputs that are certainly not a CSV text file, with a
@@ -100,13 +116,21 @@ func decodeUTF8(data []byte, hasBOM bool, source string) (decodedText, error) {
 	return decodedText{text: string(body), encoding: EncodingUTF8, bom: hasBOM}, nil
 }
 
-// decodeWindows1251 converts byte by byte. Byte 0x98 is the only one that
-// Windows-1251 leaves undefined; the decoder would turn it into U+FFFD silently.
-func decodeWindows1251(data []byte, source string) (decodedText, error) {
+// codePages maps the single-byte encoding names to their tables.
+var codePages = map[string]*charmap.Charmap{
+	EncodingWindows1251: charmap.Windows1251,
+	EncodingKOI8R:       charmap.KOI8R,
+}
+
+// decodeCodePage converts data from a single-byte code page byte by byte.
+// Byte 0x98 is the only one that Windows-1251 leaves undefined (KOI8-R defines
+// all 256), and the decoder would turn it into U+FFFD silently.
+func decodeCodePage(data []byte, encoding, source string) (decodedText, error) {
+	table := codePages[encoding]
 	var out strings.Builder
 	out.Grow(len(data) * 2)
 	for i, b := range data {
-		r := charmap.Windows1251.DecodeByte(b)
+		r := table.DecodeByte(b)
 		if r == utf8.RuneError {
 			return decodedText{}, fileError(source, Issue{
 				Code:  CodeUndefinedByte,
@@ -116,7 +140,7 @@ func decodeWindows1251(data []byte, source string) (decodedText, error) {
 		}
 		out.WriteRune(r)
 	}
-	return decodedText{text: out.String(), encoding: EncodingWindows1251}, nil
+	return decodedText{text: out.String(), encoding: encoding}, nil
 }
 
 func firstInvalidUTF8(data []byte) int {

@@ -68,6 +68,16 @@ var exportColumns = []exportColumn{
 
 // phonesOfKind returns a column value that lists the contact's numbers of one
 // kind in international format, separated by ", ", the primary number first.
+//
+// The value starts with a space, so a spreadsheet shows it as text without a
+// visible mark. E.164 ("+74951234567") would be read as a number and lose its
+// plus. A cell that starts with "+" is where Excel starts a formula (the CSV
+// injection guidance of OWASP lists = + - @ as formula starts), and the
+// apostrophe that protectFormula adds stays visible in LibreOffice Calc.
+// LibreOffice Calc 7.4 reads " +7 495 123-45-67" as text with formula
+// evaluation on and off. Import trims the space.
+// NOTE: Excel was not available to check this form. It follows from Excel
+// starting a formula only at the first character of a cell.
 func phonesOfKind(kind string) func(exportedContact, language.Tag) string {
 	return func(c exportedContact, lang language.Tag) string {
 		var numbers []string
@@ -76,9 +86,15 @@ func phonesOfKind(kind string) func(exportedContact, language.Tag) string {
 				numbers = append(numbers, formatPhone(c.phoneE164s[i], c.phoneExtensions[i], lang))
 			}
 		}
-		return strings.Join(numbers, ", ")
+		if len(numbers) == 0 {
+			return ""
+		}
+		return phoneCellPrefix + strings.Join(numbers, ", ")
 	}
 }
+
+// phoneCellPrefix starts every non-empty phone cell of an export.
+const phoneCellPrefix = " "
 
 // formatPhone writes an E.164 number the way people read it ("+7 495 123-45-67"),
 // with the extension after the word Import and the phone parser recognise.
@@ -127,10 +143,12 @@ ORDER BY c.last_name, c.first_name, c.middle_name, c.id`
 // decimal separator. Lines end in CRLF, and the header is Russian unless
 // opts.Lang selects English.
 //
-// Phones are written as "+7 495 123-45-67". Cells that start with = + - @, a tab
-// or a carriage return get a leading apostrophe, so a spreadsheet keeps them as
-// text instead of evaluating a formula or reading a number. Import removes that
-// apostrophe again. Export returns the number of contacts written.
+// Phones are written as " +7 495 123-45-67", after a space that keeps
+// spreadsheets from reading them as a formula (see phonesOfKind). Other cells
+// that start with = + - @, a tab or a carriage return get a leading apostrophe,
+// so a spreadsheet keeps them as text instead of evaluating a formula. Import
+// removes that apostrophe and the space again. Export returns the number of
+// contacts written.
 func Export(ctx context.Context, db *pgxpool.Pool, w io.Writer, opts ExportOptions) (int, error) {
 	lang := language.Russian
 	if opts.Lang != "" {

@@ -71,22 +71,33 @@ func TestExportFormatForRussianExcel(t *testing.T) {
 	if ivanov == nil {
 		t.Fatalf("no row for Иванов Иван in %q", records)
 	}
-	// Phones are text in international format, behind the apostrophe that stops
-	// spreadsheets from reading the leading + as a formula.
-	if got := ivanov[3]; got != "'+7 916 123-45-67" {
-		t.Errorf("Иванов mobile cell %q, want '+7 916 123-45-67", got)
+	// Phones are in international format after a space, which keeps
+	// spreadsheets from reading them as numbers or formulas, and without the
+	// apostrophe that LibreOffice Calc shows.
+	if got := ivanov[3]; got != " +7 916 123-45-67" {
+		t.Errorf("Иванов mobile cell %q, want \" +7 916 123-45-67\"", got)
 	}
-	if got := ivanov[7]; got != "'+7 495 123-45-67" {
-		t.Errorf("Иванов phone cell %q, want '+7 495 123-45-67", got)
+	if got := ivanov[7]; got != " +7 495 123-45-67" {
+		t.Errorf("Иванов phone cell %q, want \" +7 495 123-45-67\"", got)
 	}
 	if got := ivanov[13]; got != "да" {
 		t.Errorf("Иванов VIP cell %q, want да", got)
 	}
-	if got := byName["Новиков Игорь"][7]; got != "'+7 495 222-33-44 доб. 105" {
+	if got := byName["Новиков Игорь"][7]; got != " +7 495 222-33-44 доб. 105" {
 		t.Errorf("Новиков phone cell %q, want the extension after доб.", got)
 	}
-	if got := byName["Сидоров Пётр"][3]; got != "'+7 903 111-22-33, +7 903 111-22-44" {
+	if got := byName["Сидоров Пётр"][3]; got != " +7 903 111-22-33, +7 903 111-22-44" {
 		t.Errorf("Сидоров mobile cell %q, want both numbers", got)
+	}
+	if got := ivanov[5]; got != "" {
+		t.Errorf("Иванов home phone cell %q, want it empty", got)
+	}
+	for _, record := range records[1:] {
+		for column := 3; column <= 7; column++ {
+			if strings.Contains(record[column], "'") {
+				t.Errorf("phone cell %q has an apostrophe", record[column])
+			}
+		}
 	}
 	if !bytes.Contains(data, []byte("\"Многострочный\r\nкомментарий\r\nиз трёх строк\"")) {
 		t.Error("multi-line note is not written as one quoted cell with CRLF line breaks")

@@ -280,7 +280,7 @@ func TestImportMalformedFileLeavesDatabaseUnchanged(t *testing.T) {
 		{"xlsx workbook", []byte("PK\x03\x04\x14\x00\x06\x00"), ImportOptions{}, CodeZipFile, 0},
 		{"UTF-16", []byte("\xff\xfeФ\x00"), ImportOptions{}, CodeUTF16, 0},
 		{"NUL byte", []byte("Фамилия;Телефон\nИванов\x00;+7 495 123-45-67\n"), ImportOptions{}, CodeBinary, 2},
-		{"unknown encoding option", readTestdata(t, "quoted_newline.csv"), ImportOptions{Encoding: "koi8-r"}, CodeUnknownEncoding, 0},
+		{"unknown encoding option", readTestdata(t, "quoted_newline.csv"), ImportOptions{Encoding: "cp866"}, CodeUnknownEncoding, 0},
 		{"invalid delimiter option", readTestdata(t, "quoted_newline.csv"), ImportOptions{Delimiter: 'x'}, CodeInvalidDelimiter, 0},
 		{"unknown region option", readTestdata(t, "quoted_newline.csv"), ImportOptions{Region: "XX"}, CodeUnknownRegion, 0},
 	}

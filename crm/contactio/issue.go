@@ -37,18 +37,24 @@ const (
 	CodeSeveralContacts Code = "several_contacts"
 	// CodeValueTooLong: Value in Column is longer than Count characters.
 	CodeValueTooLong Code = "value_too_long"
+	// CodeEncodingUncertain: a file-level warning. The file is not UTF-8, and
+	// it scores about the same as Windows-1251 and as KOI8-R, so it was read as
+	// Windows-1251.
+	CodeEncodingUncertain Code = "encoding_uncertain"
 )
 
 // Codes of file errors: the file as a whole cannot be read, and nothing was imported.
 const (
-	CodeEmptyFile        Code = "empty_file"
-	CodeZipFile          Code = "zip_file"
-	CodeUTF16            Code = "utf16"
-	CodeBinary           Code = "binary"
-	CodeInvalidUTF8      Code = "invalid_utf8"
-	CodeUndefinedByte    Code = "undefined_byte"
-	CodeBOMMismatch      Code = "bom_mismatch"
-	CodeBareQuote        Code = "bare_quote"
+	CodeEmptyFile     Code = "empty_file"
+	CodeZipFile       Code = "zip_file"
+	CodeUTF16         Code = "utf16"
+	CodeBinary        Code = "binary"
+	CodeInvalidUTF8   Code = "invalid_utf8"
+	CodeUndefinedByte Code = "undefined_byte"
+	CodeBOMMismatch   Code = "bom_mismatch"
+	CodeBareQuote     Code = "bare_quote"
+	// CodeUnclosedQuote: the quote that opens on Line is never closed, so the
+	// value takes the last Size bytes of the file.
 	CodeUnclosedQuote    Code = "unclosed_quote"
 	CodeTextAfterQuote   Code = "text_after_quote"
 	CodeNoHeader         Code = "no_header"
@@ -57,6 +63,12 @@ const (
 	CodeUnknownEncoding  Code = "unknown_encoding"
 	CodeInvalidDelimiter Code = "invalid_delimiter"
 	CodeUnknownRegion    Code = "unknown_region"
+	// CodeFieldTooLarge: a value that starts on Line is Size bytes long, more
+	// than the limit of Count KiB.
+	CodeFieldTooLarge Code = "field_too_large"
+	// CodeRecordTooLarge: the record that starts on Line is Size bytes long,
+	// more than the limit of Count KiB.
+	CodeRecordTooLarge Code = "record_too_large"
 )
 
 // Issue is one problem found in an import file: a row rejection, a warning, or
@@ -70,8 +82,11 @@ type Issue struct {
 	Column string
 	// Value is the offending value, as written in the file.
 	Value string
-	// Count is a number the message needs (cells, contacts, characters).
+	// Count is a number the message needs (cells, contacts, characters, KiB).
 	Count int
+	// Size is a length in bytes of UTF-8 text, for the codes that report an
+	// oversized value or record.
+	Size int
 }
 
 // FileError reports a file that cannot be imported at all. Import returns it
@@ -116,7 +131,7 @@ func fileError(source string, issue Issue, cause error) *FileError {
 // issueArgs returns the arguments every catalog message takes, in a fixed order,
 // so each translation can pick the ones it needs by position.
 func issueArgs(issue Issue) []any {
-	return []any{issue.Column, issue.Value, issue.Count}
+	return []any{issue.Column, issue.Value, issue.Count, issue.Size}
 }
 
 func messageKey(code Code) string {

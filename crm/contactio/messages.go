@@ -27,8 +27,8 @@ const (
 type translation struct{ en, ru string }
 
 // translations is the whole user-facing vocabulary of the package. Issue
-// messages receive (column, value, count) and file errors the same; the line is
-// added by keyAtLine.
+// messages receive (column, value, count, size) and file errors the same; the
+// line is added by keyAtLine.
 var translations = map[string]translation{
 	messageKey(CodeNoName): {
 		en: "no name: fill in Last name, First name or Full name",
@@ -70,6 +70,10 @@ var translations = map[string]translation{
 		en: "the phones belong to %[3]d existing contacts, so the row was merged into the oldest of them",
 		ru: "телефоны принадлежат нескольким существующим контактам (%[3]d), поэтому строка объединена с самым старым из них",
 	},
+	messageKey(CodeEncodingUncertain): {
+		en: "the file is not UTF-8, and it reads about equally well as windows-1251 and as koi8-r, so it was read as %[2]s: if the names look garbled, import it again with the encoding set to koi8-r, and set windows-1251 to keep this reading without the warning",
+		ru: "файл не в UTF-8 и примерно одинаково читается как windows-1251 и как koi8-r, поэтому он прочитан как %[2]s: если имена искажены, импортируйте его снова с кодировкой koi8-r, а чтобы оставить это прочтение без предупреждения, укажите windows-1251",
+	},
 	messageKey(CodeValueTooLong): {
 		en: "%[1]s: the value is longer than %[3]d characters: shorten it",
 		ru: "%[1]s: значение длиннее %[3]d символов: сократите его",
@@ -92,8 +96,8 @@ var translations = map[string]translation{
 		ru: "файл содержит нулевой байт, значит это не текстовый CSV: сохраните его как CSV UTF-8",
 	},
 	messageKey(CodeInvalidUTF8): {
-		en: "byte %[2]s is not valid UTF-8: save the file in UTF-8, or set the encoding to windows-1251 if the file is in that encoding",
-		ru: "байт %[2]s недопустим в UTF-8: сохраните файл в UTF-8 или укажите кодировку windows-1251, если файл в ней",
+		en: "byte %[2]s is not valid UTF-8: save the file in UTF-8, or set the encoding to windows-1251 or koi8-r if the file is in one of them",
+		ru: "байт %[2]s недопустим в UTF-8: сохраните файл в UTF-8 или укажите кодировку windows-1251 или koi8-r, если файл в одной из них",
 	},
 	messageKey(CodeUndefinedByte): {
 		en: "byte %[2]s is not defined in Windows-1251: check the file's encoding, or set the encoding to utf-8",
@@ -108,8 +112,16 @@ var translations = map[string]translation{
 		ru: "двойная кавычка внутри значения без кавычек (строка %[2]s, позиция %[3]d): заключите в двойные кавычки каждое значение, содержащее кавычки, разделитель или перевод строки, и удвойте каждую кавычку внутри",
 	},
 	messageKey(CodeUnclosedQuote): {
-		en: "a quoted value that starts in this record is never closed: close its quotes, and double each quote inside the value",
-		ru: "значение в кавычках, начатое в этой записи, не закрыто до конца файла: закройте кавычки и удвойте каждую кавычку внутри значения",
+		en: "a quote that opens on this line is never closed, so the value takes up the rest of the file (%[4]d bytes): close the quote, and double each quote inside the value",
+		ru: "кавычка, открытая в этой строке, нигде не закрыта, поэтому значение занимает весь остаток файла (байт: %[4]d): закройте кавычку и удвойте каждую кавычку внутри значения",
+	},
+	messageKey(CodeFieldTooLarge): {
+		en: "a value that starts on this line is %[4]d bytes long, over the limit of %[3]d KiB: check the quoting (a quoted value ends only at the next single quote mark, so double each quote inside it) and check that the delimiter is right",
+		ru: "значение, начинающееся в этой строке, больше предела %[3]d КиБ (байт: %[4]d): проверьте кавычки (значение в кавычках заканчивается только на следующей одиночной кавычке, поэтому удвойте каждую кавычку внутри него) и проверьте, правильный ли разделитель",
+	},
+	messageKey(CodeRecordTooLarge): {
+		en: "the record that starts on this line is %[4]d bytes long, over the limit of %[3]d KiB: split the file into lines of one contact each (a file whose lines end in a bare carriage return reads as one line), and check the delimiter and the quoting",
+		ru: "запись, начинающаяся в этой строке, больше предела %[3]d КиБ (байт: %[4]d): разбейте файл на строки по одному контакту (файл, строки которого заканчиваются только возвратом каретки, читается как одна строка) и проверьте разделитель и кавычки",
 	},
 	messageKey(CodeTextAfterQuote): {
 		en: "text follows a closing quote (line %[2]s, column %[3]d): enclose the whole value in quotes, and double each quote inside it",
@@ -128,8 +140,8 @@ var translations = map[string]translation{
 		ru: "среди распознанных столбцов (%[2]s) нет имени: добавьте столбец «Фамилия», «Имя» или «ФИО»",
 	},
 	messageKey(CodeUnknownEncoding): {
-		en: `unknown encoding "%[2]s": use utf-8 or windows-1251, or leave it empty to detect it`,
-		ru: "неизвестная кодировка «%[2]s»: укажите utf-8 или windows-1251 либо не указывайте, чтобы определить автоматически",
+		en: `unknown encoding "%[2]s": use utf-8, windows-1251 or koi8-r, or leave it empty to detect it`,
+		ru: "неизвестная кодировка «%[2]s»: укажите utf-8, windows-1251 или koi8-r либо не указывайте, чтобы определить автоматически",
 	},
 	messageKey(CodeInvalidDelimiter): {
 		en: "delimiter %[2]s cannot be used: use a comma, a semicolon or a tab",

@@ -48,7 +48,10 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 	default:
 		delimiter = detectDelimiter(text)
 	}
-	result := parsedFile{encoding: decoded.encoding, bom: decoded.bom, delimiter: delimiter}
+	if err := checkRecordSizes(text, delimiter, source); err != nil {
+		return parsedFile{}, err
+	}
+	result := parsedFile{encoding: decoded.encoding, bom: decoded.bom, delimiter: delimiter, warnings: decoded.warnings}
 
 	reader := csv.NewReader(strings.NewReader(text))
 	reader.Comma = delimiter
@@ -186,8 +189,11 @@ func csvError(err error, text, source string) error {
 	case errors.Is(parseErr.Err, csv.ErrBareQuote):
 		issue.Code = CodeBareQuote
 	case strings.TrimSpace(text[offset:]) == "":
-		// encoding/csv reports a quote that is never closed at the end of the input.
+		// encoding/csv reports a quote that is never closed at the end of the
+		// input. checkRecordSizes finds such quotes first, with the line where
+		// the quote opens. This keeps the message right if the two disagree.
 		issue.Code = CodeUnclosedQuote
+		issue.Size = len(text) - byteOffset(text, parseErr.StartLine, 1)
 	default:
 		issue.Code = CodeTextAfterQuote
 	}

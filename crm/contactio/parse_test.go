@@ -297,6 +297,7 @@ func TestEveryCodeHasBothTranslations(t *testing.T) {
 		CodeEmptyFile, CodeZipFile, CodeUTF16, CodeBinary, CodeInvalidUTF8, CodeUndefinedByte, CodeBOMMismatch,
 		CodeBareQuote, CodeUnclosedQuote, CodeTextAfterQuote, CodeNoHeader, CodeNoPhoneColumn, CodeNoNameColumn,
 		CodeUnknownEncoding, CodeInvalidDelimiter, CodeUnknownRegion,
+		CodeEncodingUncertain, CodeFieldTooLarge, CodeRecordTooLarge,
 	}
 	for _, code := range codes {
 		text, ok := translations[messageKey(code)]
@@ -304,7 +305,7 @@ func TestEveryCodeHasBothTranslations(t *testing.T) {
 			t.Errorf("code %s lacks a translation", code)
 			continue
 		}
-		issue := Issue{Line: 3, Code: code, Column: "Телефон", Value: "x", Count: 2}
+		issue := Issue{Line: 3, Code: code, Column: "Телефон", Value: "x", Count: 2, Size: 70000}
 		for _, lang := range []string{"en", "ru"} {
 			if message := issue.Message(lang); strings.Contains(message, "%!") || strings.Contains(message, "code.") {
 				t.Errorf("code %s renders badly in %s: %q", code, lang, message)
