@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,6 +29,8 @@ func BenchmarkRate(b *testing.B) {
 		b.Run(fmt.Sprintf("rate=%.0f", rate), func(b *testing.B) {
 			for b.Loop() {
 				pbx := startPBX(b, answerAtOnce)
+				pbx.lenient = true
+				dropsBefore := udpReceiveBufferErrors(b)
 				summary, err := Run(context.Background(), Config{
 					Target:      pbx.target("74950001122"),
 					Rate:        rate,
@@ -36,6 +40,7 @@ func BenchmarkRate(b *testing.B) {
 					RingTimeout: 5 * time.Second,
 				})
 				pbx.close()
+				drops := udpReceiveBufferErrors(b) - dropsBefore
 				if err != nil {
 					b.Fatalf("Run: %v", err)
 				}
@@ -48,7 +53,38 @@ func BenchmarkRate(b *testing.B) {
 				b.ReportMetric(float64(summary.Setup.P50.Microseconds())/1000, "setup-p50-ms")
 				b.ReportMetric(float64(summary.Setup.P99.Microseconds())/1000, "setup-p99-ms")
 				b.ReportMetric(float64(summary.Setup.Max.Microseconds())/1000, "setup-max-ms")
+				b.ReportMetric(float64(pbx.missedAcks), "pbx-missed-acks")
+				b.ReportMetric(float64(drops), "udp-rcvbuf-drops")
 			}
 		})
 	}
+}
+
+// udpReceiveBufferErrors returns the host's count of UDP datagrams dropped because a
+// socket's receive buffer was full (RcvbufErrors in /proc/net/snmp, Linux only). Other
+// processes' sockets count too, so the difference over a run is an upper bound.
+func udpReceiveBufferErrors(b *testing.B) int {
+	data, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		b.Logf("UDP drop counter unavailable: %v", err)
+		return 0
+	}
+	var names []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || fields[0] != "Udp:" {
+			continue
+		}
+		if names == nil {
+			names = fields
+			continue
+		}
+		for i, name := range names {
+			if name == "RcvbufErrors" && i < len(fields) {
+				n, _ := strconv.Atoi(fields[i])
+				return n
+			}
+		}
+	}
+	return 0
 }

@@ -24,6 +24,12 @@ import (
 // probe nor any INVITE.
 var ErrTargetUnreachable = errors.New("SIP target did not respond")
 
+// sipReadBuffer is the receive buffer asked for the SIP socket. Bursts of responses at
+// hundreds of calls per second overflow Linux's default of 208 KiB
+// (net.core.rmem_default), and every datagram dropped there costs a retransmission;
+// Linux caps the request at net.core.rmem_max.
+const sipReadBuffer = 4 << 20
+
 // userAgent is the User-Agent header of every request.
 const userAgent = "switchboard-callgen"
 
@@ -62,6 +68,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	}
 	// Closed again below on success; this covers the early returns.
 	defer sipConn.Close()
+	if err := sipConn.SetReadBuffer(sipReadBuffer); err != nil {
+		log.Warn("SIP socket read buffer not enlarged", "bytes", sipReadBuffer, "error", err)
+	}
 	sipAddr := sipConn.LocalAddr().(*net.UDPAddr)
 
 	mediaConn, err := net.ListenUDP("udp", &net.UDPAddr{IP: sipAddr.IP})

@@ -54,10 +54,16 @@ type testPBX struct {
 	ringDelay time.Duration
 	behaviors []behavior
 	ua        *sipgo.UserAgent
-	conn      net.PacketConn
+	conn      *net.UDPConn
 	served    chan error
 	// handlers counts request handlers still running, so close can wait for them.
 	handlers sync.WaitGroup
+
+	// lenient makes a missing ACK a count in missedAcks instead of a test failure. A
+	// benchmark sets it: under load the kernel may drop a datagram, and unlike a real
+	// UAS this PBX does not retransmit its 2xx until the ACK comes.
+	lenient    bool
+	missedAcks int
 
 	mu      sync.Mutex
 	calls   map[string]*pbxCall
@@ -68,9 +74,12 @@ type testPBX struct {
 
 func startPBX(t testing.TB, behaviors ...behavior) *testPBX {
 	t.Helper()
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatalf("listen: %v", err)
+	}
+	if err := conn.SetReadBuffer(sipReadBuffer); err != nil {
+		t.Fatalf("set read buffer: %v", err)
 	}
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("test-pbx"))
 	if err != nil {
@@ -301,7 +310,7 @@ func (p *testPBX) answer(tagged *sip.Request, tx sip.ServerTransaction, c *pbxCa
 		p.update(c, func(c *pbxCall) { c.ackedAnswer = true })
 	case <-c.answerAcked:
 	case <-time.After(2 * time.Second):
-		p.t.Errorf("PBX: no ACK for the answer to the call from %s", c.caller)
+		p.missedAck("no ACK for the answer to the call from %s", c.caller)
 	}
 }
 
@@ -310,7 +319,16 @@ func (p *testPBX) awaitFinalAck(tx sip.ServerTransaction, c *pbxCall) {
 	case <-tx.Acks():
 		p.update(c, func(c *pbxCall) { c.ackedFinal = true })
 	case <-time.After(2 * time.Second):
-		p.t.Errorf("PBX: no ACK for the final response to the call from %s", c.caller)
+		p.missedAck("no ACK for the final response to the call from %s", c.caller)
+	}
+}
+
+func (p *testPBX) missedAck(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.missedAcks++
+	if !p.lenient {
+		p.t.Errorf("PBX: "+format, args...)
 	}
 }
 
