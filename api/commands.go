@@ -139,7 +139,7 @@ func (s *Server) commandHandler(spec commandSpec) func(http.ResponseWriter, *htt
 		if err != nil {
 			status, code := errorStatus(err)
 			s.logCommandError(sess, spec.msgType, cmd, code, err)
-			s.writeError(w, r, &sess, status, code)
+			s.writeJSON(w, status, protocol.ErrorBody{Error: commandErrorData(code, conflictReason(err), s.locale(r, &sess))})
 			return
 		}
 
@@ -207,6 +207,9 @@ func decodeQuery(r *http.Request, cmd protocol.Command) string {
 
 func (s *Server) logCommandError(sess session.Session, msgType string, cmd protocol.Command, code string, err error) {
 	attrs := []any{"agent_id", sess.User.ID, "command", msgType, "code", code, "error", err}
+	if reason := conflictReason(err); reason != "" {
+		attrs = append(attrs, "reason", reason)
+	}
 	if id := callID(cmd); id != "" {
 		attrs = append(attrs, "call_id", id)
 	}
@@ -238,4 +241,13 @@ func (s *Server) writeErrorDetail(w http.ResponseWriter, r *http.Request, sess *
 		Message: userMessage(code, s.locale(r, sess)),
 		Detail:  detail,
 	}})
+}
+
+// commandErrorData is the error of a failed command: the code, the conflict reason when
+// there is one, and the message for them in locale.
+func commandErrorData(code, reason, locale string) protocol.ErrorData {
+	if code != protocol.CodeConflict {
+		reason = ""
+	}
+	return protocol.ErrorData{Code: code, Reason: reason, Message: commandErrorMessage(code, reason, locale)}
 }

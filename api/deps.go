@@ -28,6 +28,26 @@ var (
 	ErrUnavailable = errors.New("service unavailable")
 )
 
+// ConflictError is an ErrConflict that names its reason, one of the protocol.Reason
+// constants, which the API sends with the error so that the desk can explain it. Create it
+// with Conflict; errors.Is(err, ErrConflict) holds for it.
+type ConflictError struct {
+	Reason string
+}
+
+// Conflict returns an error that is ErrConflict with reason, for implementations to wrap:
+// fmt.Errorf("%w: call %s is already answered", api.Conflict(protocol.ReasonCallAlreadyAnswered), id).
+func Conflict(reason string) error {
+	return &ConflictError{Reason: reason}
+}
+
+// Error names the reason.
+func (e *ConflictError) Error() string { return ErrConflict.Error() + " (" + e.Reason + ")" }
+
+// Is makes errors.Is(err, ErrConflict) true, so that callers that know no reasons still
+// see a conflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
 // Authenticator checks a login and password and returns the user. It returns an error
 // wrapping ErrInvalidCredentials for a wrong login or password, and must take about the same
 // time whether or not the login exists.

@@ -102,6 +102,15 @@ func errorStatus(err error) (int, string) {
 	return http.StatusInternalServerError, protocol.CodeInternal
 }
 
+// conflictReason returns the reason of a ConflictError in err's chain, or "".
+func conflictReason(err error) string {
+	var conflict *ConflictError
+	if errors.As(err, &conflict) {
+		return conflict.Reason
+	}
+	return ""
+}
+
 // readBody reads the request body within the size limit. The returned code is set when
 // the body cannot be read.
 func readBody(r *http.Request) ([]byte, int, string) {

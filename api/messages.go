@@ -100,3 +100,62 @@ func userMessage(code, locale string) string {
 	}
 	return pick("Внутренняя ошибка сервера.", "Internal server error.")
 }
+
+// commandErrorMessage returns the message for a failed command: the reason's message when the
+// code is "conflict" and the reason is known, otherwise the code's message.
+func commandErrorMessage(code, reason, locale string) string {
+	if code == protocol.CodeConflict && reason != "" {
+		if message := reasonMessage(reason, locale); message != "" {
+			return message
+		}
+	}
+	return userMessage(code, locale)
+}
+
+// reasonMessage returns the message for a conflict reason, or "" for an unknown reason.
+func reasonMessage(reason, locale string) string {
+	ru := locale == LocaleRussian
+	pick := func(ruText, enText string) string {
+		if ru {
+			return ruText
+		}
+		return enText
+	}
+
+	switch reason {
+	case protocol.ReasonCallAlreadyAnswered:
+		return pick("Звонок уже принят — в другой вкладке или на телефоне.",
+			"The call is already answered, in another tab or on the phone.")
+	case protocol.ReasonCallNotRinging:
+		return pick("Этот звонок больше не адресован вам: его принял другой оператор, время вызова истекло или клиент положил трубку.",
+			"This call no longer rings for you: another agent took it, the ring timed out or the caller hung up.")
+	case protocol.ReasonAnswerOnPhone:
+		return pick("Ответить из браузера нельзя: снимите трубку телефона.",
+			"The call cannot be answered from the browser: pick up your phone.")
+	case protocol.ReasonNotOnCall:
+		return pick("Вы не разговариваете по этому звонку.",
+			"You are not talking on this call.")
+	case protocol.ReasonTransferTargetUnavailable:
+		return pick("Оператор, которому вы переводите звонок, сейчас недоступен: он разговаривает, на перерыве или не в системе. Выберите другого оператора или очередь.",
+			"The agent you transfer to is not available now: talking, paused or signed out. Choose another agent or a queue.")
+	case protocol.ReasonQueueClosed:
+		return pick("Очередь сейчас закрыта (нерабочее время). Переведите звонок в другую очередь или оператору.",
+			"The queue is closed now (outside business hours). Transfer to another queue or an agent.")
+	case protocol.ReasonAgentOnCall:
+		return pick("Во время разговора статус сменить нельзя. Завершите звонок.",
+			"You cannot change the status during a call. End the call first.")
+	case protocol.ReasonAgentRinging:
+		return pick("Вам поступает звонок: ответьте на него или поставьте перерыв.",
+			"A call is ringing for you: answer it or pause.")
+	case protocol.ReasonAgentSignedOut:
+		return pick("Вы не в системе. Сначала выберите статус «Готов».",
+			"You are signed out. Become available first.")
+	case protocol.ReasonEndpointInUse:
+		return pick("Этот телефон уже занят другим оператором. Укажите свой телефон.",
+			"Another agent is signed in at this phone. Choose your own phone.")
+	case protocol.ReasonCallInProgress:
+		return pick("Звонок ещё идёт. Результат можно сохранить после его завершения.",
+			"The call is still in progress. Save its outcome after it ends.")
+	}
+	return ""
+}

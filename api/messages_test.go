@@ -41,3 +41,25 @@ func TestMatchLocale(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryReasonHasBothLanguages(t *testing.T) {
+	generic := map[string]bool{
+		userMessage(protocol.CodeConflict, LocaleRussian): true,
+		userMessage(protocol.CodeConflict, LocaleEnglish): true,
+	}
+	seen := map[string]string{}
+	for _, reason := range protocol.Reasons() {
+		ru := commandErrorMessage(protocol.CodeConflict, reason, LocaleRussian)
+		en := commandErrorMessage(protocol.CodeConflict, reason, LocaleEnglish)
+		if ru == "" || en == "" || ru == en {
+			t.Errorf("reason %s: ru %q, en %q; want two different non-empty messages", reason, ru, en)
+		}
+		if generic[ru] || generic[en] {
+			t.Errorf("reason %s falls back to the generic conflict message", reason)
+		}
+		if other, dup := seen[en]; dup {
+			t.Errorf("reasons %s and %s share the message %q", other, reason, en)
+		}
+		seen[en] = reason
+	}
+}

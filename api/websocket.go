@@ -132,7 +132,8 @@ func (h *wsHandler) HandleFrame(ctx context.Context, p ws.Peer, frame []byte) []
 	if err != nil {
 		_, code := errorStatus(err)
 		s.logCommandError(sess, env.Type, cmd, code, err)
-		return h.errorFrame(p, env.ID, code, "")
+		locale := normalizeLocale(p.User.Locale, s.opts.DefaultLocale)
+		return h.encode(p, protocol.TypeError, env.ID, commandErrorData(code, conflictReason(err), locale))
 	}
 	return h.encode(p, protocol.TypeAck, env.ID, result)
 }

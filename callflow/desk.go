@@ -65,7 +65,7 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 			in = routing.AgentSignIn{AgentID: agentID, Endpoint: endpoint, Skills: profile.Skills, Queues: queues}
 		case protocol.StatePaused:
 			if !signedIn {
-				result = fmt.Errorf("%w: agent %s is signed out; become available first", api.ErrConflict, agentID)
+				result = fmt.Errorf("%w: agent %s is signed out; become available first", api.Conflict(protocol.ReasonAgentSignedOut), agentID)
 				return
 			}
 			in = routing.AgentPause{AgentID: agentID, Reason: s.Reason}
@@ -78,12 +78,24 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 			result = fmt.Errorf("%w: status %q", api.ErrInvalid, s.Status)
 			return
 		}
-		result = deskError(rejection(f.route(in)))
+		result = deskError(rejection(f.route(in)), statusConflictReason(v.state.State))
 	})
 	if err != nil {
 		return unavailable(err)
 	}
 	return result
+}
+
+// statusConflictReason explains why the routing engine rejects a status change of an agent in
+// state: an agent cannot sign out during a call or become available while a call rings.
+func statusConflictReason(state string) string {
+	switch state {
+	case protocol.StateOnCall:
+		return protocol.ReasonAgentOnCall
+	case protocol.StateReserved:
+		return protocol.ReasonAgentRinging
+	}
+	return ""
 }
 
 // Answer picks up the agent's ringing phone through the PhoneAnswerer. Without one the
@@ -97,9 +109,9 @@ func (f *Flow) Answer(ctx context.Context, agentID, callID string) error {
 		case !ok:
 			result = fmt.Errorf("%w: call %s", api.ErrNotFound, callID)
 		case c.leg == nil || c.leg.agentID != agentID:
-			result = fmt.Errorf("%w: call %s is not ringing for agent %s", api.ErrConflict, callID, agentID)
+			result = fmt.Errorf("%w: call %s is not ringing for agent %s", api.Conflict(protocol.ReasonCallNotRinging), callID, agentID)
 		case c.leg.answered:
-			result = fmt.Errorf("%w: call %s is already answered", api.ErrConflict, callID)
+			result = fmt.Errorf("%w: call %s is already answered", api.Conflict(protocol.ReasonCallAlreadyAnswered), callID)
 		case c.leg.id == "" && f.opts.PhoneAnswerer != nil:
 			// The originate request has not returned yet; legOriginated answers the phone.
 			c.leg.answerRequested = true
@@ -114,7 +126,7 @@ func (f *Flow) Answer(ctx context.Context, agentID, callID string) error {
 		return result
 	}
 	if f.opts.PhoneAnswerer == nil {
-		return fmt.Errorf("%w: pick up your phone to answer call %s", api.ErrConflict, callID)
+		return fmt.Errorf("%w: pick up your phone to answer call %s", api.Conflict(protocol.ReasonAnswerOnPhone), callID)
 	}
 	if err := f.opts.PhoneAnswerer.AnswerPhone(ctx, server, legID); err != nil {
 		return fmt.Errorf("%w: answer the phone of agent %s: %v", api.ErrUnavailable, agentID, err)
@@ -126,7 +138,7 @@ func (f *Flow) Answer(ctx context.Context, agentID, callID string) error {
 func (f *Flow) Hangup(ctx context.Context, agentID, callID string) error {
 	var result error
 	err := f.do(ctx, func() {
-		result = deskError(rejection(f.route(routing.HangUpRequest{CallID: callID, AgentID: agentID})))
+		result = deskError(rejection(f.route(routing.HangUpRequest{CallID: callID, AgentID: agentID})), protocol.ReasonNotOnCall)
 	})
 	if err != nil {
 		return unavailable(err)
@@ -145,7 +157,7 @@ func (f *Flow) Hold(ctx context.Context, agentID, callID string, onHold bool) er
 		case !ok:
 			result = fmt.Errorf("%w: call %s", api.ErrNotFound, callID)
 		case found.agentID != agentID || found.answeredAt.IsZero():
-			result = fmt.Errorf("%w: agent %s is not talking on call %s", api.ErrConflict, agentID, callID)
+			result = fmt.Errorf("%w: agent %s is not talking on call %s", api.Conflict(protocol.ReasonNotOnCall), agentID, callID)
 		default:
 			c = found
 		}
@@ -174,11 +186,36 @@ func (f *Flow) Transfer(ctx context.Context, agentID string, t protocol.Transfer
 		in = routing.TransferToAgent{CallID: t.CallID, FromAgentID: agentID, ToAgentID: t.AgentID}
 	}
 	var result error
-	err := f.do(ctx, func() { result = deskError(rejection(f.route(in))) })
+	err := f.do(ctx, func() {
+		rejected := rejection(f.route(in))
+		result = deskError(rejected, f.transferConflictReason(agentID, t, rejected))
+	})
 	if err != nil {
 		return unavailable(err)
 	}
 	return result
+}
+
+// transferConflictReason explains a transfer that the routing engine rejected: the agent is
+// not talking on the call, the target agent is not available, or the target queue is closed.
+// It runs in the loop right after the rejection, so the views match the engine's state.
+func (f *Flow) transferConflictReason(agentID string, t protocol.Transfer, rejected error) string {
+	if rejected == nil {
+		return ""
+	}
+	v := f.view(agentID)
+	talking := v.call != nil && v.call.Offer.CallID == t.CallID &&
+		(v.call.Phase == protocol.PhaseTalking || v.call.Phase == protocol.PhaseHeld)
+	switch {
+	case !talking:
+		return protocol.ReasonNotOnCall
+	case t.AgentID != "":
+		// The engine deletes signed-out agents, so a transfer to one fails as an unknown agent.
+		return protocol.ReasonTransferTargetUnavailable
+	case errors.Is(rejected, routing.ErrInvalidState):
+		return protocol.ReasonQueueClosed
+	}
+	return ""
 }
 
 // SaveDisposition spools the outcome behind the call's record and ends the agent's wrap-up.
@@ -201,7 +238,7 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 		case v.last == nil || v.last.id != d.CallID:
 			result = fmt.Errorf("%w: call %s is not the last call of agent %s", api.ErrNotFound, d.CallID, agentID)
 		case !v.last.recorded && v.last.agentID == agentID:
-			result = fmt.Errorf("%w: call %s is still in progress; save its outcome after it ends", api.ErrConflict, d.CallID)
+			result = fmt.Errorf("%w: call %s is still in progress; save its outcome after it ends", api.Conflict(protocol.ReasonCallInProgress), d.CallID)
 		case !v.last.recorded:
 			// The agent handed the call on with a transfer and wraps up while it goes on; the
 			// disposition is written right after the call's record.
@@ -301,8 +338,9 @@ func (f *Flow) AgentState(ctx context.Context, agentID string) (protocol.AgentSt
 	return state, cs, unavailable(err)
 }
 
-// deskError maps a routing rejection to the API's error kinds.
-func deskError(err error) error {
+// deskError maps a routing rejection to the API's error kinds. A conflict carries reason, the
+// caller's explanation of the rejection in the current state ("" when it has none).
+func deskError(err error, reason string) error {
 	switch {
 	case err == nil:
 		return nil
@@ -310,6 +348,10 @@ func deskError(err error) error {
 		return fmt.Errorf("%w: %v", api.ErrNotFound, err)
 	case errors.Is(err, routing.ErrInvalidInput), errors.Is(err, routing.ErrUnknownQueue):
 		return fmt.Errorf("%w: %v", api.ErrInvalid, err)
+	case errors.Is(err, routing.ErrEndpointInUse):
+		return fmt.Errorf("%w: %v", api.Conflict(protocol.ReasonEndpointInUse), err)
+	case reason != "":
+		return fmt.Errorf("%w: %v", api.Conflict(reason), err)
 	}
 	return fmt.Errorf("%w: %v", api.ErrConflict, err)
 }

@@ -34,6 +34,47 @@ func Codes() []string {
 	}
 }
 
+// Reasons refine the code "conflict": what in the current state stops the command. They
+// come in the error's "reason" field so that the desk can show a message for each; a
+// conflict without a reason is still possible, and clients show the message then.
+const (
+	// ReasonCallAlreadyAnswered: the agent answered the call already, in another tab or on the phone.
+	ReasonCallAlreadyAnswered = "call_already_answered"
+	// ReasonCallNotRinging: the call no longer rings for this agent (another agent took it, the
+	// ring timed out or the caller hung up).
+	ReasonCallNotRinging = "call_not_ringing"
+	// ReasonAnswerOnPhone: the server cannot answer this agent's phone; pick up the handset.
+	ReasonAnswerOnPhone = "answer_on_phone"
+	// ReasonNotOnCall: the agent is not talking on this call, so it cannot be held, hung up or
+	// transferred from the desk.
+	ReasonNotOnCall = "not_on_call"
+	// ReasonTransferTargetUnavailable: the agent the call is transferred to is not available
+	// (talking, ringing, in wrap-up, paused or signed out).
+	ReasonTransferTargetUnavailable = "transfer_target_unavailable"
+	// ReasonQueueClosed: the queue the call is transferred to is outside its business hours.
+	ReasonQueueClosed = "queue_closed"
+	// ReasonAgentOnCall: the status cannot change to the requested one during a call; end the
+	// call first.
+	ReasonAgentOnCall = "agent_on_call"
+	// ReasonAgentRinging: a call rings for the agent; answer it before becoming available again.
+	ReasonAgentRinging = "agent_ringing"
+	// ReasonAgentSignedOut: the agent is signed out; become available first.
+	ReasonAgentSignedOut = "agent_signed_out"
+	// ReasonEndpointInUse: another agent is signed in at the chosen phone endpoint.
+	ReasonEndpointInUse = "endpoint_in_use"
+	// ReasonCallInProgress: the call's outcome can be saved only after the call ends.
+	ReasonCallInProgress = "call_in_progress"
+)
+
+// Reasons lists every conflict reason, so that tests can check that each has a message.
+func Reasons() []string {
+	return []string{
+		ReasonCallAlreadyAnswered, ReasonCallNotRinging, ReasonAnswerOnPhone, ReasonNotOnCall,
+		ReasonTransferTargetUnavailable, ReasonQueueClosed, ReasonAgentOnCall, ReasonAgentRinging,
+		ReasonAgentSignedOut, ReasonEndpointInUse, ReasonCallInProgress,
+	}
+}
+
 // WebSocket close codes that the server uses besides the standard ones (1000 normal, 1001
 // going away, 1008 policy violation, 1009 message too big, 1011 internal error). Codes in the
 // 4000–4999 range are reserved for applications by RFC 6455, section 7.4.2.

@@ -231,10 +231,13 @@ type Disposition struct {
 }
 
 // ErrorData is the data of an error frame and the body of a REST error under "error".
-// Message is for the user, in their language. Detail, when present, is an English note for
-// developers that names the invalid value, for example "missing call_id".
+// Message is for the user, in their language. Reason, for the code "conflict", is one of the
+// Reason constants when the server knows what in the current state stops the command.
+// Detail, when present, is an English note for developers that names the invalid value, for
+// example "missing call_id".
 type ErrorData struct {
 	Code    string `json:"code"`
+	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message"`
 	Detail  string `json:"detail,omitempty"`
 }
