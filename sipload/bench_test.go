@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -13,7 +14,8 @@ import (
 // BenchmarkRate measures the rate the generator sustains against the in-process test
 // PBX, which answers every call at once; each answered call holds for 1 s. It measures
 // the generator (and the PBX sharing its process), not Asterisk. One iteration is one
-// run of SIPLOAD_BENCH_DURATION (default 10s), so run it with -benchtime 1x:
+// run of SIPLOAD_BENCH_DURATION (default 10s) at each rate of SIPLOAD_BENCH_RATES
+// (default 200,500,1000 calls/s), so run it with -benchtime 1x:
 //
 //	go test -run '^$' -bench BenchmarkRate -benchtime 1x ./sipload
 func BenchmarkRate(b *testing.B) {
@@ -25,12 +27,25 @@ func BenchmarkRate(b *testing.B) {
 		}
 	}
 
-	for _, rate := range []float64{200, 500, 1000} {
+	rates := []float64{200, 500, 1000}
+	if text := os.Getenv("SIPLOAD_BENCH_RATES"); text != "" {
+		rates = nil
+		for field := range strings.SplitSeq(text, ",") {
+			rate, err := strconv.ParseFloat(strings.TrimSpace(field), 64)
+			if err != nil || rate <= 0 {
+				b.Fatalf("SIPLOAD_BENCH_RATES %q: give positive numbers separated by commas", text)
+			}
+			rates = append(rates, rate)
+		}
+	}
+
+	for _, rate := range rates {
 		b.Run(fmt.Sprintf("rate=%.0f", rate), func(b *testing.B) {
 			for b.Loop() {
 				pbx := startPBX(b, answerAtOnce)
 				pbx.lenient = true
 				dropsBefore := udpReceiveBufferErrors(b)
+				cpuBefore := processCPU(b)
 				summary, err := Run(context.Background(), Config{
 					Target:      pbx.target("74950001122"),
 					Rate:        rate,
@@ -41,6 +56,7 @@ func BenchmarkRate(b *testing.B) {
 				})
 				pbx.close()
 				drops := udpReceiveBufferErrors(b) - dropsBefore
+				cpu := processCPU(b) - cpuBefore
 				if err != nil {
 					b.Fatalf("Run: %v", err)
 				}
@@ -55,6 +71,8 @@ func BenchmarkRate(b *testing.B) {
 				b.ReportMetric(float64(summary.Setup.Max.Microseconds())/1000, "setup-max-ms")
 				b.ReportMetric(float64(pbx.missedAcks), "pbx-missed-acks")
 				b.ReportMetric(float64(drops), "udp-rcvbuf-drops")
+				// CPU of the whole test process, so the PBX's share is included.
+				b.ReportMetric(float64(cpu.Microseconds())/float64(summary.Attempted), "cpu-us/call")
 			}
 		})
 	}
@@ -87,4 +105,13 @@ func udpReceiveBufferErrors(b *testing.B) int {
 		}
 	}
 	return 0
+}
+
+// processCPU returns the user and system CPU time of this process so far.
+func processCPU(b *testing.B) time.Duration {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }

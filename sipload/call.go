@@ -79,7 +79,8 @@ func (g *generator) runCall(stop context.Context, plan callPlan) callResult {
 			switch {
 			case res.IsProvisional():
 				provisional.Store(true)
-			case res.StatusCode == sip.StatusUnauthorized || res.StatusCode == sip.StatusProxyAuthRequired:
+			case (res.StatusCode == sip.StatusUnauthorized || res.StatusCode == sip.StatusProxyAuthRequired) && g.Password != "":
+				// WaitAnswer sends the INVITE again with credentials.
 				result.challenged = true
 			}
 			return nil

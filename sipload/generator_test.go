@@ -156,13 +156,36 @@ func TestRunWrongPassword(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if summary.Answered != 0 || summary.FinalStatus[401] != 2 {
-		t.Errorf("answered %d, final 401 %d; want 0 and 2", summary.Answered, summary.FinalStatus[401])
+	if summary.Answered != 0 || summary.FinalStatus[401] != 2 || summary.Challenged != 2 {
+		t.Errorf("answered %d, final 401 %d, challenged %d; want 0, 2, 2", summary.Answered, summary.FinalStatus[401], summary.Challenged)
 	}
 	pbx.close()
 	for _, c := range pbx.snapshot() {
 		if c.digestOK || c.digestFailed == 0 {
 			t.Errorf("call from %s: digest valid %v, invalid digests %d; want false and at least 1", c.caller, c.digestOK, c.digestFailed)
+		}
+	}
+}
+
+func TestRunChallengeWithoutPassword(t *testing.T) {
+	pbx := startPBX(t, answerAfterAuth)
+	summary, err := Run(context.Background(), Config{
+		Target:  pbx.target("74950001122"),
+		Rate:    50,
+		Calls:   2,
+		Callers: mustPool(t, "+74951234567"),
+		Logger:  testLogger(),
+	})
+	pbx.close()
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if summary.Failed.ClientError != 2 || summary.FinalStatus[401] != 2 || summary.Challenged != 0 {
+		t.Errorf("4xx %d, final 401 %d, challenged %d; want 2, 2, 0", summary.Failed.ClientError, summary.FinalStatus[401], summary.Challenged)
+	}
+	for _, c := range pbx.snapshot() {
+		if c.invites != 1 {
+			t.Errorf("call from %s sent %d INVITEs without a password, want 1", c.caller, c.invites)
 		}
 	}
 }

@@ -40,7 +40,8 @@ type Summary struct {
 	// Errors counts calls that failed inside the generator, such as a send error.
 	Errors int
 
-	// Challenged counts INVITEs answered with 401 or 407 and sent again with credentials.
+	// Challenged counts calls whose INVITE got a 401 or 407 and was sent again with
+	// credentials.
 	Challenged int
 	// RemoteHangups counts answered calls that the target ended with BYE during the hold.
 	RemoteHangups int
