@@ -27,6 +27,8 @@ type Config struct {
 	ARI      []ARIServer `toml:"ari"`
 	CallLog  CallLog     `toml:"call_log"`
 	Shutdown Shutdown    `toml:"shutdown"`
+	// Queues are the call queues; none means the two of asterisk-config's dialplan.
+	Queues []Queue `toml:"queue"`
 }
 
 // CallLog holds the settings of the call log.
@@ -217,5 +219,15 @@ func (c Config) LogValue() slog.Value {
 		slog.Group("ari", servers...),
 		slog.String("call_log_spool_dir", c.CallLog.SpoolDir),
 		slog.String("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod).String()),
+		slog.Any("queues", c.QueueNames()),
 	)
+}
+
+// QueueNames returns the names of the configured queues in file order.
+func (c Config) QueueNames() []string {
+	names := make([]string, len(c.Queues))
+	for i, q := range c.Queues {
+		names[i] = q.Name
+	}
+	return names
 }

@@ -178,6 +178,19 @@ func (d *fileDecoder) assign(key string, field reflect.Value, raw any) {
 	}
 
 	switch field.Kind() {
+	case reflect.Struct:
+		d.decodeTable(key, field, raw)
+		return
+	case reflect.Int:
+		n, ok := raw.(int64)
+		if !ok {
+			d.reject(key, displayValue, raw, wrongType(raw, text{en: "an integer", ru: "целое число"}), text{
+				en: fmt.Sprintf("write a whole number without quotes, for example %s = 10", lastPart(key)),
+				ru: fmt.Sprintf("напишите целое число без кавычек, например %s = 10", lastPart(key)),
+			})
+			return
+		}
+		field.SetInt(n)
 	case reflect.String:
 		s, ok := raw.(string)
 		if !ok {

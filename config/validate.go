@@ -76,6 +76,10 @@ func (v *validator) source(key string) string {
 // envName returns the variable for key: http.listen → SWITCHBOARD_HTTP_LISTEN,
 // ari[2].url → SWITCHBOARD_ARI_2_URL.
 func envName(key string) string {
+	// Queues are set in the file only.
+	if strings.HasPrefix(key, "queue[") {
+		return ""
+	}
 	name := strings.NewReplacer("[", "_", "].", "_", ".", "_").Replace(key)
 	return EnvPrefix + strings.ToUpper(name)
 }
@@ -93,6 +97,7 @@ func validate(cfg *Config, sources map[string]string, reported map[string]bool) 
 	cfg.Log = v.log(cfg.Log)
 	v.gracePeriod(cfg.Shutdown.GracePeriod)
 	v.ariServers(cfg.ARI)
+	v.queues(cfg.Queues)
 	if strings.TrimSpace(cfg.CallLog.SpoolDir) == "" {
 		v.reject("call_log.spool_dir", cfg.CallLog.SpoolDir,
 			text{en: "missing", ru: "не задан"},

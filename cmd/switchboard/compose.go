@@ -115,6 +115,7 @@ func newNode(deps dependencies) (*node.Node, error) {
 		Numbers:        numbers,
 		ARI:            servers,
 		SpoolDir:       deps.cfg.CallLog.SpoolDir,
+		Queues:         routingQueues(deps.cfg.Queues),
 		AllowedOrigins: deps.cfg.HTTP.Origins(),
 		SecureCookie:   deps.cfg.HTTP.CookieSecure,
 		UI:             agentui.FS(),
