@@ -64,7 +64,7 @@ Commands:
   serve                    run the HTTP server until SIGINT or SIGTERM
   migrate up|down|down-all|status
                            apply or roll back database migrations, or show whether any are pending
-  import contacts FILE     import contacts from a CSV file (UTF-8 or Windows-1251, comma or semicolon)
+  import contacts FILE     import contacts from a CSV file (UTF-8, Windows-1251 or KOI8-R, comma or semicolon)
   export contacts FILE     export contacts to a CSV file that Excel opens in a Russian locale
   demo                     migrate, load demo data once, print the demo logins and serve
   version                  print the version
@@ -90,12 +90,17 @@ stop it gracefully within shutdown.grace_period. Migrations are not applied; run
   down-all  roll back every migration (deletes all data)
   status    list every migration as applied or pending; exits with 1 when any is pending
 `,
-		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source NAME] [--region CODE]
+		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source NAME] [--region CODE]
 
 Imports contacts from a CSV file with Russian or English headers. Rows sharing a phone number
 with a stored contact are merged into it. The report lists rows imported, merged and rejected,
 with the line number and reason of each rejection. A file that cannot be read as a whole
-changes nothing.
+changes nothing. That includes a file with a value over 64 KiB or a record over 1 MiB, which
+almost always comes from a quote that is never closed or from missing line breaks.
+
+With --encoding auto, a file that is not UTF-8 is read as Windows-1251 or KOI8-R, whichever
+its Russian letters fit better. When the file has too few letters to tell, it is read as
+Windows-1251 and the report warns. Set --encoding koi8-r if the names come out garbled.
 `,
 		"export": `Usage: switchboard export contacts FILE
 
@@ -103,6 +108,11 @@ Writes every contact that is not deleted to a CSV file (UTF-8 with a byte order 
 semicolons) that Excel opens correctly in a Russian locale and that "switchboard import
 contacts" reads back. The column headers are in the message language (--lang). An existing
 FILE is replaced only when the export succeeds.
+
+Phone numbers are written in international format after a space, as " +7 495 123-45-67",
+so a spreadsheet keeps them as text without a visible apostrophe (checked in LibreOffice
+Calc). Other cells that start with = + - or @ get a leading apostrophe, so a spreadsheet
+does not run them as formulas. Import removes both.
 `,
 		"demo": `Usage: switchboard demo [--config FILE] [--logins FILE]
 
@@ -121,7 +131,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	flagConfig:       "TOML configuration `FILE`",
 	flagLang:         "message language: en or ru",
 	flagLogins:       "`FILE` that receives the demo logins and passwords",
-	flagEncoding:     "file encoding: auto, utf-8 or windows-1251",
+	flagEncoding:     "file encoding: auto, utf-8, windows-1251 or koi8-r",
 	flagDelimiter:    "field delimiter: auto, comma (,) or semicolon (;)",
 	flagSource:       "source `NAME` recorded with the imported contacts (default: the file name)",
 	flagRegion:       "region `CODE` for numbers without a country code (default: phone.default_region)",
@@ -170,7 +180,7 @@ var russian = messages{
   serve                    запустить HTTP-сервер до SIGINT или SIGTERM
   migrate up|down|down-all|status
                            применить или откатить миграции базы данных либо показать, есть ли неприменённые
-  import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8 или Windows-1251, запятая или точка с запятой)
+  import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8, Windows-1251 или KOI8-R, запятая или точка с запятой)
   export contacts ФАЙЛ     выгрузить контакты в CSV, который Excel открывает в русской локали
   demo                     применить миграции, один раз загрузить демо-данные, вывести демо-логины и запустить сервер
   version                  вывести версию
@@ -196,12 +206,19 @@ SIGTERM корректно останавливают его в пределах
   down-all  откатить все миграции (удаляет все данные)
   status    показать, какие миграции применены, а какие нет; если есть неприменённые, код выхода 1
 `,
-		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
+		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
 
 Импортирует контакты из CSV-файла с русскими или английскими заголовками. Строки, у которых
 телефон совпадает с сохранённым контактом, объединяются с ним. Отчёт перечисляет
 импортированные, объединённые и отклонённые строки с номером строки и причиной каждого
-отказа. Файл, который не удаётся прочитать целиком, ничего не меняет.
+отказа. Файл, который не удаётся прочитать целиком, ничего не меняет. Это касается и файла
+со значением больше 64 КиБ или записью больше 1 МиБ: почти всегда причина в незакрытой
+кавычке или в отсутствии переводов строк.
+
+При --encoding auto файл не в UTF-8 читается как Windows-1251 или KOI8-R — в зависимости от
+того, какой кодировке лучше соответствуют его русские буквы. Если букв слишком мало, чтобы
+решить, файл читается как Windows-1251, а отчёт выводит предупреждение; если имена искажены,
+укажите --encoding koi8-r.
 `,
 		"export": `Использование: switchboard export contacts ФАЙЛ
 
@@ -209,6 +226,11 @@ SIGTERM корректно останавливают его в пределах
 который Excel правильно открывает в русской локали и который читает "switchboard import
 contacts". Заголовки столбцов — на языке сообщений (--lang). Существующий ФАЙЛ заменяется
 только при успешной выгрузке.
+
+Номера телефонов записываются в международном формате после пробела, например
+" +7 495 123-45-67", поэтому электронная таблица хранит их как текст без видимого апострофа
+(проверено в LibreOffice Calc). Другие ячейки, начинающиеся с = + - или @, получают апостроф
+в начале, чтобы таблица не выполнила их как формулы. Импорт убирает и пробел, и апостроф.
 `,
 		"demo": `Использование: switchboard demo [--config ФАЙЛ] [--logins ФАЙЛ]
 
@@ -227,7 +249,7 @@ contacts". Заголовки столбцов — на языке сообще�
 	flagConfig:       "`ФАЙЛ` конфигурации TOML",
 	flagLang:         "язык сообщений: en или ru",
 	flagLogins:       "`ФАЙЛ`, в который записываются демо-логины и пароли",
-	flagEncoding:     "кодировка файла: auto, utf-8 или windows-1251",
+	flagEncoding:     "кодировка файла: auto, utf-8, windows-1251 или koi8-r",
 	flagDelimiter:    "разделитель полей: auto, запятая (,) или точка с запятой (;)",
 	flagSource:       "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
 	flagRegion:       "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",

@@ -55,7 +55,7 @@ const casePenalty = 5.0
 // short word such as "Цой" does not.
 const minCodePageMargin = 4.0
 
-// codePageModel is what the score needs to know about each high byte
+// codePageModel contains the score and the letter case of each high byte
 // (0x80–0xFF) under one code page.
 type codePageModel struct {
 	score [128]float64

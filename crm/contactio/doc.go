@@ -1,7 +1,8 @@
 // Package contactio imports contacts from CSV files and exports them back.
 //
 // Import reads a whole file into memory, decodes it (UTF-8 with or without a byte
-// order mark, or Windows-1251), maps Russian and English headers to contact fields,
+// order mark, Windows-1251 or KOI8-R), checks that no value or record is
+// larger than a contact file needs, maps Russian and English headers to contact fields,
 // validates every row and merges rows that share a phone number. Only then does it
 // touch the database, in one transaction. The phones and e-mails are COPYed into
 // temporary staging tables and matched with stored contacts. New contacts, with

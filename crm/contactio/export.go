@@ -71,13 +71,13 @@ var exportColumns = []exportColumn{
 //
 // The value starts with a space, so a spreadsheet shows it as text without a
 // visible mark. E.164 ("+74951234567") would be read as a number and lose its
-// plus. A cell that starts with "+" is where Excel starts a formula (the CSV
-// injection guidance of OWASP lists = + - @ as formula starts), and the
-// apostrophe that protectFormula adds stays visible in LibreOffice Calc.
-// LibreOffice Calc 7.4 reads " +7 495 123-45-67" as text with formula
+// plus. A cell that starts with "+" can be read as a formula, since the OWASP
+// guidance on CSV injection lists = + - @ as the characters that start one in
+// spreadsheets. The apostrophe that protectFormula adds stays visible in
+// LibreOffice Calc. Calc 7.4 reads " +7 495 123-45-67" as text, with formula
 // evaluation on and off. Import trims the space.
-// NOTE: Excel was not available to check this form. It follows from Excel
-// starting a formula only at the first character of a cell.
+// NOTE: this form was not checked in Excel. It assumes that Excel, as the
+// OWASP list implies, looks for a formula only at the first character.
 func phonesOfKind(kind string) func(exportedContact, language.Tag) string {
 	return func(c exportedContact, lang language.Tag) string {
 		var numbers []string

@@ -16,8 +16,8 @@ import (
 // ImportOptions controls Import. The zero value detects encoding and delimiter
 // and reads numbers without a country code as Russian.
 type ImportOptions struct {
-	// Encoding is "" to detect, EncodingUTF8 or EncodingWindows1251 (also spelt
-	// "utf8", "cp1251").
+	// Encoding is "" to detect, EncodingUTF8, EncodingWindows1251 or
+	// EncodingKOI8R (also spelt "utf8", "cp1251", "koi8r").
 	Encoding string
 	// Delimiter is 0 to detect from the header line, or ',', ';' or '\t'.
 	Delimiter rune
@@ -40,8 +40,9 @@ type ImportOptions struct {
 // merge by e-mail instead. Companies are found by name, case-insensitively, or
 // created.
 //
-// A file that cannot be read as a whole (undecodable bytes, broken quoting, no
-// header, no phone or name column) returns a *FileError and changes nothing.
+// A file that cannot be read as a whole (undecodable bytes, broken quoting, a
+// value over 64 KiB or a record over 1 MiB, no header, no phone or name column)
+// returns a *FileError and changes nothing.
 // Any database error also rolls the whole import back. Problems in single rows
 // are reported in Report and do not stop the import. A row is rejected when it
 // has no name, or neither a valid phone nor a valid e-mail. An invalid phone or

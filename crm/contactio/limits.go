@@ -2,10 +2,10 @@ package contactio
 
 import "strings"
 
-// Size limits of the decoded text, in bytes of UTF-8. encoding/csv holds a
-// whole record in memory several times over while it reads it (the line, the
-// record buffer and the field strings), so without limits a 100 MB file of one
-// line takes most of a gigabyte before it is accepted or refused.
+// Size limits of the decoded text, in bytes of UTF-8. encoding/csv keeps
+// several copies of a record in memory while it reads it: the line, the record
+// buffer and the field strings. Without limits, a 100 MB file of one line
+// takes over 600 MB before it is accepted or rejected.
 //
 // maxFieldBytes is 64 KiB. The longest value a row may keep is a note of
 // maxNoteLength (10,000) characters, at most 40,000 bytes even at four bytes a
@@ -25,10 +25,10 @@ const (
 // *FileError for a value or a record over the limits, and for a quote that is
 // never closed, with the line where the value, record or quote starts.
 //
-// At a quote that encoding/csv rejects (a quote inside an unquoted value, or
-// text after a closing quote) the scan only checks that the physical line fits
-// maxRecordBytes and then returns nil, so the CSV reader reports that error as
-// before, having read at most that one line.
+// Some quotes are errors for encoding/csv: a quote inside an unquoted value,
+// and text after a closing quote. At such a quote the scan only checks that the
+// physical line fits maxRecordBytes and then returns nil. The CSV reader then
+// reports the error as before, after reading no more than that line.
 func checkRecordSizes(text string, delimiter rune, source string) error {
 	if delimiter >= 0x80 {
 		// The scan compares bytes. validDelimiter allows only ASCII delimiters,
@@ -86,7 +86,7 @@ func (s *recordScanner) run(source string) error {
 	return nil
 }
 
-// fieldEnd is what stopped the scan of one field.
+// fieldEnd is the kind of input that ends the scan of one field.
 type fieldEnd int
 
 const (

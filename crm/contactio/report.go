@@ -16,8 +16,8 @@ import (
 type Report struct {
 	// Source is the file name given in ImportOptions.Source.
 	Source string
-	// Encoding is EncodingUTF8 or EncodingWindows1251. BOM reports whether the
-	// file started with a UTF-8 byte order mark.
+	// Encoding is EncodingUTF8, EncodingWindows1251 or EncodingKOI8R. BOM
+	// reports whether the file started with a UTF-8 byte order mark.
 	Encoding  string
 	BOM       bool
 	Delimiter rune
@@ -34,7 +34,9 @@ type Report struct {
 	// rejected for several reasons has one entry for each.
 	Rejections []Issue
 	// Warnings lists problems that did not stop a row from being imported
-	// (an invalid second phone, an unknown column), ordered by line.
+	// (an invalid second phone, an unknown column), ordered by line. A warning
+	// about the whole file, such as an uncertain encoding, has line 0 and
+	// comes first.
 	Warnings []Issue
 }
 
