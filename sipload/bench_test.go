@@ -63,6 +63,7 @@ func BenchmarkRate(b *testing.B) {
 
 				b.ReportMetric(float64(summary.Attempted), "attempted")
 				b.ReportMetric(float64(summary.Answered), "answered")
+				b.ReportMetric(float64(summary.Skipped), "skipped")
 				b.ReportMetric(float64(summary.Attempted-summary.Answered), "not-answered")
 				// Call 0 is placed at time 0, so n calls span n-1 intervals.
 				b.ReportMetric(float64(summary.Attempted-1)/summary.Placing.Seconds(), "calls/s")
