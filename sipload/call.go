@@ -118,7 +118,7 @@ func (g *generator) runCall(stop context.Context, plan callPlan) callResult {
 		if res := dialog.InviteResponse; res != nil && res.IsSuccess() {
 			// The 2xx crossed our CANCEL (RFC 3261 section 9.1): the call is up, so
 			// confirm it and end it at once.
-			log.Debug("answer crossed CANCEL; hanging up")
+			log.Debug("2xx crossed CANCEL; sending ACK and BYE")
 			g.ackAndBye(dialog, &result, log)
 		}
 	case result.responded:

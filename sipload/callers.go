@@ -26,7 +26,7 @@ type numberRange struct {
 	first, last uint64
 }
 
-// CallerPoolProblem is what is wrong with a caller id list, so that a program can
+// CallerPoolProblem is the kind of mistake in a caller id list, so that a program can
 // explain it in its own language.
 type CallerPoolProblem int
 
@@ -79,7 +79,7 @@ func (e *CallerPoolError) Error() string {
 //	+74951230000-+74951239999     a range, both ends written in full
 //	+74951230000-9999             the same range: the end replaces the last digits of the start
 //
-// Numbers are 1 to 15 digits with an optional leading "+"; both ends of a range have the
+// Numbers are 1 to 15 digits with an optional leading "+". Both ends of a range have the
 // same width and prefix, and the start is not above the end. Errors are *CallerPoolError.
 func ParseCallerPool(text string) (*CallerPool, error) {
 	if strings.TrimSpace(text) == "" {

@@ -39,8 +39,8 @@ type Config struct {
 	// Seed makes the choice of caller ids and hold times repeatable.
 	Seed uint64
 
-	// Username and Password answer a 401 or 407 digest challenge. With an empty
-	// Password a challenge ends the call as a 4xx failure.
+	// Username and Password are the credentials sent after a 401 or 407 digest
+	// challenge. With an empty Password a challenge ends the call as a 4xx failure.
 	Username string
 	Password string
 
@@ -73,7 +73,7 @@ const (
 	defaultProbeTimeout  = 5 * time.Second
 )
 
-// HoldDistribution is how hold times vary between calls.
+// HoldDistribution is the distribution of hold times over calls.
 type HoldDistribution int
 
 const (

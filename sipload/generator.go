@@ -1,5 +1,5 @@
 // Package sipload places SIP calls at a steady rate against a target such as Asterisk,
-// as a UAC built on github.com/emiago/sipgo, and measures how the target answers.
+// as a UAC built on github.com/emiago/sipgo, and measures the target's responses.
 //
 // Run owns every goroutine it starts: the SIP listener, the media drain, the scheduler
 // loop that runs in the caller's goroutine, and one goroutine per call. All of them have
@@ -20,8 +20,8 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// ErrTargetUnreachable is returned by Run when the target answered neither the OPTIONS
-// probe nor any INVITE.
+// ErrTargetUnreachable is returned by Run when the target responded neither to the
+// OPTIONS probe nor to any INVITE.
 var ErrTargetUnreachable = errors.New("SIP target did not respond")
 
 // sipReadBuffer is the receive buffer asked for the SIP socket. Bursts of responses at
@@ -211,9 +211,9 @@ func (g *generator) handleRequests(server *sipgo.Server) {
 			g.respond(tx, sip.NewResponseFromRequest(req, sip.StatusForbidden, "Forbidden", nil))
 			return
 		}
-		// NOTE: a re-INVITE (a session-timer refresh, say) is accepted with a fresh
-		// offer without matching it to its call; the generator sends no media, so the
-		// answer's content does not matter to it.
+		// NOTE: a re-INVITE, such as a session-timer refresh, gets 200 with a fresh offer
+		// without being matched to its call. The generator sends no media, so the SDP
+		// the target answers with does not matter to it.
 		res := sip.NewResponseFromRequest(req, sip.StatusOK, "OK", sdpOffer(g.mediaAddr, uint64(time.Now().UnixNano())))
 		res.AppendHeader(sip.HeaderClone(&g.contact))
 		res.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))

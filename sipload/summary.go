@@ -133,7 +133,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// outcome is how one call ended.
+// outcome is the end state of one call.
 type outcome int
 
 const (
@@ -145,7 +145,7 @@ const (
 	outcomeError
 )
 
-// callResult is what one call reports to the collector when it ends.
+// callResult is the report one call sends to the collector when it ends.
 type callResult struct {
 	outcome       outcome
 	finalStatus   int

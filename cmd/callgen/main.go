@@ -1,5 +1,5 @@
 // Command callgen places SIP calls at a steady rate against a target such as Asterisk
-// and prints how it answered: calls attempted, answered, failed by status class,
+// and prints a summary of its responses: calls attempted, answered, failed by status class,
 // abandoned, and the setup latency. Run `callgen -h` for usage; docs/callgen.md has an
 // example against the Asterisk configuration in asterisk-config/.
 package main
@@ -22,7 +22,8 @@ func main() {
 	os.Exit(code)
 }
 
-// processEnv is what a run takes from the process, so tests run it in-process.
+// processEnv is the part of the process a run uses (streams and environment), so tests
+// run it in-process.
 type processEnv struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
