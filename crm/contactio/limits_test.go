@@ -3,6 +3,7 @@ package contactio
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"runtime"
 	"strings"
@@ -191,4 +192,45 @@ func TestImportOversizedFileLeavesDatabaseUnchanged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkCheckRecordSizes scans the 13 MB file of BenchmarkImport100k, to
+// show what the size check adds to every import.
+func BenchmarkCheckRecordSizes(b *testing.B) {
+	text := string(bytes.TrimPrefix(generateContactsFile(benchmarkRows, 1), utf8BOM))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if err := checkRecordSizes(text, ';', "bench.csv"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// FuzzCheckRecordSizes compares the scan with encoding/csv on inputs far below
+// the limits. A text that encoding/csv reads must pass the scan, and a quote
+// that the scan reports as never closed must make encoding/csv fail too.
+func FuzzCheckRecordSizes(f *testing.F) {
+	f.Add("a;b\n\"x\"\"y\";\"1\r\n2\"\r\n", uint8(0))
+	f.Add("a,b\n\"open,1\n2,3\n", uint8(1))
+	f.Add("a\tb\n\"x\"y\tz\n", uint8(2))
+	f.Add("a;b\nc \"d\";e\n\"", uint8(0))
+	delimiters := []rune{';', ',', '\t'}
+
+	f.Fuzz(func(t *testing.T, text string, delimiterChoice uint8) {
+		delimiter := delimiters[int(delimiterChoice)%len(delimiters)]
+		scanErr := checkRecordSizes(text, delimiter, "fuzz.csv")
+
+		reader := csv.NewReader(strings.NewReader(text))
+		reader.Comma = delimiter
+		reader.FieldsPerRecord = -1
+		_, csvErr := reader.ReadAll()
+
+		if csvErr == nil && scanErr != nil && len(text) <= maxFieldBytes {
+			t.Fatalf("encoding/csv reads %q but the scan reports %v", text, scanErr)
+		}
+		var fileErr *FileError
+		if errors.As(scanErr, &fileErr) && fileErr.Code == CodeUnclosedQuote && csvErr == nil {
+			t.Fatalf("the scan reports an unclosed quote in %q that encoding/csv reads", text)
+		}
+	})
 }
