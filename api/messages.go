@@ -136,7 +136,7 @@ func reasonMessage(reason, locale string) string {
 		return pick("Вы не разговариваете по этому звонку.",
 			"You are not talking on this call.")
 	case protocol.ReasonTransferTargetUnavailable:
-		return pick("Оператор, которому вы переводите звонок, сейчас недоступен: он разговаривает, на перерыве или не в системе. Выберите другого оператора или очередь.",
+		return pick("Оператор, которому вы переводите звонок, сейчас недоступен: он разговаривает, на паузе или не в системе. Выберите другого оператора или очередь.",
 			"The agent you transfer to is not available now: talking, paused or signed out. Choose another agent or a queue.")
 	case protocol.ReasonQueueClosed:
 		return pick("Очередь сейчас закрыта (нерабочее время). Переведите звонок в другую очередь или оператору.",
@@ -145,7 +145,7 @@ func reasonMessage(reason, locale string) string {
 		return pick("Во время разговора статус сменить нельзя. Завершите звонок.",
 			"You cannot change the status during a call. End the call first.")
 	case protocol.ReasonAgentRinging:
-		return pick("Вам поступает звонок: ответьте на него или поставьте перерыв.",
+		return pick("Вам поступает звонок: ответьте на него или выберите статус «Пауза».",
 			"A call is ringing for you: answer it or pause.")
 	case protocol.ReasonAgentSignedOut:
 		return pick("Вы не в системе. Сначала выберите статус «Готов».",

@@ -16,6 +16,7 @@ export const ru = {
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
   firstName: "Имя", lastName: "Фамилия", logout: "Выйти",
   loginFailed: "Неверный логин или пароль", missed: "Пауза: Пропущенный вызов",
+  loggedOut: "Не в системе", agentOnCall: "Во время разговора статус сменить нельзя. Завершите звонок.",
 };
 const en = {
   loginTitle: "Sign in", onCall: "Call in progress", hangup: "Hang up", hold: "Hold",
@@ -99,6 +100,14 @@ export async function runInboundCall({ page, baseURL, arisim, agent, contact, fr
   await hasText(secondTab.getByTestId("call-panel"), ru.onCall, "the second tab showing the live call once the first answered");
   equal(await secondTab.getByRole("button", { name: ru.answer, exact: true }).count(), 0,
     "the number of Answer buttons left in the second tab");
+
+  // Signing out during the call is a conflict, and the desk explains its reason in Russian.
+  await secondTab.getByTestId("status").selectOption({ label: ru.loggedOut });
+  await hasText(secondTab.getByTestId("message"), ru.agentOnCall, "the message for signing out during a call");
+  // The desk's own translation of the reason replaces the generic "Ошибка: <server message>".
+  equal((await secondTab.getByTestId("message").innerText()).trim(), ru.agentOnCall,
+    "the whole message for signing out during a call");
+  await hasText(byTestId("call-panel"), ru.onCall, "the live call kept after the rejected sign-out");
   await secondTab.close();
   await visible(page.getByRole("button", { name: ru.hangup, exact: true }), `a "${ru.hangup}" button during the call`);
   await hasAttribute(byTestId("agent-state"), "data-state", "on_call", "the agent on call after answering");

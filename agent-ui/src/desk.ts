@@ -414,6 +414,16 @@ export class Desk {
       this.note(t("connection.offline"), true);
       return;
     }
+    // A conflict's reason names what in the current state stops the command. The desk shows
+    // its own translation of the reason, or the server's message for a reason it lacks.
+    const reason = (err as ErrorData & { reason?: string }).reason;
+    if (err.code === "conflict" && reason) {
+      const explained = t(`error.reason.${reason}`, { defaultValue: "" });
+      if (explained) {
+        this.note(explained, true);
+        return;
+      }
+    }
     this.note(t("error.generic", { message: err.message || err.code }), true);
   }
 }
