@@ -67,7 +67,7 @@ const (
 	// than the limit of Count KiB.
 	CodeFieldTooLarge Code = "field_too_large"
 	// CodeRecordTooLarge: the record that starts on Line is Size bytes long,
-	// more than the limit of Count KiB.
+	// more than the limit of Count MiB.
 	CodeRecordTooLarge Code = "record_too_large"
 )
 

@@ -80,7 +80,7 @@ func (s *recordScanner) run(source string) error {
 		}
 
 		if size := s.pos - recordStart; size > maxRecordBytes {
-			return fileError(source, Issue{Code: CodeRecordTooLarge, Line: recordLine, Count: maxRecordBytes >> 10, Size: size}, nil)
+			return fileError(source, Issue{Code: CodeRecordTooLarge, Line: recordLine, Count: maxRecordBytes >> 20, Size: size}, nil)
 		}
 		if s.pos < len(s.text) {
 			s.pos++ // the line feed
@@ -187,7 +187,7 @@ func (s *recordScanner) checkLineAfterMalformed(recordStart, recordLine int, sou
 		lineEnd += s.pos
 	}
 	if size := lineEnd - recordStart; size > maxRecordBytes {
-		return fileError(source, Issue{Code: CodeRecordTooLarge, Line: recordLine, Count: maxRecordBytes >> 10, Size: size}, nil)
+		return fileError(source, Issue{Code: CodeRecordTooLarge, Line: recordLine, Count: maxRecordBytes >> 20, Size: size}, nil)
 	}
 	return nil
 }

@@ -103,9 +103,9 @@ func TestSizeErrorMessages(t *testing.T) {
 		ru    []string
 	}{
 		{
-			Issue{Code: CodeRecordTooLarge, Line: 1, Count: maxRecordBytes >> 10, Size: 104857600},
-			[]string{"line 1:", "104,857,600 bytes", "1,024 KiB", "split the file", "delimiter", "quoting"},
-			[]string{"строка 1:", "104 857 600", "1 024 КиБ", "разбейте файл", "разделитель", "кавычки"},
+			Issue{Code: CodeRecordTooLarge, Line: 1, Count: maxRecordBytes >> 20, Size: 104857600},
+			[]string{"line 1:", "104,857,600 bytes", "1 MiB", "split the file", "delimiter", "quoting"},
+			[]string{"строка 1:", "104 857 600", "1 МиБ", "разбейте файл", "разделитель", "кавычки"},
 		},
 		{
 			Issue{Code: CodeFieldTooLarge, Line: 7, Count: maxFieldBytes >> 10, Size: 70000},

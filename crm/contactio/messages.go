@@ -120,8 +120,8 @@ var translations = map[string]translation{
 		ru: "значение, начинающееся в этой строке, больше предела %[3]d КиБ (байт: %[4]d): проверьте кавычки (значение в кавычках заканчивается только на следующей одиночной кавычке, поэтому удвойте каждую кавычку внутри него) и проверьте, правильный ли разделитель",
 	},
 	messageKey(CodeRecordTooLarge): {
-		en: "the record that starts on this line is %[4]d bytes long, over the limit of %[3]d KiB: split the file into lines of one contact each (a file whose lines end in a bare carriage return reads as one line), and check the delimiter and the quoting",
-		ru: "запись, начинающаяся в этой строке, больше предела %[3]d КиБ (байт: %[4]d): разбейте файл на строки по одному контакту (файл, строки которого заканчиваются только возвратом каретки, читается как одна строка) и проверьте разделитель и кавычки",
+		en: "the record that starts on this line is %[4]d bytes long, over the limit of %[3]d MiB: split the file into lines of one contact each (a file whose lines end in a bare carriage return reads as one line), and check the delimiter and the quoting",
+		ru: "запись, начинающаяся в этой строке, больше предела %[3]d МиБ (байт: %[4]d): разбейте файл на строки по одному контакту (файл, строки которого заканчиваются только возвратом каретки, читается как одна строка) и проверьте разделитель и кавычки",
 	},
 	messageKey(CodeTextAfterQuote): {
 		en: "text follows a closing quote (line %[2]s, column %[3]d): enclose the whole value in quotes, and double each quote inside it",
