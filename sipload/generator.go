@@ -87,16 +87,14 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		<-drainDone
 	}()
 
+	stray := newStrayAnswers()
 	ua, err := sipgo.NewUA(
 		sipgo.WithUserAgent(userAgent),
 		sipgo.WithUserAgentHostname(sipAddr.IP.String()),
 		sipgo.WithUserAgentTransportLayerOptions(sip.WithTransportLayerLogger(log)),
 		sipgo.WithUserAgentTransactionLayerOptions(
 			sip.WithTransactionLayerLogger(log),
-			sip.WithTransactionLayerUnhandledResponseHandler(func(res *sip.Response) {
-				// Retransmitted responses of finished transactions land here.
-				log.Debug("unmatched SIP response", "status", res.StatusCode, "call_id", callID(res))
-			}),
+			sip.WithTransactionLayerUnhandledResponseHandler(stray.handle),
 		),
 	)
 	if err != nil {
@@ -130,6 +128,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		}},
 	}
 	g.dialogs = sipgo.NewDialogClientCache(client, g.contact)
+	stray.generator.Store(g)
 	g.handleRequests(server)
 
 	serveDone := make(chan error, 1)
@@ -139,6 +138,8 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		sipConn.Close()
 		<-serveDone
 	}()
+	// Runs before the socket closes, so the BYEs of late answers can still get their 200.
+	defer stray.close()
 
 	if err := waitListening(server, sipAddr.String(), serveDone); err != nil {
 		return Summary{}, err

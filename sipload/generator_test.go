@@ -195,12 +195,27 @@ func TestRunStopHangsUp(t *testing.T) {
 	pbx := startPBX(t, ringThenAnswer, neverAnswer)
 
 	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan time.Time, 1)
 	go func() {
-		// Stop once every call has been placed and the answered ones are up.
-		time.Sleep(500 * time.Millisecond)
+		// Stop once every call has been placed, the answered ones are up and the others
+		// ring.
+		pbx.waitFor("5 calls are up and 5 ring", func(calls []pbxCall) bool {
+			up, ringing := 0, 0
+			for _, c := range calls {
+				if c.ackedAnswer {
+					up++
+				}
+				if c.behavior == neverAnswer {
+					ringing++
+				}
+			}
+			return up == 5 && ringing == 5
+		})
+		// Give the generator time to process the last 180 Ringing, so it sends CANCEL.
+		time.Sleep(100 * time.Millisecond)
+		stopped <- time.Now()
 		cancel()
 	}()
-	started := time.Now()
 	summary, err := Run(ctx, Config{
 		Target:      pbx.target("100"),
 		Rate:        40,
@@ -214,7 +229,7 @@ func TestRunStopHangsUp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if elapsed := time.Since(started); elapsed > 5*time.Second {
+	if elapsed := time.Since(<-stopped); elapsed > 5*time.Second {
 		t.Errorf("Run took %v after the stop; want the calls ended at once", elapsed)
 	}
 	pbx.close()
@@ -233,6 +248,43 @@ func TestRunStopHangsUp(t *testing.T) {
 		}
 	}
 	checkNoGoroutineLeak(t, before)
+}
+
+func TestRunLateAnswerHungUp(t *testing.T) {
+	// The answered call holds for 1 s, so the run is still on when the late answers
+	// come 300 ms after their INVITEs.
+	pbx := startPBX(t, answerLate, busy, answerAtOnce, answerLate)
+	summary, err := Run(context.Background(), Config{
+		Target:      pbx.target("100"),
+		Rate:        50,
+		Calls:       4,
+		Callers:     mustPool(t, "+74951234567"),
+		Hold:        HoldTime{Mean: time.Second},
+		RingTimeout: 100 * time.Millisecond,
+		Logger:      testLogger(),
+	})
+	// Run has waited for the BYEs of the late answers, so the PBX has seen them.
+	pbx.close()
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+
+	if summary.NoResponse != 2 || summary.Failed.ClientError != 1 || summary.Answered != 1 {
+		t.Errorf("no response %d, 4xx %d, answered %d; want 2, 1, 1", summary.NoResponse, summary.Failed.ClientError, summary.Answered)
+	}
+	late := 0
+	for _, c := range pbx.snapshot() {
+		if c.behavior != answerLate {
+			continue
+		}
+		late++
+		if !c.ackedAnswer || !c.bye || c.cancelled {
+			t.Errorf("late answer to %s: ACK %v, BYE %v, CANCEL %v; want true, true, false", c.caller, c.ackedAnswer, c.bye, c.cancelled)
+		}
+	}
+	if late != 2 {
+		t.Errorf("PBX answered %d calls late, want 2", late)
+	}
 }
 
 func TestRunUnreachableTarget(t *testing.T) {

@@ -24,6 +24,7 @@ const (
 	unavailable                     // 503 Service Unavailable
 	neverAnswer                     // 180 and no final response until CANCEL
 	answerAtOnce                    // 200 straight away
+	answerLate                      // no provisional response, then 200 after lateDelay
 )
 
 // pbxCall is what the test PBX saw of one call, by Call-ID.
@@ -52,12 +53,11 @@ type testPBX struct {
 	username  string
 	password  string
 	ringDelay time.Duration
+	lateDelay time.Duration
 	behaviors []behavior
 	ua        *sipgo.UserAgent
 	conn      *net.UDPConn
 	served    chan error
-	// handlers counts request handlers still running, so close can wait for them.
-	handlers sync.WaitGroup
 
 	// lenient makes a missing ACK a count in missedAcks instead of a test failure. A
 	// benchmark sets it: under load the kernel may drop a datagram, and unlike a real
@@ -65,7 +65,11 @@ type testPBX struct {
 	lenient    bool
 	missedAcks int
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// active counts request handlers still running, so close can wait for them. It is
+	// a counter rather than a WaitGroup because a late retransmission may start a
+	// handler while close waits.
+	active  int
 	calls   map[string]*pbxCall
 	next    int
 	options int
@@ -97,6 +101,7 @@ func startPBX(t testing.TB, behaviors ...behavior) *testPBX {
 		username:  "callgen",
 		password:  "s3cret-Пароль",
 		ringDelay: 50 * time.Millisecond,
+		lateDelay: 300 * time.Millisecond,
 		behaviors: behaviors,
 		ua:        ua,
 		conn:      conn,
@@ -118,8 +123,14 @@ func startPBX(t testing.TB, behaviors ...behavior) *testPBX {
 
 func (p *testPBX) tracked(handler sipgo.RequestHandler) sipgo.RequestHandler {
 	return func(req *sip.Request, tx sip.ServerTransaction) {
-		p.handlers.Add(1)
-		defer p.handlers.Done()
+		p.mu.Lock()
+		p.active++
+		p.mu.Unlock()
+		defer func() {
+			p.mu.Lock()
+			p.active--
+			p.mu.Unlock()
+		}()
 		handler(req, tx)
 	}
 }
@@ -127,10 +138,32 @@ func (p *testPBX) tracked(handler sipgo.RequestHandler) sipgo.RequestHandler {
 // close waits for the requests in hand, such as an INVITE waiting for its ACK, then
 // stops the PBX and waits for its listener. Take the snapshot after close.
 func (p *testPBX) close() {
-	p.handlers.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for p.activeHandlers() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	p.conn.Close()
 	<-p.served
 	p.ua.Close()
+}
+
+func (p *testPBX) activeHandlers() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.active
+}
+
+// waitFor polls the PBX's calls until done returns true, or fails the test after 10 s.
+// It may run on any goroutine.
+func (p *testPBX) waitFor(what string, done func(calls []pbxCall) bool) {
+	deadline := time.Now().Add(10 * time.Second)
+	for !done(p.snapshot()) {
+		if time.Now().After(deadline) {
+			p.t.Errorf("PBX: timed out waiting until %s", what)
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (p *testPBX) target(user string) string {
@@ -192,6 +225,9 @@ func (p *testPBX) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		p.answer(tagged, tx, c)
 	case answerAtOnce:
+		p.answer(tagged, tx, c)
+	case answerLate:
+		time.Sleep(p.lateDelay)
 		p.answer(tagged, tx, c)
 	case ringThenAnswer:
 		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusRinging, "Ringing", nil))
