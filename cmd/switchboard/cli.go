@@ -45,6 +45,7 @@ var commands = []command{
 	{name: "import", flags: importCommand, minArgs: 2, maxArgs: 2},
 	{name: "export", flags: exportCommand, minArgs: 2, maxArgs: 2},
 	{name: "demo", flags: demoCommand},
+	{name: "user", flags: userCommand, minArgs: 1, maxArgs: 2},
 	{name: "version", flags: versionCommand},
 }
 
@@ -140,7 +141,7 @@ func (inv *invocation) parseCommand(cmd command, args []string) (func(context.Co
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, nil, inv.flagError(err, cmd.name)
+			return nil, nil, inv.flagError(err, helpTopic(cmd.name, positional))
 		}
 		if fs.NArg() == 0 {
 			break
@@ -153,6 +154,17 @@ func (inv *invocation) parseCommand(cmd command, args []string) (func(context.Co
 		return nil, nil, wrongArgs(cmd.name)
 	}
 	return execute, positional, nil
+}
+
+// helpTopic returns the help topic for a command and the arguments before a problem: the
+// subcommand's own topic, such as "user add", when it has one.
+func helpTopic(name string, positional []string) string {
+	if len(positional) > 0 {
+		if topic := name + " " + positional[0]; english.commandUsage[topic] != "" {
+			return topic
+		}
+	}
+	return name
 }
 
 // wrongArgs reports arguments that do not fit the command, with its usage line.
@@ -221,7 +233,11 @@ func (inv *invocation) help(args []string) int {
 		fmt.Fprint(inv.env.stdout, inv.msg.usage)
 		return exitOK
 	}
-	text, ok := inv.msg.commandUsage[args[0]]
+	topic := args[0]
+	if len(args) > 1 {
+		topic = helpTopic(args[0], args[1:])
+	}
+	text, ok := inv.msg.commandUsage[topic]
 	if !ok {
 		return inv.fail(usageError{newUserError(func(m *messages) string { return m.unknownTopic }, args[0])})
 	}

@@ -52,6 +52,8 @@ type messages struct {
 	demoReady    string // %s URL, %s logins file
 	demoLogin    string // %-12s role, %s login, %s password
 	demoNotEmpty string
+
+	user userMessages
 }
 
 var english = messages{
@@ -67,6 +69,7 @@ Commands:
   import contacts FILE     import contacts from a CSV file (UTF-8, Windows-1251 or KOI8-R, comma or semicolon)
   export contacts FILE     export contacts to a CSV file that Excel opens in a Russian locale
   demo                     migrate, load demo data once, print the demo logins and serve
+  user add|list|passwd|set create, list and change users: roles, phone, skills, password, disabled
   version                  print the version
   help [COMMAND]           print this help or a command's help
 
@@ -127,6 +130,11 @@ Prints the version, the commit and the Go version the binary was built with.
 `,
 		"help": `Usage: switchboard help [COMMAND]
 `,
+		"user":        userUsageEnglish,
+		"user add":    userAddUsageEnglish,
+		"user list":   userListUsageEnglish,
+		"user passwd": userPasswdUsageEnglish,
+		"user set":    userSetUsageEnglish,
 	},
 	flagConfig:       "TOML configuration `FILE`",
 	flagLang:         "message language: en or ru",
@@ -168,6 +176,8 @@ Prints the version, the commit and the Go version the binary was built with.
 	demoReady:    "\nSwitchboard demo is running at %s\nLogins (also in %s):\n",
 	demoLogin:    "  %-12s %-12s %s\n",
 	demoNotEmpty: "the database already holds users or contacts that the demo did not create; the demo loads only an empty database, so point SWITCHBOARD_DATABASE_URL at a new database",
+
+	user: englishUser,
 }
 
 var russian = messages{
@@ -183,6 +193,7 @@ var russian = messages{
   import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8, Windows-1251 или KOI8-R, запятая или точка с запятой)
   export contacts ФАЙЛ     выгрузить контакты в CSV, который Excel открывает в русской локали
   demo                     применить миграции, один раз загрузить демо-данные, вывести демо-логины и запустить сервер
+  user add|list|passwd|set создать, перечислить и изменить пользователей: роли, телефон, навыки, пароль, отключение
   version                  вывести версию
   help [КОМАНДА]           вывести эту справку или справку по команде
 
@@ -245,6 +256,11 @@ contacts". Заголовки столбцов — на языке сообще�
 `,
 		"help": `Использование: switchboard help [КОМАНДА]
 `,
+		"user":        userUsageRussian,
+		"user add":    userAddUsageRussian,
+		"user list":   userListUsageRussian,
+		"user passwd": userPasswdUsageRussian,
+		"user set":    userSetUsageRussian,
 	},
 	flagConfig:       "`ФАЙЛ` конфигурации TOML",
 	flagLang:         "язык сообщений: en или ru",
@@ -286,6 +302,8 @@ contacts". Заголовки столбцов — на языке сообще�
 	demoReady:    "\nДемо Switchboard работает по адресу %s\nЛогины (также в %s):\n",
 	demoLogin:    "  %-12s %-12s %s\n",
 	demoNotEmpty: "в базе данных уже есть пользователи или контакты, созданные не демо; демо загружается только в пустую базу, поэтому укажите в SWITCHBOARD_DATABASE_URL новую базу",
+
+	user: russianUser,
 }
 
 // messagesFor returns the catalogue for lang ("en" or "ru").
