@@ -25,9 +25,13 @@ type commandSpec struct {
 func commandTable() []commandSpec {
 	agents := []protocol.Role{protocol.RoleAgent}
 	agentsAndSuper := []protocol.Role{protocol.RoleAgent, protocol.RoleSupervisor}
+	supervisors := []protocol.Role{protocol.RoleSupervisor}
 
 	return []commandSpec{
 		{protocol.TypePing, agentsAndSuper, "", ""},
+		{protocol.TypeSuperviseStart, supervisors, "", ""},
+		{protocol.TypeSuperviseMode, supervisors, "", ""},
+		{protocol.TypeSuperviseStop, supervisors, "", ""},
 		{protocol.TypeSetStatus, agents, http.MethodPost, "/api/v1/agent/status"},
 		{protocol.TypeCallAnswer, agents, http.MethodPost, "/api/v1/calls/{call_id}/answer"},
 		{protocol.TypeCallHangup, agents, http.MethodPost, "/api/v1/calls/{call_id}/hangup"},
@@ -58,6 +62,8 @@ func (s *Server) execute(ctx context.Context, sess session.Session, msgType stri
 	switch c := cmd.(type) {
 	case *protocol.Ping:
 		return nil, nil
+	case *protocol.SuperviseStart, *protocol.SuperviseMode, *protocol.SuperviseStop:
+		return nil, s.executeSupervision(ctx, agentID, c)
 	case *protocol.SetStatus:
 		return nil, s.deps.Desk.SetStatus(ctx, agentID, *c)
 	case *protocol.CallRef:

@@ -123,6 +123,21 @@ func reasonMessage(reason, locale string) string {
 	}
 
 	switch reason {
+	case protocol.ReasonNoSupervisorPhone:
+		return pick("У вас нет своего телефона: попросите администратора указать его в профиле или войдите как оператор с телефоном.",
+			"You have no phone of your own: ask an administrator to set one in your profile, or sign in as an agent at a phone.")
+	case protocol.ReasonSupervisorOnCall:
+		return pick("Ваш телефон занят звонком. Завершите его и попробуйте снова.",
+			"Your phone is busy with a call. End it and try again.")
+	case protocol.ReasonAgentNotTalking:
+		return pick("Оператор сейчас не разговаривает.",
+			"The agent is not talking on a call now.")
+	case protocol.ReasonAlreadySupervising:
+		return pick("Вы уже подключены к другому звонку. Сначала отключитесь от него.",
+			"You are already connected to another call. Stop that first.")
+	case protocol.ReasonNotSupervising:
+		return pick("Вы не подключены ни к одному звонку.",
+			"You are not connected to any call.")
 	case protocol.ReasonCallAlreadyAnswered:
 		return pick("Звонок уже принят — в другой вкладке или на телефоне.",
 			"The call is already answered, in another tab or on the phone.")

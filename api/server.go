@@ -36,6 +36,10 @@ type Deps struct {
 	// Wallboard fills supervisors' hello with every queue and signed-in agent. When it is nil,
 	// hello has no wallboard and a supervisor's page fills only from later notifications.
 	Wallboard WallboardProvider
+	// Supervisor runs supervisors' listen, whisper and barge commands. When it is nil and
+	// Desk implements SupervisorDesk, Desk is used; otherwise those commands answer
+	// "unavailable".
+	Supervisor SupervisorDesk
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
 	// LoginFailures counts failed logins over LoginWindow; nil means a new in-memory counter,
@@ -107,6 +111,9 @@ func New(d Deps, o Options) (*Server, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if sup, ok := d.Desk.(SupervisorDesk); ok && d.Supervisor == nil {
+		d.Supervisor = sup
 	}
 	if d.Sessions == nil {
 		d.Sessions = session.NewMemory(d.Now)

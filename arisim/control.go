@@ -405,6 +405,11 @@ type ChannelInfo struct {
 	// PeerID is the other half of a Local channel pair.
 	PeerID string `json:"peerId,omitempty"`
 	MOH    bool   `json:"moh"`
+	// SnoopOf is the channel a snoop channel listens to; Spy and Whisper are the directions
+	// it was created with (none, in, out or both). All three are empty for other channels.
+	SnoopOf string `json:"snoopOf,omitempty"`
+	Spy     string `json:"spy,omitempty"`
+	Whisper string `json:"whisper,omitempty"`
 }
 
 // BridgeInfo is a snapshot of one bridge for assertions.
@@ -430,6 +435,9 @@ func (s *Server) Channels() []ChannelInfo {
 		}
 		if c.peer != nil {
 			info.PeerID = c.peer.id
+		}
+		if c.snoopOf != nil {
+			info.SnoopOf, info.Spy, info.Whisper = c.snoopOf.id, c.snoopSpy, c.snoopWhisper
 		}
 		out = append(out, info)
 	}

@@ -205,6 +205,8 @@ type channel struct {
 	snoops       []*channel
 	snoopOf      *channel
 	snoopDeleted bool // DELETE was called: ChannelDestroyed waits for the snooped channel
+	// snoopSpy and snoopWhisper are the directions a snoop was created with.
+	snoopSpy, snoopWhisper string
 
 	playbacks []*playback
 	hungUp    bool // a hang-up is in progress or done; no new work starts

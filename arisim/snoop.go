@@ -50,7 +50,7 @@ func (s *Server) restSnoop(w writerRequest, vars map[string]string) {
 	s.snoopSeq++
 	sn := &channel{
 		id: id, name: "Snoop/" + target.id + "-" + hex8(s.snoopSeq), state: stateUp, kind: kindSnoop,
-		snoopOf: target, answered: true, dialplan: dialplanCEP{Context: "default", Exten: "s", Priority: 1},
+		snoopOf: target, snoopSpy: spy, snoopWhisper: whisper, answered: true, dialplan: dialplanCEP{Context: "default", Exten: "s", Priority: 1},
 		// The snoop's application hears of it from its creation on.
 		subApps: map[string]bool{app: true},
 	}

@@ -13,6 +13,9 @@ import (
 )
 
 func (f *Flow) handleEvent(ev event.Event) {
+	if f.handleSupervisionEvent(ev) {
+		return
+	}
 	switch e := ev.(type) {
 	case event.CallArrived:
 		f.onArrived(e)

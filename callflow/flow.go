@@ -66,7 +66,11 @@ type Flow struct {
 	// adoptedLegs are agent legs found after a (re)start before their caller's channel, by
 	// call id.
 	adoptedLegs map[string]*leg
-	workers     sync.WaitGroup
+	// supervisions are supervisors' sessions by supervisor id, and supervisorLegs the same
+	// sessions by the channel id of the supervisor's phone leg.
+	supervisions   map[string]*supervision
+	supervisorLegs map[string]*supervision
+	workers        sync.WaitGroup
 }
 
 // orphanEvent is an event for a channel whose originate request has not returned yet: ARI
@@ -116,7 +120,9 @@ func New(engine *routing.Engine, opts Options) (*Flow, error) {
 		agents:  make(map[string]*agentView),
 		orphans: make(map[string][]orphanEvent),
 
-		adoptedLegs: make(map[string]*leg),
+		adoptedLegs:    make(map[string]*leg),
+		supervisions:   make(map[string]*supervision),
+		supervisorLegs: make(map[string]*supervision),
 	}, nil
 }
 
@@ -230,6 +236,7 @@ func (f *Flow) dropStaleOrphans() {
 }
 
 func (f *Flow) stopWorkers() {
+	f.endSupervisions(protocol.SuperviseEndServerStopped)
 	for _, c := range f.calls {
 		c.worker.stop()
 	}

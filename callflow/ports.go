@@ -25,6 +25,7 @@ type Telephony interface {
 	CreateBridge(ctx context.Context, name string) (string, error)
 	DestroyBridge(ctx context.Context, bridgeID string) error
 	AddToBridge(ctx context.Context, bridgeID, channelID string) error
+	Snoop(ctx context.Context, channelID string, req cti.SnoopRequest) (string, error)
 }
 
 // AgentProfile is what routing needs to sign an agent in.
@@ -60,6 +61,9 @@ type Notifier interface {
 	PublishCallEnded(agentID string, e protocol.CallEnded) (int, error)
 	PublishWrapupStarted(agentID string, w protocol.WrapupStarted) (int, error)
 	PublishQueueStats(q protocol.QueueStats) (int, error)
+	PublishSuperviseStarted(supervisorID string, s protocol.SuperviseStarted) (int, error)
+	PublishSuperviseModeChanged(supervisorID string, m protocol.SuperviseModeChanged) (int, error)
+	PublishSuperviseEnded(supervisorID string, e protocol.SuperviseEnded) (int, error)
 }
 
 // Recorder keeps call records and dispositions durably; *calllog.Spool implements it.

@@ -48,9 +48,9 @@ func checkNoGoroutineLeak(t *testing.T, before int) {
 
 func TestRunMixedAnswers(t *testing.T) {
 	before := runtime.NumGoroutine()
-	pbx := startPBX(t, answerAfterAuth, ringThenAnswer, busy, unavailable, neverAnswer)
+	pbx := startPBX(t, answerAfterAuth, ringThenAnswer, busy, unavailable, neverAnswer, decline)
 
-	const calls = 20
+	const calls = 24
 	summary, err := Run(context.Background(), Config{
 		Target:      pbx.target("74950001122"),
 		Rate:        100,
@@ -69,7 +69,7 @@ func TestRunMixedAnswers(t *testing.T) {
 	pbx.close()
 	pbxCalls := pbx.snapshot()
 
-	per := calls / 5
+	per := calls / 6
 	checks := []struct {
 		name      string
 		got, want int
@@ -79,9 +79,10 @@ func TestRunMixedAnswers(t *testing.T) {
 		{"4xx", summary.Failed.ClientError, per},
 		{"5xx", summary.Failed.ServerError, per},
 		{"3xx", summary.Failed.Redirection, 0},
-		{"6xx", summary.Failed.GlobalFailure, 0},
+		{"6xx", summary.Failed.GlobalFailure, per},
 		{"486", summary.FinalStatus[486], per},
 		{"503", summary.FinalStatus[503], per},
+		{"603", summary.FinalStatus[603], per},
 		{"abandoned", summary.Abandoned, per},
 		{"challenged", summary.Challenged, per},
 		{"stopped", summary.Stopped, 0},
@@ -124,7 +125,7 @@ func TestRunMixedAnswers(t *testing.T) {
 			if !c.answered || !c.ackedAnswer || !c.bye {
 				t.Errorf("answered call from %s: answered %v, ACK %v, BYE %v; want all true", c.caller, c.answered, c.ackedAnswer, c.bye)
 			}
-		case busy, unavailable:
+		case busy, unavailable, decline:
 			if !c.ackedFinal || c.bye || c.cancelled {
 				t.Errorf("rejected call from %s: ACK %v, BYE %v, CANCEL %v; want true, false, false", c.caller, c.ackedFinal, c.bye, c.cancelled)
 			}

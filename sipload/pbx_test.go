@@ -22,7 +22,8 @@ const (
 	ringThenAnswer                  // 180, then 200 after ringDelay
 	busy                            // 486 Busy Here
 	unavailable                     // 503 Service Unavailable
-	neverAnswer                     // 180 and no final response until CANCEL
+	neverAnswer                     // 183 Session Progress and no final response until CANCEL
+	decline                         // 603 Decline
 	answerAtOnce                    // 200 straight away
 	answerLate                      // no provisional response, then 200 after lateDelay
 )
@@ -239,10 +240,13 @@ func (p *testPBX) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	case unavailable:
 		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusServiceUnavailable, "Service Unavailable", nil))
 		p.awaitFinalAck(tx, c)
+	case decline:
+		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusGlobalDecline, "Decline", nil))
+		p.awaitFinalAck(tx, c)
 	case neverAnswer:
 		cancelled := make(chan struct{})
 		tx.OnCancel(func(*sip.Request) { close(cancelled) })
-		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusRinging, "Ringing", nil))
+		p.respond(tx, sip.NewResponseFromRequest(tagged, sip.StatusSessionInProgress, "Session Progress", nil))
 		select {
 		case <-cancelled:
 			p.update(c, func(c *pbxCall) { c.cancelled = true })

@@ -22,7 +22,7 @@ type strayAnswers struct {
 	// 2xx until the ACK arrives.
 	seen   map[string]bool
 	closed bool
-	// hangups counts the goroutines still ending stray calls; Add happens only under mu
+	// hangups counts the goroutines still ending stray calls. Add happens only under mu
 	// while closed is false, so close may Wait safely.
 	hangups sync.WaitGroup
 }
@@ -74,7 +74,7 @@ func (s *strayAnswers) close() {
 // after Run has returned finds no listener, and the target ends that call itself.
 func (g *generator) hangUpStray(res *sip.Response) {
 	log := g.log.With("call_id", callID(res))
-	log.Info("answer arrived after the call was given up; sending ACK and BYE", "status", res.StatusCode)
+	log.Info("2xx arrived after the call was given up; sending ACK and BYE", "status", res.StatusCode)
 
 	recipient := g.target
 	if contact := res.Contact(); contact != nil {
@@ -93,7 +93,7 @@ func (g *generator) hangUpStray(res *sip.Response) {
 
 	seq := res.CSeq().SeqNo
 	if err := g.client.WriteRequest(newRequest(sip.ACK, seq)); err != nil {
-		log.Warn("ACK of a late answer not sent", "error", err)
+		log.Warn("ACK of a late 2xx not sent", "error", err)
 		return
 	}
 
@@ -102,8 +102,8 @@ func (g *generator) hangUpStray(res *sip.Response) {
 	byeResponse, err := g.client.Do(ctx, newRequest(sip.BYE, seq+1))
 	switch {
 	case err != nil:
-		log.Warn("BYE of a late answer failed", "error", err)
+		log.Warn("BYE after a late 2xx failed", "error", err)
 	case !byeResponse.IsSuccess():
-		log.Warn("BYE of a late answer rejected", "status", byeResponse.StatusCode)
+		log.Warn("BYE after a late 2xx rejected", "status", byeResponse.StatusCode)
 	}
 }

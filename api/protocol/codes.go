@@ -64,6 +64,17 @@ const (
 	ReasonEndpointInUse = "endpoint_in_use"
 	// ReasonCallInProgress: the call's outcome can be saved only after the call ends.
 	ReasonCallInProgress = "call_in_progress"
+	// ReasonNoSupervisorPhone: the supervisor has no fixed phone and is not signed in at one,
+	// so there is no phone to listen on.
+	ReasonNoSupervisorPhone = "no_supervisor_phone"
+	// ReasonSupervisorOnCall: the supervisor's own phone is ringing or in a call.
+	ReasonSupervisorOnCall = "supervisor_on_call"
+	// ReasonAgentNotTalking: the agent to supervise is not talking on a call now.
+	ReasonAgentNotTalking = "agent_not_talking"
+	// ReasonAlreadySupervising: the supervisor already has a session; stop it first.
+	ReasonAlreadySupervising = "already_supervising"
+	// ReasonNotSupervising: the supervisor has no session to switch or stop.
+	ReasonNotSupervising = "not_supervising"
 )
 
 // Reasons lists every conflict reason, so that tests can check that each has a message.
@@ -71,7 +82,8 @@ func Reasons() []string {
 	return []string{
 		ReasonCallAlreadyAnswered, ReasonCallNotRinging, ReasonAnswerOnPhone, ReasonNotOnCall,
 		ReasonTransferTargetUnavailable, ReasonQueueClosed, ReasonAgentOnCall, ReasonAgentRinging,
-		ReasonAgentSignedOut, ReasonEndpointInUse, ReasonCallInProgress,
+		ReasonAgentSignedOut, ReasonEndpointInUse, ReasonCallInProgress, ReasonNoSupervisorPhone,
+		ReasonSupervisorOnCall, ReasonAgentNotTalking, ReasonAlreadySupervising, ReasonNotSupervising,
 	}
 }
 

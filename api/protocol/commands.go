@@ -28,6 +28,7 @@ const (
 // ClientTypes lists every message type a client may send.
 func ClientTypes() []string {
 	return []string{
+		TypeSuperviseStart, TypeSuperviseMode, TypeSuperviseStop,
 		TypePing, TypeSetStatus, TypeCallAnswer, TypeCallHangup, TypeCallHold, TypeCallUnhold,
 		TypeCallTransfer, TypeCallDisposition, TypeContactCreate, TypeContactGet, TypeContactHistory,
 	}
@@ -137,6 +138,12 @@ func NewCommand(msgType string) Command {
 	switch msgType {
 	case TypePing:
 		return &Ping{}
+	case TypeSuperviseStart:
+		return &SuperviseStart{}
+	case TypeSuperviseMode:
+		return &SuperviseMode{}
+	case TypeSuperviseStop:
+		return &SuperviseStop{}
 	case TypeSetStatus:
 		return &SetStatus{}
 	case TypeCallAnswer, TypeCallHangup, TypeCallHold, TypeCallUnhold:

@@ -57,7 +57,8 @@ func TestDocExamples(t *testing.T) {
 	}
 
 	for _, typ := range append(ClientTypes(), TypeHello, TypeAgentState, TypeCallOffered, TypeCallAnswered,
-		TypeCallHeld, TypeCallEnded, TypeWrapupStarted, TypeQueueStats, TypeAck, TypeError, TypePong) {
+		TypeCallHeld, TypeCallEnded, TypeWrapupStarted, TypeQueueStats, TypeAck, TypeError, TypePong,
+		TypeSuperviseStarted, TypeSuperviseModeChanged, TypeSuperviseEnded) {
 		if !seen[typ] {
 			t.Errorf("message type %q has no example in docs/protocol.md", typ)
 		}
@@ -90,6 +91,12 @@ func serverDataType(msgType string) any {
 		return &struct{}{}
 	case TypeAck:
 		return &ackResult{}
+	case TypeSuperviseStarted:
+		return &SuperviseStarted{}
+	case TypeSuperviseModeChanged:
+		return &SuperviseModeChanged{}
+	case TypeSuperviseEnded:
+		return &SuperviseEnded{}
 	}
 	return nil
 }
