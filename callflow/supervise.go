@@ -28,12 +28,12 @@ import (
 // the agent says (in) and hears (out), that is the whole conversation; whisper "out" speaks
 // into what the agent hears only, so the customer does not hear the supervisor.
 //
-// Barge moves the supervisor's leg into the call's own mixing bridge instead of using a
-// snoop with whisper "both". With three members Asterisk mixes the bridge in softmix, which
-// gives each party the other two at their own levels and with the bridge's jitter handling;
-// a whisper audiohook injects the supervisor's frames into the agent's streams instead, which
-// in Asterisk 22 can drift against the call's own frames. Hanging up the leg takes the
-// supervisor out of the bridge and leaves the call as it was.
+// Barge moves the supervisor's leg into the call's own mixing bridge rather than using a
+// snoop with whisper "both". A mixing bridge is Asterisk's way to let any number of parties
+// hear each other: with a third member Asterisk mixes it in softmix, where every member hears
+// the sum of the others. A whisper audiohook would instead add the supervisor's audio to the
+// agent channel's own frames in both directions, and needs a snoop channel besides. Hanging
+// up the supervisor's leg takes it out of the bridge and leaves the call as it was.
 //
 // The agent is not told: no frame goes to the agent's desk. Some centers announce supervision
 // to their agents; that is a policy for the center, outside this package.
@@ -62,7 +62,8 @@ type supervision struct {
 	ended bool
 }
 
-// supervisionMedia is what exists in Asterisk for a session, as the last job left it.
+// supervisionMedia is the set of Asterisk channels and bridges of a session, as the last job
+// left them.
 type supervisionMedia struct {
 	bridgeID        string // the session's own bridge, for listen and whisper
 	snoopID         string
@@ -283,9 +284,9 @@ func (f *Flow) onSupervisorAnswered(e event.CallArrived) {
 	f.applySupervisionMode(s)
 }
 
-// applySupervisionMode starts a job that puts the session's media in the requested mode,
-// unless one is running; supervisionApplied starts the next one when the mode changed
-// meanwhile.
+// applySupervisionMode starts a job that puts the session's media in the requested mode. It
+// does nothing while a job runs, because supervisionApplied starts the next one when the
+// requested mode changed meanwhile.
 func (f *Flow) applySupervisionMode(s *supervision) {
 	if s.ended || !s.answered || s.busy || s.applied == s.mode {
 		return
@@ -332,8 +333,8 @@ func (f *Flow) supervisionApplied(s *supervision, mode string, media supervision
 	f.applySupervisionMode(s)
 }
 
-// endSupervision ends a session once: it tells the supervisor why and releases the media,
-// or leaves that to supervisionApplied while a job still runs.
+// endSupervision ends a session once. It sends the reason to the supervisor and releases the
+// media, unless a job still runs, in which case supervisionApplied releases them.
 func (f *Flow) endSupervision(s *supervision, reason string) {
 	if s.ended {
 		return
