@@ -29,6 +29,11 @@ func (e *Engine) callArrived(in CallArrived) {
 		return
 	}
 
+	arrived := e.now
+	if !in.ArrivedAt.IsZero() && in.ArrivedAt.Before(e.now) {
+		arrived = in.ArrivedAt
+	}
+
 	e.callSeq++
 	c := &call{
 		id:           in.CallID,
@@ -38,7 +43,7 @@ func (e *Engine) callArrived(in CallArrived) {
 		kind:         in.Kind,
 		priority:     e.basePriority(in),
 		firstQueue:   in.Queue,
-		arrived:      e.now,
+		arrived:      arrived,
 		key:          waitKey{seq: e.callSeq},
 	}
 	e.calls[c.id] = c

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -648,5 +649,43 @@ func TestRepeatedAnswerIgnored(t *testing.T) {
 	}
 	if h.agentState("alice") != AgentOnCall {
 		t.Fatalf("alice state = %s", h.agentState("alice"))
+	}
+}
+
+// A caller who waited before the engine heard of the call (while being answered and looked
+// up) has that time in the record and keeps their place ahead of later callers, while the
+// queue's own timers start with the input.
+func TestArrivedAtBeforeInput(t *testing.T) {
+	h := newHarness(t, oneQueue(QueueConfig{MaxWait: time.Minute, Overflow: Overflow{Kind: OverflowCallback}}))
+	h.arrive("late-input", "sales")
+	h.now = h.now.Add(time.Second)
+	h.do(CallArrived{CallID: "early", Queue: "sales", ArrivedAt: h.now.Add(-3 * time.Second)})
+	h.do(CallArrived{CallID: "future", Queue: "sales", ArrivedAt: h.now.Add(time.Hour)})
+
+	h.signIn("alice", []string{"sales"})
+	if got := h.e.agents["alice"].call.id; got != "early" {
+		t.Fatalf("first call offered = %s, want early, which arrived before late-input", got)
+	}
+
+	h.now = h.now.Add(2 * time.Second)
+	rec := recordOf(t, h.do(CallEnded{CallID: "early", By: PartyCaller}))
+	if rec.Wait != 5*time.Second || !rec.ArrivedAt.Equal(h.now.Add(-5*time.Second)) {
+		t.Errorf("early: wait %v arrived %v, want 5s from its ArrivedAt", rec.Wait, rec.ArrivedAt)
+	}
+	rec = recordOf(t, h.do(CallEnded{CallID: "future", By: PartyCaller}))
+	if rec.Wait != 2*time.Second {
+		t.Errorf("future: wait %v, want 2s: an ArrivedAt after the clock counts as now", rec.Wait)
+	}
+
+	// MaxWait counts from the input: 58 s after it the call still waits, at 60 s it overflows.
+	h.do(CallArrived{CallID: "old", Queue: "sales", ArrivedAt: h.now.Add(-10 * time.Minute)})
+	offeredCallback := func(out []Output) bool {
+		return slices.ContainsFunc(find[OfferCallback](out), func(o OfferCallback) bool { return o.CallID == "old" })
+	}
+	if offeredCallback(h.advance(58 * time.Second)) {
+		t.Fatalf("old overflowed %v after the input; MaxWait must count from it", 58*time.Second)
+	}
+	if !offeredCallback(h.advance(2 * time.Second)) {
+		t.Fatal("old did not overflow at MaxWait after the input")
 	}
 }

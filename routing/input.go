@@ -1,5 +1,7 @@
 package routing
 
+import "time"
+
 // Input is an event or command handled by Engine.Handle. The concrete types are the structs
 // in this file.
 type Input interface{ isInput() }
@@ -88,6 +90,11 @@ type CallArrived struct {
 	PriorityBoost int
 	// Skills are the minimum levels an agent needs, in addition to the queue's skills.
 	Skills []SkillLevel
+	// ArrivedAt is when the caller arrived, if that was before this input: the telephony
+	// layer answers and looks the caller up first, and the caller waits meanwhile. It sets the
+	// record's arrival and wait and the call's place in the queue; the queue's own timers
+	// (MaxWait) start with the input. Zero, or a time after the engine's clock, means now.
+	ArrivedAt time.Time
 }
 
 // CallEnded reports that the caller's channel is gone. While the call waits or rings, By
