@@ -3,7 +3,10 @@ package api
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -42,6 +45,7 @@ func commandTable() []commandSpec {
 		{protocol.TypeContactCreate, agentsAndSuper, http.MethodPost, "/api/v1/contacts"},
 		{protocol.TypeContactGet, agentsAndSuper, http.MethodGet, "/api/v1/contacts/{contact_id}"},
 		{protocol.TypeContactHistory, agentsAndSuper, http.MethodGet, "/api/v1/contacts/{contact_id}/history"},
+		{protocol.TypeContactSearch, agentsAndSuper, http.MethodGet, "/api/v1/contacts"},
 	}
 }
 
@@ -102,6 +106,15 @@ func (s *Server) execute(ctx context.Context, sess session.Session, msgType stri
 			items = []protocol.Interaction{}
 		}
 		return protocol.History{ContactID: c.ContactID, Interactions: items}, nil
+	case *protocol.SearchContacts:
+		list, err := s.deps.Contacts.Search(ctx, *c)
+		if err != nil {
+			return nil, err
+		}
+		if list.Contacts == nil {
+			list.Contacts = []protocol.ContactSummary{}
+		}
+		return list, nil
 	}
 	return nil, fmt.Errorf("execute %s: no handler for %T", msgType, cmd)
 }
@@ -186,8 +199,12 @@ func applyPath(r *http.Request, cmd protocol.Command) string {
 	return ""
 }
 
-// decodeQuery fills a GET command from the query string: limit and before for history.
+// decodeQuery fills a GET command from the query string: limit and before for history; q,
+// tag, limit and offset for a search.
 func decodeQuery(r *http.Request, cmd protocol.Command) string {
+	if search, ok := cmd.(*protocol.SearchContacts); ok {
+		return decodeSearchQuery(r, search)
+	}
 	h, ok := cmd.(*protocol.GetHistory)
 	if !ok {
 		return ""
@@ -207,6 +224,44 @@ func decodeQuery(r *http.Request, cmd protocol.Command) string {
 			return fmt.Sprintf("invalid before %q: send an RFC 3339 time such as 2026-01-02T15:04:05Z", v)
 		}
 		h.Before = &t
+	}
+	return ""
+}
+
+// decodeSearchQuery fills a search from the query string. Unlike the history's query, it
+// rejects unknown and repeated parameters, so that a misspelt "query=" or a second "q=" is
+// an error instead of a search for everything.
+func decodeSearchQuery(r *http.Request, c *protocol.SearchContacts) string {
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return fmt.Sprintf("invalid query string: %v", err)
+	}
+
+	// Sorted, so that a request with several bad parameters always gets the same error.
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		list := values[name]
+		if len(list) > 1 {
+			return fmt.Sprintf("parameter %s is given %d times: send it once", name, len(list))
+		}
+		v := list[0]
+		switch name {
+		case "q":
+			c.Query = v
+		case "tag":
+			c.Tag = v
+		case "limit", "offset":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Sprintf("invalid %s %q: send a whole number", name, v)
+			}
+			if name == "limit" {
+				c.Limit = n
+			} else {
+				c.Offset = n
+			}
+		default:
+			return fmt.Sprintf("unknown parameter %q: send q, tag, limit or offset", name)
+		}
 	}
 	return ""
 }

@@ -82,6 +82,9 @@ type Contacts interface {
 	History(ctx context.Context, q protocol.GetHistory) ([]protocol.Interaction, error)
 	// Create creates a contact, links it to c.CallID when set, and returns its card.
 	Create(ctx context.Context, agentID string, c protocol.CreateContact) (protocol.Card, error)
+	// Search returns one page of the live contacts that q selects, in the store's order, and
+	// whether more follow. q has passed Validate, so its Limit is set.
+	Search(ctx context.Context, q protocol.SearchContacts) (protocol.ContactList, error)
 }
 
 // StateProvider returns an agent's current state and the call they are handling (nil when

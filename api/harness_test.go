@@ -113,6 +113,13 @@ func testOptions() api.Options {
 
 func newHarness(t testing.TB, opts api.Options) *harness {
 	t.Helper()
+	return newHarnessWithContacts(t, opts, nil)
+}
+
+// newHarnessWithContacts starts a harness whose contact commands go to contacts, for tests
+// against the real directory; nil keeps the in-memory h.contacts.
+func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contacts) *harness {
+	t.Helper()
 
 	users := apitest.NewUsers()
 	for _, u := range testUsers {
@@ -129,10 +136,13 @@ func newHarness(t testing.TB, opts api.Options) *harness {
 		conns:    make(map[string]net.Conn),
 	}
 
+	if contacts == nil {
+		contacts = h.contacts
+	}
 	srv, err := api.New(api.Deps{
 		Auth:      users,
 		Desk:      h.desk,
-		Contacts:  h.contacts,
+		Contacts:  contacts,
 		State:     h.state,
 		Wallboard: h.board,
 		Metrics:   h.reg,

@@ -34,6 +34,7 @@ var wantAccess = map[string][]protocol.Role{
 	"POST /api/v1/contacts":                     {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/contacts/{contact_id}":         {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/contacts/{contact_id}/history": {protocol.RoleAgent, protocol.RoleSupervisor},
+	"GET /api/v1/contacts":                      {protocol.RoleAgent, protocol.RoleSupervisor},
 }
 
 // roleUser is a test user holding exactly one role.

@@ -4,9 +4,11 @@
 package apitest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -231,6 +233,72 @@ func (c *Contacts) Create(_ context.Context, _ string, n protocol.CreateContact)
 	}
 	c.cards[card.ContactID] = card
 	return card, nil
+}
+
+// Search implements api.Contacts over the stored cards, ordered by name. It follows the
+// real store's rules loosely. Each word of the query must start a word of the name (any
+// case, ё the same as е), or the query's digits must equal a phone's digits. So "+7 495
+// 123-45-67" finds +74951234567, but the national form "8 495 …" does not.
+func (c *Contacts) Search(_ context.Context, q protocol.SearchContacts) (protocol.ContactList, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	var matched []protocol.Card
+	for _, card := range c.cards {
+		if q.Tag != "" && !slices.ContainsFunc(card.Tags, func(t string) bool { return strings.EqualFold(t, q.Tag) }) {
+			continue
+		}
+		if matchesName(card.Name, q.Query) || matchesPhone(card.Phones, q.Query) {
+			matched = append(matched, card)
+		}
+	}
+	slices.SortFunc(matched, func(a, b protocol.Card) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ContactID, b.ContactID))
+	})
+
+	list := protocol.ContactList{Contacts: []protocol.ContactSummary{}}
+	for i, card := range matched {
+		if i < q.Offset {
+			continue
+		}
+		if len(list.Contacts) == q.Limit {
+			list.More = true
+			break
+		}
+		summary := protocol.ContactSummary{
+			ContactID: card.ContactID, Name: card.Name, Company: card.Company, VIP: card.VIP,
+			Phones: []protocol.ContactPhone{}, Emails: slices.Clone(card.Emails), Tags: slices.Clone(card.Tags),
+		}
+		for j, p := range card.Phones {
+			summary.Phones = append(summary.Phones, protocol.ContactPhone{Number: p.Number, Entered: p.Number, Label: p.Label, Primary: j == 0})
+		}
+		list.Contacts = append(list.Contacts, summary)
+	}
+	return list, nil
+}
+
+func matchesName(name, query string) bool {
+	fold := strings.NewReplacer("ё", "е", "Ё", "е")
+	words := strings.Fields(strings.ToLower(fold.Replace(name)))
+	for _, w := range strings.Fields(strings.ToLower(fold.Replace(query))) {
+		if !slices.ContainsFunc(words, func(n string) bool { return strings.HasPrefix(n, w) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchesPhone(phones []protocol.Phone, query string) bool {
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	want := digits(query)
+	return want != "" && slices.ContainsFunc(phones, func(p protocol.Phone) bool { return digits(p.Number) == want })
 }
 
 // State is an in-memory api.StateProvider. Agents never set are not found.

@@ -23,6 +23,7 @@ const (
 	TypeContactCreate   = "contact.create"
 	TypeContactGet      = "contact.get"
 	TypeContactHistory  = "contact.history"
+	TypeContactSearch   = "contact.search"
 )
 
 // ClientTypes lists every message type a client may send.
@@ -31,6 +32,7 @@ func ClientTypes() []string {
 		TypeSuperviseStart, TypeSuperviseMode, TypeSuperviseStop,
 		TypePing, TypeSetStatus, TypeCallAnswer, TypeCallHangup, TypeCallHold, TypeCallUnhold,
 		TypeCallTransfer, TypeCallDisposition, TypeContactCreate, TypeContactGet, TypeContactHistory,
+		TypeContactSearch,
 	}
 }
 
@@ -43,6 +45,16 @@ const (
 	MaxCodeLength   = 64   // bytes, for reason and disposition codes and ids
 	MaxPhones       = 10
 	MaxHistoryLimit = 200
+)
+
+// Limits of contact.search. PostgreSQL reads and discards every row that an offset skips,
+// so a deep page costs as much as all the pages before it. A search that needs more than the
+// first 10,000 matches should be narrowed instead.
+const (
+	MaxSearchLength    = 200 // characters of the search text
+	MaxSearchLimit     = 100 // contacts per page
+	DefaultSearchLimit = 50
+	MaxSearchOffset    = 10_000
 )
 
 // Command is a decoded, validated client command: one of the pointer types below.
@@ -114,6 +126,17 @@ type History struct {
 	Interactions []Interaction `json:"interactions"`
 }
 
+// SearchContacts requests a page of live contacts. Query matches contacts whose name has a
+// word starting with each word of Query (any case, any order, ё the same as е), or who have
+// the phone number Query in any written form. An empty Query matches every contact. Tag
+// keeps the contacts with that tag (any case). Limit defaults to DefaultSearchLimit.
+type SearchContacts struct {
+	Query  string `json:"q,omitempty"`
+	Tag    string `json:"tag,omitempty"`
+	Limit  int    `json:"limit,omitempty"`
+	Offset int    `json:"offset,omitempty"`
+}
+
 // DecodeCommand decodes the data of an envelope that DecodeEnvelope accepted into the
 // command of its type and validates it. Unknown fields are rejected, so a misspelt field is an
 // error instead of a silently missing value. The returned error is always a *DecodeError.
@@ -158,6 +181,8 @@ func NewCommand(msgType string) Command {
 		return &GetContact{}
 	case TypeContactHistory:
 		return &GetHistory{}
+	case TypeContactSearch:
+		return &SearchContacts{}
 	}
 	return nil
 }
@@ -309,6 +334,36 @@ func (c *GetHistory) Validate() error {
 		c.Limit = 20
 	}
 	return nil
+}
+
+// Validate implements Command. It also sets Limit to DefaultSearchLimit when it is zero.
+func (c *SearchContacts) Validate() error {
+	if err := checkText("q", c.Query, MaxSearchLength); err != nil {
+		return err
+	}
+	if hasControl(c.Query) {
+		return fmt.Errorf("invalid q %q: control characters are not allowed", truncate(c.Query, 64))
+	}
+	if c.Tag != "" {
+		if err := checkCode("tag", c.Tag); err != nil {
+			return err
+		}
+	}
+	if c.Limit < 0 || c.Limit > MaxSearchLimit {
+		return fmt.Errorf("invalid limit %d: send 1 to %d, or leave it out for %d", c.Limit, MaxSearchLimit, DefaultSearchLimit)
+	}
+	if c.Offset < 0 || c.Offset > MaxSearchOffset {
+		return fmt.Errorf("invalid offset %d: send 0 to %d, and narrow the search to reach contacts beyond it", c.Offset, MaxSearchOffset)
+	}
+	if c.Limit == 0 {
+		c.Limit = DefaultSearchLimit
+	}
+	return nil
+}
+
+// hasControl reports whether s contains an ASCII control character.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }
 
 // checkCode checks an identifier or code: present, at most MaxCodeLength bytes, printable.

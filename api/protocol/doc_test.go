@@ -101,8 +101,11 @@ func serverDataType(msgType string) any {
 	return nil
 }
 
-// ackResult accepts the fields of every ack result: a card or a history page.
+// ackResult accepts the fields of every ack result: a card, a history page or a page of
+// search results.
 type ackResult struct {
 	Card
-	Interactions []Interaction `json:"interactions"`
+	Interactions []Interaction    `json:"interactions"`
+	Contacts     []ContactSummary `json:"contacts"`
+	More         bool             `json:"more"`
 }

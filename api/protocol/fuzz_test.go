@@ -18,6 +18,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		`{"v":1,"type":"call.disposition","data":{"call_id":"c1","code":"sale","note":"перезвонить","callback_at":"2026-03-01T10:00:00+03:00"}}`,
 		`{"v":1,"type":"contact.create","data":{"name":"Ирина","phones":[{"number":"+74951234567","label":"mobile"}]}}`,
 		`{"v":1,"type":"contact.history","data":{"contact_id":"k","limit":5,"before":"2026-01-01T00:00:00Z"}}`,
+		`{"v":1,"type":"contact.search","data":{"q":"Иванов 8 (916)","tag":"vip","limit":100,"offset":50}}`,
 		`{"v":2,"type":"ping"}`,
 		`{"v":1,"type":"x"}`,
 		`[]`, `null`, `{`, "\xff\xfe",

@@ -102,6 +102,23 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "contact blank name", frame: `{"v":1,"type":"contact.create","data":{"name":"  ","phones":[{"number":"1"}]}}`, wantErr: "missing name"},
 		{name: "history default limit", frame: `{"v":1,"type":"contact.history","data":{"contact_id":"k1"}}`, want: &GetHistory{ContactID: "k1", Limit: 20}},
 		{name: "history limit too big", frame: `{"v":1,"type":"contact.history","data":{"contact_id":"k1","limit":1000}}`, wantErr: "invalid limit 1000"},
+		{name: "search default limit", frame: `{"v":1,"type":"contact.search","data":{"q":"ива","tag":"vip"}}`,
+			want: &SearchContacts{Query: "ива", Tag: "vip", Limit: DefaultSearchLimit}},
+		{name: "search without data", frame: `{"v":1,"type":"contact.search"}`, want: &SearchContacts{Limit: DefaultSearchLimit}},
+		{name: "search page", frame: `{"v":1,"type":"contact.search","data":{"q":"8 (916) 123-45-67","limit":100,"offset":200}}`,
+			want: &SearchContacts{Query: "8 (916) 123-45-67", Limit: 100, Offset: 200}},
+		{name: "search text at limit", frame: `{"v":1,"type":"contact.search","data":{"q":"` + strings.Repeat("ё", MaxSearchLength) + `"}}`,
+			want: &SearchContacts{Query: strings.Repeat("ё", MaxSearchLength), Limit: DefaultSearchLimit}},
+		{name: "search text too long", frame: `{"v":1,"type":"contact.search","data":{"q":"` + strings.Repeat("ё", MaxSearchLength+1) + `"}}`,
+			wantErr: "invalid q: 201 characters long, the maximum is 200"},
+		{name: "search control character", frame: `{"v":1,"type":"contact.search","data":{"q":"ив\u0000"}}`, wantErr: "control characters"},
+		{name: "search limit zero sent", frame: `{"v":1,"type":"contact.search","data":{"limit":0}}`, want: &SearchContacts{Limit: DefaultSearchLimit}},
+		{name: "search limit too big", frame: `{"v":1,"type":"contact.search","data":{"limit":101}}`, wantErr: "invalid limit 101: send 1 to 100"},
+		{name: "search negative limit", frame: `{"v":1,"type":"contact.search","data":{"limit":-1}}`, wantErr: "invalid limit -1"},
+		{name: "search negative offset", frame: `{"v":1,"type":"contact.search","data":{"offset":-5}}`, wantErr: "invalid offset -5"},
+		{name: "search offset too deep", frame: `{"v":1,"type":"contact.search","data":{"offset":10001}}`, wantErr: "invalid offset 10001: send 0 to 10000"},
+		{name: "search tag too long", frame: `{"v":1,"type":"contact.search","data":{"tag":"` + strings.Repeat("t", 65) + `"}}`, wantErr: "invalid tag"},
+		{name: "search misspelt field", frame: `{"v":1,"type":"contact.search","data":{"query":"ива"}}`, wantErr: "unknown field"},
 	}
 
 	for _, tt := range tests {

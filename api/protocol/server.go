@@ -160,6 +160,40 @@ type Phone struct {
 	Label  string `json:"label,omitempty"`
 }
 
+// ContactList is the reply to contact.search: one page of contacts in the order storage
+// lists them (last name, first name, id). More is true when further contacts match, at
+// offset+limit.
+type ContactList struct {
+	Contacts []ContactSummary `json:"contacts"`
+	More     bool             `json:"more"`
+}
+
+// ContactSummary is a contact as a search result lists it. Name is the full name in the
+// Russian order, last name first; the parts are also given apart.
+type ContactSummary struct {
+	ContactID  string         `json:"contact_id"`
+	Name       string         `json:"name"`
+	FirstName  string         `json:"first_name,omitempty"`
+	LastName   string         `json:"last_name,omitempty"`
+	MiddleName string         `json:"middle_name,omitempty"`
+	Company    string         `json:"company,omitempty"`
+	Phones     []ContactPhone `json:"phones"`
+	Emails     []string       `json:"emails"`
+	Tags       []string       `json:"tags"`
+	VIP        bool           `json:"vip"`
+}
+
+// ContactPhone is one phone of a search result: Number in E.164 and Entered as it was
+// typed or imported. Primary marks the contact's main number; there is one when the contact
+// has phones.
+type ContactPhone struct {
+	Number    string `json:"number"`
+	Entered   string `json:"entered"`
+	Extension string `json:"extension,omitempty"`
+	Label     string `json:"label,omitempty"`
+	Primary   bool   `json:"primary,omitempty"`
+}
+
 // Interaction is one past contact with the customer, newest first in lists.
 type Interaction struct {
 	ID          string    `json:"id"`
