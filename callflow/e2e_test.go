@@ -154,9 +154,10 @@ func TestCallerAbandonsWhileQueued(t *testing.T) {
 	if !rec.AnsweredAt.IsZero() || rec.AgentID != 0 || rec.Talk != 0 {
 		t.Errorf("abandoned call has answer data: answered %v agent %d talk %v", rec.AnsweredAt, rec.AgentID, rec.Talk)
 	}
-	// Routing starts the clock once the caller is answered and looked up, a few ms after Stasis.
-	if rec.Wait < 150*time.Millisecond {
-		t.Errorf("wait = %v, want about the 200 ms in queue", rec.Wait)
+	// The wait counts from the call's arrival, before the answer and the music on hold that
+	// the test waited for, so it is at least the 200 ms the caller then stayed.
+	if rec.Wait < 200*time.Millisecond {
+		t.Errorf("wait = %v, want at least the 200 ms the caller stayed after the music started", rec.Wait)
 	}
 	if rec.ContactID != 0 {
 		t.Errorf("unknown caller matched contact %d", rec.ContactID)

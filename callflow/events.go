@@ -90,8 +90,9 @@ func (f *Flow) onCustomerArrived(e event.CallArrived) {
 		spooled: make(chan struct{}),
 		dialed:  e.Dialed, queue: queue, arrived: e.Time, customerUp: true, endedBy: routing.PartyCaller,
 	}
+	c.received = f.now()
 	if c.arrived.IsZero() {
-		c.arrived = f.now()
+		c.arrived = c.received
 	}
 	f.calls[c.id] = c
 	f.log.Info("call arrived", "call_id", c.id, "queue", queue, "caller", e.CallerNumber, "adopted", e.Adopted)
@@ -132,6 +133,11 @@ func (f *Flow) queueCall(c *call, card protocol.Card, found bool) {
 	}
 
 	in := routing.CallArrived{CallID: c.id, Queue: c.queue, CallerNumber: c.caller.Number}
+	if !c.adopted {
+		// The caller waited through the answer and the lookup too. An adopted call's wait
+		// began before this node's restart, which it cannot know.
+		in.ArrivedAt = c.received
+	}
 	if c.card != nil {
 		in.ContactID = c.card.ContactID
 		in.VIP = c.card.VIP
