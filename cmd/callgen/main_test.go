@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -52,9 +53,14 @@ type result struct {
 
 func runCallgen(t *testing.T, environ map[string]string, args ...string) result {
 	t.Helper()
+	return runCallgenContext(context.Background(), environ, args...)
+}
+
+// runCallgenContext runs callgen until ctx ends, as main does until SIGINT or SIGTERM.
+func runCallgenContext(ctx context.Context, environ map[string]string, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	env := processEnv{stdout: &stdout, stderr: &stderr, getenv: func(name string) string { return environ[name] }}
-	code := run(context.Background(), args, env)
+	code := run(ctx, args, env)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -89,6 +95,27 @@ func TestCallgenRussianSummary(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+func TestCallgenStopPrintsSummary(t *testing.T) {
+	addr := startBusyTarget(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+
+	started := time.Now()
+	r := runCallgenContext(ctx, nil, "-target", "sip:100@"+addr, "-duration", "1m", "-rate", "20")
+	if elapsed := time.Since(started); elapsed > 5*time.Second {
+		t.Errorf("callgen ran %v after the stop, want it to end at once", elapsed)
+	}
+	if r.code != exitOK {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, exitOK, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Calls: ") || !strings.Contains(r.stdout, "failed 3xx / 4xx / 5xx / 6xx") {
+		t.Errorf("no summary after the stop:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "Calls: 0 ") || strings.Contains(r.stdout, "Calls: 1200 ") {
+		t.Errorf("summary after 0.5 s of a 1 min run at 20 calls/s shows no calls or all of them:\n%s", r.stdout)
 	}
 }
 
