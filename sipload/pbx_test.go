@@ -14,7 +14,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// behavior is how the test PBX answers one call.
+// behavior is the way the test PBX responds to one call.
 type behavior int
 
 const (
