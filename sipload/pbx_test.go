@@ -38,14 +38,14 @@ type pbxCall struct {
 	digestFailed int
 	answered     bool
 	ackedAnswer  bool // ACK of the 2xx
-	ackedFinal   bool // ACK of a non-2xx final (486, 503, 401, 487)
+	ackedFinal   bool // ACK of a non-2xx final (401, 486, 487, 503, 603)
 	cancelled    bool
 	bye          bool
 	// answerAcked is closed by the first ACK of a 2xx that arrives as its own request.
 	answerAcked chan struct{}
 }
 
-// testPBX is an in-process SIP UAS on a loopback UDP port that answers like a PBX: it
+// testPBX is an in-process SIP UAS on a loopback UDP port that responds like a PBX: it
 // hands out behaviors to new calls in turn and records every request it sees.
 type testPBX struct {
 	t         testing.TB
@@ -250,7 +250,7 @@ func (p *testPBX) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		select {
 		case <-cancelled:
 			p.update(c, func(c *pbxCall) { c.cancelled = true })
-			// The transaction layer answers CANCEL with 200 and the INVITE with 487.
+			// The transaction layer responds to CANCEL with 200 and to the INVITE with 487.
 			p.awaitFinalAck(tx, c)
 		case <-time.After(10 * time.Second):
 			p.t.Errorf("PBX: call from %s was never cancelled", c.caller)

@@ -20,9 +20,9 @@ func TestSummarizeLatencyNearestRank(t *testing.T) {
 		t.Errorf("summarizeLatency(1..100 ms) = %+v, want %+v", got, want)
 	}
 
-	one := summarizeLatency([]time.Duration{7 * time.Millisecond})
-	if one.P50 != 7*time.Millisecond || one.P99 != 7*time.Millisecond || one.Max != 7*time.Millisecond {
-		t.Errorf("summarizeLatency(one value) = %+v, want every percentile 7ms", one)
+	single := summarizeLatency([]time.Duration{7 * time.Millisecond})
+	if single.P50 != 7*time.Millisecond || single.P99 != 7*time.Millisecond || single.Max != 7*time.Millisecond {
+		t.Errorf("summarizeLatency(one value) = %+v, want every percentile 7ms", single)
 	}
 	if empty := summarizeLatency(nil); empty != (LatencySummary{}) {
 		t.Errorf("summarizeLatency(nil) = %+v, want zero", empty)

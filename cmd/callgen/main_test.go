@@ -13,8 +13,8 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// startBusyTarget starts a SIP UAS on loopback that answers OPTIONS with 200 and every
-// INVITE with 486 Busy Here, and returns its address.
+// startBusyTarget starts a SIP UAS on loopback that responds to OPTIONS with 200 and to
+// every INVITE with 486 Busy Here, and returns its address.
 func startBusyTarget(t *testing.T) string {
 	t.Helper()
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
