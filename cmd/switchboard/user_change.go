@@ -369,8 +369,8 @@ func checkLoginFree(ctx context.Context, users *storage.Users, login string) err
 	return err
 }
 
-// checkPhoneFree fails when a user other than selfID has phone as fixed phone; the users
-// table allows each phone on one user only, so one phone never rings two agents.
+// checkPhoneFree fails when a user other than selfID has phone as the fixed phone. The
+// users table allows each phone on one user only, so that one phone never rings two agents.
 func checkPhoneFree(ctx context.Context, users *storage.Users, phone string, selfID int64) error {
 	if phone == "" {
 		return nil

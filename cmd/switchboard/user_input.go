@@ -14,9 +14,10 @@ import (
 	"github.com/switchboard-cc/switchboard/crm/password"
 )
 
-// minPasswordLength is the shortest password accepted on standard input, in characters:
-// the minimum of NIST SP 800-63B (section 3.1.1.2) for passwords a person chooses.
-const minPasswordLength = 8
+// minPasswordLength is the shortest password accepted on standard input, in characters.
+// NIST SP 800-63B-4 (section 3.1.1.2) requires 15 for a password that is the only
+// authentication factor, as it is at Switchboard's sign-in.
+const minPasswordLength = 15
 
 // userMessage returns a picker of a "user" message for newUserError.
 func userMessage(pick func(u *userMessages) string) func(*messages) string {
@@ -121,8 +122,8 @@ func newPassword(env processEnv, fromStdin bool) (plain string, generated bool, 
 // readPassword reads one password from r, as "docker login --password-stdin" does: the
 // whole input, less one trailing line break (LF or CRLF), so that both printf and echo work.
 func readPassword(r io.Reader) (string, error) {
-	// Two bytes more than the limit leave room for CRLF, and one more tells a password
-	// one byte over the limit from one that fits.
+	// Two bytes over the limit leave room for CRLF. The third makes a password one byte
+	// over the limit longer than the limit after trimming, so it is rejected.
 	data, err := io.ReadAll(io.LimitReader(r, password.MaxLength+3))
 	if err != nil {
 		return "", err

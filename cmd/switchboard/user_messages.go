@@ -209,7 +209,7 @@ Creates a user. LOGIN is 1 to 64 characters without spaces and is compared witho
   --password-stdin         read the password from standard input
 
 Without --password-stdin a random password of 26 characters is generated and printed once.
-With it, the password is read from a pipe or a file, at least 8 characters, and one
+With it, the password is read from a pipe or a file, at least 15 characters, and one
 trailing line break is removed:
 
   printf '%s' "$PASSWORD" | switchboard user add anna --name "Анна Петрова" --role agent --password-stdin
@@ -269,7 +269,7 @@ Changes only the fields given:
   --password-stdin                прочитать пароль со стандартного ввода
 
 Без --password-stdin генерируется случайный пароль из 26 символов и выводится один раз.
-С ним пароль читается из канала или файла, не короче 8 символов, а один перевод строки
+С ним пароль читается из канала или файла, не короче 15 символов, а один перевод строки
 в конце отбрасывается:
 
   printf '%s' "$PASSWORD" | switchboard user add anna --name "Анна Петрова" --role agent --password-stdin

@@ -192,9 +192,9 @@ func TestUserList(t *testing.T) {
 		t.Errorf("empty list: exit code %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 
-	cli.mustRun("password-one\n", "user", "add", "anna", "--name", "Анна Петрова", "--role", "agent",
+	cli.mustRun("password-number-one\n", "user", "add", "anna", "--name", "Анна Петрова", "--role", "agent",
 		"--phone", "PJSIP/1001", "--skill", "russian:5", "--skill", "english:3", "--password-stdin")
-	cli.mustRun("password-two\n", "user", "add", "zed", "--name", "Zed Smith", "--role", "supervisor,agent",
+	cli.mustRun("password-number-two\n", "user", "add", "zed", "--name", "Zed Smith", "--role", "supervisor,agent",
 		"--locale", "en", "--password-stdin")
 	cli.mustRun("", "user", "set", "zed", "--disable")
 
@@ -262,7 +262,7 @@ func runeIndex(s, substr string) int {
 func TestUserPasswd(t *testing.T) {
 	t.Parallel()
 	cli := newUserCLI(t)
-	cli.mustRun("first-password\n", "user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin")
+	cli.mustRun("first-password-1\n", "user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin")
 
 	stdout := cli.mustRun("second-password\r\n", "user", "passwd", "ANNA", "--password-stdin")
 	if !strings.Contains(stdout, "changed the password of anna") {
@@ -271,7 +271,7 @@ func TestUserPasswd(t *testing.T) {
 	if want := fmt.Sprintf("at most %d hours", int(api.DefaultSessionTTL.Hours())); !strings.Contains(stdout, want) {
 		t.Errorf("output %q does not say that open sessions stay valid (%s)", stdout, want)
 	}
-	if cli.authenticates("anna", "first-password") {
+	if cli.authenticates("anna", "first-password-1") {
 		t.Error("the old password still authenticates")
 	}
 	if !cli.authenticates("anna", "second-password") {
@@ -300,7 +300,7 @@ func TestUserPasswd(t *testing.T) {
 		if details["password"] != want {
 			t.Errorf("entry %d (%s) password source = %v, want %s", i, e.Action, details["password"], want)
 		}
-		for _, secret := range []string{"first-password", "second-password", plain} {
+		for _, secret := range []string{"first-password-1", "second-password", plain} {
 			if strings.Contains(string(e.Details), secret) {
 				t.Errorf("entry %d (%s) contains a password: %s", i, e.Action, e.Details)
 			}
@@ -314,7 +314,7 @@ func TestUserPasswd(t *testing.T) {
 func TestUserSetChangesOnlyGivenFields(t *testing.T) {
 	t.Parallel()
 	cli := newUserCLI(t)
-	cli.mustRun("anna-password\n", "user", "add", "anna", "--name", "Анна Петрова", "--role", "agent",
+	cli.mustRun("anna-password-123\n", "user", "add", "anna", "--name", "Анна Петрова", "--role", "agent",
 		"--phone", "PJSIP/1001", "--skill", "english:3", "--locale", "en", "--password-stdin")
 	before := cli.user("anna")
 
@@ -334,7 +334,7 @@ func TestUserSetChangesOnlyGivenFields(t *testing.T) {
 	if after.DisplayName != before.DisplayName || after.Endpoint != before.Endpoint || after.Locale != before.Locale || after.Disabled {
 		t.Errorf("fields not given changed: before %+v, after %+v", before, after)
 	}
-	if !cli.authenticates("anna", "anna-password") {
+	if !cli.authenticates("anna", "anna-password-123") {
 		t.Error("set changed the password")
 	}
 
@@ -387,18 +387,18 @@ func TestUserSetChangesOnlyGivenFields(t *testing.T) {
 func TestUserDisableEnable(t *testing.T) {
 	t.Parallel()
 	cli := newUserCLI(t)
-	cli.mustRun("anna-password\n", "user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin")
+	cli.mustRun("anna-password-123\n", "user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin")
 
 	stdout := cli.mustRun("", "user", "set", "anna", "--disable")
 	if !strings.Contains(stdout, "disabled: no → yes") || !strings.Contains(stdout, "stay valid until they expire") {
 		t.Errorf("output %q does not report the change and the open sessions", stdout)
 	}
-	if cli.authenticates("anna", "anna-password") {
+	if cli.authenticates("anna", "anna-password-123") {
 		t.Error("a disabled user authenticates")
 	}
 
 	cli.mustRun("", "user", "set", "anna", "--enable")
-	if !cli.authenticates("anna", "anna-password") {
+	if !cli.authenticates("anna", "anna-password-123") {
 		t.Error("an enabled user does not authenticate")
 	}
 
@@ -417,9 +417,9 @@ func TestUserDisableEnable(t *testing.T) {
 func TestUserErrorsNeedingDatabase(t *testing.T) {
 	t.Parallel()
 	cli := newUserCLI(t)
-	cli.mustRun("anna-password\n", "user", "add", "anna", "--name", "Анна", "--role", "agent",
+	cli.mustRun("anna-password-123\n", "user", "add", "anna", "--name", "Анна", "--role", "agent",
 		"--phone", "PJSIP/1001", "--password-stdin")
-	cli.mustRun("boris-password\n", "user", "add", "boris", "--name", "Борис", "--role", "agent", "--password-stdin")
+	cli.mustRun("boris-password-1\n", "user", "add", "boris", "--name", "Борис", "--role", "agent", "--password-stdin")
 
 	tests := []struct {
 		name   string
@@ -537,10 +537,10 @@ func TestUserErrorsBeforeDatabase(t *testing.T) {
 			`--password-stdin читает пароль из канала или файла, но стандартный ввод — терминал`},
 		{"empty stdin", "\n", []string{"user", "passwd", "anna", "--password-stdin"},
 			`the password on standard input is empty`, `пароль на стандартном вводе пуст`},
-		{"short password", "1234567\n", []string{"user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin"},
-			`the password on standard input is too short; use at least 8 characters`,
-			`пароль на стандартном вводе слишком короткий; используйте не меньше 8 символов`},
-		{"two lines", "password-one\npassword-two\n", []string{"user", "passwd", "anna", "--password-stdin"},
+		{"short password", "12345678901234\n", []string{"user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin"},
+			`the password on standard input is too short; use at least 15 characters`,
+			`пароль на стандартном вводе слишком короткий; используйте не меньше 15 символов`},
+		{"two lines", "password-number-one\npassword-number-two\n", []string{"user", "passwd", "anna", "--password-stdin"},
 			`standard input has more than one line`, `на стандартном вводе больше одной строки`},
 		{"long password", strings.Repeat("x", 1025), []string{"user", "passwd", "anna", "--password-stdin"},
 			`too long; use at most 1024 bytes`, `слишком длинный; используйте не больше 1024 байт`},
@@ -636,5 +636,53 @@ func TestUserHelpStatesLimits(t *testing.T) {
 	if !strings.Contains(english.commandUsage["user add"], fmt.Sprintf("at least %d characters", minPasswordLength)) ||
 		!strings.Contains(russian.commandUsage["user add"], fmt.Sprintf("не короче %d символов", minPasswordLength)) {
 		t.Errorf("help of user add does not state the minimum password length %d", minPasswordLength)
+	}
+}
+
+func TestParsePhone(t *testing.T) {
+	valid := []string{"PJSIP/1001", "SIP/alice", "IAX2/office-7", "Local/1001@agents", "PJSIP/1001/sip:1001@192.0.2.10:5060", " PJSIP/1001 "}
+	for _, value := range valid {
+		if _, err := parsePhone(value); err != nil {
+			t.Errorf("parsePhone(%q): %v", value, err)
+		}
+	}
+	invalid := []string{"", "1001", "PJSIP/", "/1001", "PJSIP//1001", "PJSIP/10 01", "PJSIP/1001&PJSIP/1002",
+		"PJSIP/1001,30", "2PJSIP/1001", "PJSIP/" + strings.Repeat("1", 64)}
+	for _, value := range invalid {
+		if phone, err := parsePhone(value); err == nil {
+			t.Errorf("parsePhone(%q) = %q, want an error", value, phone)
+		}
+	}
+}
+
+func TestReadPasswordLineBreaks(t *testing.T) {
+	tests := map[string]string{
+		"correct horse battery":     "correct horse battery",
+		"correct horse battery\n":   "correct horse battery",
+		"correct horse battery\r\n": "correct horse battery",
+		" correct horse battery \n": " correct horse battery ",
+		strings.Repeat("п", 512):    strings.Repeat("п", 512),
+	}
+	for input, want := range tests {
+		got, err := readPassword(strings.NewReader(input))
+		if err != nil {
+			t.Errorf("readPassword(%q): %v", input, err)
+			continue
+		}
+		if got != want {
+			t.Errorf("readPassword(%q) = %q, want %q", input, got, want)
+		}
+	}
+	// 1024 bytes fit; 1025 do not, with or without a line break after them.
+	if _, err := readPassword(strings.NewReader(strings.Repeat("x", 1024) + "\r\n")); err != nil {
+		t.Errorf("a password of exactly the maximum length: %v", err)
+	}
+	for _, input := range []string{strings.Repeat("x", 1025), strings.Repeat("x", 1025) + "\n", strings.Repeat("x", 1025) + "\r\n"} {
+		if _, err := readPassword(strings.NewReader(input)); err == nil {
+			t.Errorf("a password of %d bytes with %q after it was accepted", 1025, strings.TrimLeft(input, "x"))
+		}
+	}
+	if _, err := readPassword(strings.NewReader("\xff\xfe not UTF-8 at all")); err == nil {
+		t.Error("a password that is not UTF-8 was accepted")
 	}
 }
