@@ -136,7 +136,7 @@ var russianUser = userMessages{
 	flagJSON:          "вывести JSON для скриптов вместо таблицы",
 
 	unknownSubcommand:  "неизвестная команда user %q; используйте add, list, passwd или set",
-	optionNotAccepted:  `ключ %s не относится к "%s"; список её ключей: "%s"`,
+	optionNotAccepted:  `ключ %s не относится к команде "%s"; список её ключей: "%s"`,
 	conflictingOptions: "ключи %s и %s противоречат друг другу; укажите только один из них",
 	missingOption:      `для "%[2]s" нужен ключ %[1]s`,
 	nothingToChange:    "нечего менять: укажите хотя бы один из ключей --name, --role, --phone, --no-phone, --skill, --no-skills, --locale, --disable, --enable",
