@@ -104,7 +104,7 @@ func (v *validator) queues(queues []Queue) {
 		}
 		for _, skill := range q.Skills {
 			if _, _, ok := ParseSkill(skill); !ok {
-				v.reject(key("skills"), skill, text{en: "not a skill:level pair with a level from 1 to 100", ru: "это не пара навык:уровень с уровнем от 1 до 100"},
+				v.reject(key("skills"), skill, text{en: "not a skill:level pair with a level from 1 to 10", ru: "это не пара навык:уровень с уровнем от 1 до 10"},
 					text{en: `write each skill as "name:level", for example "english:3"`, ru: `запишите каждый навык как "название:уровень", например "english:3"`})
 			}
 		}
@@ -198,14 +198,18 @@ func validRange(r string) bool {
 	return start >= 0 && end >= 0 && end <= 24*60 && start < end
 }
 
-// ParseSkill splits a "skill:level" pair of Queue.Skills.
+// maxSkillLevel is the highest level an agent can have (crm.MaxSkillLevel, and the range
+// the user_skills table accepts): a queue that asked for more would never get an agent.
+const maxSkillLevel = 10
+
+// ParseSkill splits a "skill:level" pair of Queue.Skills; the level is 1 to 10.
 func ParseSkill(s string) (skill string, level int, ok bool) {
 	m := skillLevel.FindStringSubmatch(s)
 	if m == nil {
 		return "", 0, false
 	}
 	level, err := strconv.Atoi(m[2])
-	if err != nil || level < 1 || level > 100 {
+	if err != nil || level < 1 || level > maxSkillLevel {
 		return "", 0, false
 	}
 	return m[1], level, true

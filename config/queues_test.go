@@ -77,7 +77,7 @@ func TestLoadQueueErrors(t *testing.T) {
 		{"duplicate name", "[[queue]]\nname = \"a\"\n[[queue]]\nname = \"a\"\n", "queue[1].name", "a", "the same name as queue[0]", "совпадает с именем queue[0]"},
 		{"unknown strategy", "[[queue]]\nname = \"a\"\nstrategy = \"random\"\n", "queue[0].strategy", "random", "unknown strategy", "неизвестная стратегия"},
 		{"skill without level", "[[queue]]\nname = \"a\"\nskills = [\"english\"]\n", "queue[0].skills", "english", "skill:level", "навык:уровень"},
-		{"skill level too high", "[[queue]]\nname = \"a\"\nskills = [\"english:101\"]\n", "queue[0].skills", "english:101", "from 1 to 100", "от 1 до 100"},
+		{"skill level too high", "[[queue]]\nname = \"a\"\nskills = [\"english:11\"]\n", "queue[0].skills", "english:11", "from 1 to 10", "от 1 до 10"},
 		{"negative wait", "[[queue]]\nname = \"a\"\nmax_wait = \"-1m\"\n", "queue[0].max_wait", "-1m0s", "negative", "отрицательное"},
 		{"negative length", "[[queue]]\nname = \"a\"\nmax_length = -1\n", "queue[0].max_length", "-1", "negative", "отрицательное"},
 		{"length as string", "[[queue]]\nname = \"a\"\nmax_length = \"10\"\n", "queue[0].max_length", "10", "a string, but the key takes an integer", "строка, а ожидается целое число"},
@@ -123,7 +123,8 @@ func TestParseSkill(t *testing.T) {
 		ok    bool
 	}{
 		{"english:3", "english", 3, true},
-		{"русский:100", "русский", 100, true},
+		{"русский:10", "русский", 10, true},
+		{"english:11", "", 0, false},
 		{"english:0", "", 0, false},
 		{"english", "", 0, false},
 		{":3", "", 0, false},
