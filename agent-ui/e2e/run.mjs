@@ -27,6 +27,7 @@ import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
 import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
+import { runSupervise } from "./supervise.mjs";
 import { runTransfer } from "./transfer.mjs";
 import { runWallboard } from "./wallboard.mjs";
 
@@ -112,6 +113,7 @@ async function main() {
     queue: "support", agent_id: agent.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
   });
   console.log(`e2e: call ${watched.callID} followed on ${supervisor.login}'s wallboard from the snapshot to wrap-up`);
+  await runSupervise({ browser: chromium.browser, page, baseURL: demo.baseURL, arisim, agent, supervisor, contact, pg, database, resultsDir });
 
   await runMissedCall({ page, arisim, contact, frames });
   console.log("e2e: a call rang out on the desk and paused the agent as missed");

@@ -2,10 +2,20 @@ import { Connection } from "./connection";
 import { clear, h } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { languagePicker } from "./language";
-import { AgentState, Envelope, Hello, QueueStats, User } from "./protocol";
+import { AgentState, Envelope, ErrorData, Hello, QueueStats, User } from "./protocol";
 import { logout } from "./session";
 
 const agentStates = ["available", "reserved", "on_call", "wrapup", "paused"];
+const superviseModes = ["listen", "whisper", "barge"];
+
+// Supervision is the supervisor's session on an agent's call as the wallboard tracks it. mode
+// is the last mode the supervisor chose, and applied the mode the server confirmed, which is
+// undefined while the supervisor's phone rings.
+interface Supervision {
+  agentId: string;
+  mode: string;
+  applied?: string;
+}
 
 // WallboardAgent is an agent as supervisors see it: agent.state frames and the agents of the
 // hello's wallboard carry the display name and the current call.
@@ -35,10 +45,14 @@ export class Wallboard {
   // the time in state does not depend on the browser's clock.
   private clockOffsetMs = 0;
   private ticker?: number;
+  // supervision is the running session, if any. A page reload loses it, because hello does
+  // not carry it; the supervisor then ends it by hanging up the phone.
+  private supervision?: Supervision;
 
   private header = h("header");
   private queuePanel = h("section", { class: "panel", "data-testid": "queues" });
   private agentPanel = h("section", { class: "panel", "data-testid": "agents" });
+  private message = h("p", { role: "status", "data-testid": "supervise-message" });
 
   constructor(private root: HTMLElement, private user: User, private onSignedOut: () => void) {
     this.conn = new Connection((env) => this.handle(env), (online) => {
@@ -50,7 +64,7 @@ export class Wallboard {
   start(): void {
     clear(this.root);
     document.title = t("wallboard.title");
-    this.root.append(this.header, h("main", {}, this.queuePanel, this.agentPanel));
+    this.root.append(this.header, h("main", {}, this.queuePanel, this.agentPanel), this.message);
     this.render();
     this.conn.open();
     this.ticker = window.setInterval(() => this.updateTimes(), 1000);
@@ -87,6 +101,23 @@ export class Wallboard {
         const a = env.data as WallboardAgent;
         if (a.state === "logged_out") this.agents.delete(a.agent_id);
         else this.agents.set(a.agent_id, a);
+        this.renderAgents();
+        break;
+      }
+      case "supervise.started":
+      case "supervise.mode_changed": {
+        const d = env.data as { agent_id: string; mode: string };
+        if (this.supervision?.agentId === d.agent_id) {
+          this.supervision.applied = d.mode;
+          this.note("");
+        }
+        this.renderAgents();
+        break;
+      }
+      case "supervise.ended": {
+        const d = env.data as { agent_id: string; reason: string };
+        if (this.supervision?.agentId === d.agent_id) this.supervision = undefined;
+        this.note(t(`supervise.ended.${d.reason}`, { defaultValue: t("supervise.ended.stopped") }), d.reason !== "stopped");
         this.renderAgents();
         break;
       }
@@ -163,10 +194,87 @@ export class Wallboard {
         h("td", { "data-testid": "agent-state" }, t(stateKey(a.state)) + reason),
         h("td", { "data-testid": "agent-time", "data-since": a.since }, this.timeInState(a.since)),
         h("td", { "data-testid": "agent-call" }, call),
+        h("td", { "data-testid": "agent-supervise" }, ...this.superviseControls(a)),
       );
     });
-    const head = h("tr", {}, ...["agent", "phone", "state", "time_in_state", "call"].map((k) => h("th", {}, t(`wallboard.${k}`))));
+    const head = h("tr", {},
+      ...["agent", "phone", "state", "time_in_state", "call"].map((k) => h("th", {}, t(`wallboard.${k}`))),
+      h("th", {}, t("supervise.column")));
     this.agentPanel.append(h("table", { class: "board" }, h("thead", {}, head), h("tbody", {}, ...rows)));
+  }
+
+  // superviseControls returns the cell content for the agent: a Listen button while the agent
+  // talks and no session runs, or the running session's state, mode switch and Stop button.
+  private superviseControls(a: WallboardAgent): (Node | string)[] {
+    const s = this.supervision;
+    if (s && s.agentId === a.agent_id) {
+      const mode = h("select", { "data-testid": "supervise-mode", "aria-label": t("supervise.mode") },
+        ...superviseModes.map((m) => h("option", { value: m, selected: m === s.mode }, t(`supervise.modes.${m}`))));
+      mode.addEventListener("change", () => this.switchMode(mode.value));
+      const stop = h("button", { type: "button", "data-testid": "supervise-stop" }, t("supervise.stop"));
+      stop.addEventListener("click", () => this.stopSupervision());
+      const state = s.applied ? t("supervise.connected", { mode: t(`supervise.modes.${s.applied}`) }) : t("supervise.ringing");
+      return [h("span", { "data-testid": "supervise-state", "data-mode": s.applied ?? "" }, state), " ", mode, " ", stop];
+    }
+    if (a.state !== "on_call") return [];
+    const listen = h("button", { type: "button", "data-testid": "supervise-listen", disabled: s !== undefined }, t("supervise.listen"));
+    listen.addEventListener("click", () => this.startSupervision(a.agent_id));
+    return [listen];
+  }
+
+  private async startSupervision(agentId: string): Promise<void> {
+    // The session is set before the command, because supervise.ended (a busy phone) may
+    // arrive before the ack.
+    this.supervision = { agentId, mode: "listen" };
+    this.note("");
+    this.renderAgents();
+    try {
+      await this.conn.send("supervise.start", { agent_id: agentId, mode: "listen" });
+    } catch (err) {
+      this.supervision = undefined;
+      this.renderAgents();
+      this.fail(err as ErrorData);
+    }
+  }
+
+  private async switchMode(mode: string): Promise<void> {
+    const s = this.supervision;
+    if (!s) return;
+    const previous = s.mode;
+    s.mode = mode;
+    this.renderAgents();
+    try {
+      await this.conn.send("supervise.mode", { mode });
+    } catch (err) {
+      if (this.supervision === s) s.mode = previous;
+      this.renderAgents();
+      this.fail(err as ErrorData);
+    }
+  }
+
+  private async stopSupervision(): Promise<void> {
+    try {
+      await this.conn.send("supervise.stop", {});
+    } catch (err) {
+      this.fail(err as ErrorData);
+    }
+  }
+
+  private note(text: string, isError = false): void {
+    this.message.textContent = text;
+    this.message.className = isError ? "error" : "notice";
+  }
+
+  // fail shows a rejected supervise command: the wallboard's own translation of a conflict's
+  // reason, or the server's message, which is in the user's stored language.
+  private fail(err: ErrorData): void {
+    if (err.code === "disconnected") {
+      this.note(t("connection.offline"), true);
+      return;
+    }
+    const reason = (err as ErrorData & { reason?: string }).reason;
+    const explained = err.code === "conflict" && reason ? t(`supervise.reason.${reason}`, { defaultValue: "" }) : "";
+    this.note(explained || t("error.generic", { message: err.message || err.code }), true);
   }
 
   // updateTimes advances the time-in-state cells every second without redrawing the tables.
