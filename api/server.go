@@ -102,6 +102,7 @@ type Server struct {
 	mux      *http.ServeMux
 	wsBridge *wsHandler
 	logins   *loginThrottle
+	accounts *accountCache
 }
 
 // New validates the options and builds the server.
@@ -130,12 +131,13 @@ func New(d Deps, o Options) (*Server, error) {
 	}
 
 	s := &Server{
-		deps:    d,
-		opts:    o,
-		log:     d.Logger,
-		origins: make(map[string]bool),
-		locales: newLocaleMatcher(),
-		logins:  newLoginThrottle(d.LoginFailures, d.Logger),
+		deps:     d,
+		opts:     o,
+		log:      d.Logger,
+		origins:  make(map[string]bool),
+		locales:  newLocaleMatcher(),
+		logins:   newLoginThrottle(d.LoginFailures, d.Logger),
+		accounts: newAccountCache(d.Auth, d.Now),
 	}
 	for _, origin := range o.AllowedOrigins {
 		s.origins[origin] = true

@@ -144,12 +144,12 @@ func (h *wsHandler) SessionValid(ctx context.Context, sessionID string) bool {
 	ctx, cancel := h.s.commandContext(ctx)
 	defer cancel()
 
-	_, err := h.s.deps.Sessions.Get(ctx, sessionID)
+	sess, err := h.s.deps.Sessions.Get(ctx, sessionID)
 	if err != nil && !errors.Is(err, session.ErrNotFound) {
 		h.s.log.Error("check websocket session", "error", err)
 		return true
 	}
-	return err == nil
+	return err == nil && h.s.accountActive(ctx, sess)
 }
 
 // ErrorFrame implements ws.Handler.

@@ -26,6 +26,7 @@ type Users struct {
 type userEntry struct {
 	password string
 	user     protocol.User
+	disabled bool
 }
 
 // NewUsers returns an empty user set.
@@ -47,12 +48,38 @@ func (u *Users) Authenticate(_ context.Context, login, password string) (protoco
 	defer u.mu.Unlock()
 
 	e, ok := u.users[login]
-	if !ok || e.password != password {
+	if !ok || e.password != password || e.disabled {
 		return protocol.User{}, fmt.Errorf("authenticate %q: %w", login, api.ErrInvalidCredentials)
 	}
 	user := e.user
 	user.Roles = slices.Clone(user.Roles)
 	return user, nil
+}
+
+// SetDisabled disables or enables the user with the id userID.
+func (u *Users) SetDisabled(userID string, disabled bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+
+	for login, e := range u.users {
+		if e.user.ID == userID {
+			e.disabled = disabled
+			u.users[login] = e
+		}
+	}
+}
+
+// AccountActive implements api.AccountChecker: a user is active unless disabled or unknown.
+func (u *Users) AccountActive(_ context.Context, userID string) (bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+
+	for _, e := range u.users {
+		if e.user.ID == userID {
+			return !e.disabled, nil
+		}
+	}
+	return false, nil
 }
 
 // Command is one call that Desk received.
