@@ -1,15 +1,24 @@
 package callflow_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/crm"
+	"github.com/switchboard-cc/switchboard/storage"
 )
 
 const (
@@ -350,4 +359,108 @@ func errorReason(t testing.TB, env protocol.Envelope) string {
 		return ""
 	}
 	return decode[protocol.ErrorData](t, env).Reason
+}
+
+// TestSupervisorWhoIsAlsoAnAgent checks that a supervisor signed in as an agent is rung at
+// the phone chosen at sign-in, and cannot supervise while a call rings at that phone.
+func TestSupervisorWhoIsAlsoAnAgent(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	agentID := n.addAgent("ivanova", "Мария Иванова", agentPhone)
+	u, err := storage.NewUsers(n.pool).Create(context.Background(), crm.User{
+		Login: "kim", DisplayName: "Борис Ким", Roles: []crm.Role{crm.RoleAgent, crm.RoleSupervisor}, Locale: crm.LocaleRU,
+	}, deskPassword)
+	if err != nil {
+		t.Fatalf("create the supervisor who is also an agent: %v", err)
+	}
+	n.agents["kim"] = u.ID
+
+	agent := n.signIn("ivanova")
+	callID, leg := n.talkingCall(agent, "79161234567")
+
+	sup := n.signIn("kim")
+	start := protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeListen}
+	if env, isErr := sup.try(protocol.TypeSuperviseStart, start); !isErr || errorReason(t, env) != protocol.ReasonNoSupervisorPhone {
+		t.Errorf("signed out, without a fixed phone: %s %s, want conflict no_supervisor_phone", env.Type, env.Data)
+	}
+
+	const chosenPhone = "PJSIP/1005"
+	if env, isErr := sup.try(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StateAvailable, Endpoint: chosenPhone}); isErr {
+		t.Fatalf("sign in at %s: %s", chosenPhone, env.Data)
+	}
+	sup.expect(protocol.TypeAgentState, func(env protocol.Envelope) bool {
+		var s protocol.AgentState
+		return decodeInto(env, &s) && s.AgentID == itoa(u.ID) && s.State == protocol.StateAvailable
+	})
+
+	sup.command(protocol.TypeSuperviseStart, start)
+	supLeg := n.answerPhone(chosenPhone)
+	sup.expect(protocol.TypeSuperviseStarted, nil)
+	n.waitSnoop(leg, supLeg, "both", "none")
+
+	sup.command(protocol.TypeSuperviseStop, protocol.SuperviseStop{})
+	sup.expect(protocol.TypeSuperviseEnded, supervisionEnded(protocol.SuperviseEndStopped))
+
+	// A call for the supervisor's own queue rings at their phone: no session then.
+	second := n.arrive("79031112233", "", "support")
+	sup.expect(protocol.TypeCallOffered, callIs(second))
+	if env, isErr := sup.try(protocol.TypeSuperviseStart, start); !isErr || errorReason(t, env) != protocol.ReasonSupervisorOnCall {
+		t.Errorf("while a call rings at the supervisor's phone: %s %s, want conflict supervisor_on_call", env.Type, env.Data)
+	}
+
+	for _, id := range []string{second, callID} {
+		if err := n.sim.Hangup(id, 16); err != nil {
+			t.Fatalf("caller %s hangs up: %v", id, err)
+		}
+	}
+	n.assertAllGone()
+}
+
+// TestOtherRolesCannotOpenDesk checks the other half of the role rule: users who are
+// neither agents nor supervisors get 403 on the WebSocket upgrade, so they cannot send
+// supervise commands at all.
+func TestOtherRolesCannotOpenDesk(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	n.addUser("admin", "Ирина Соколова", "", crm.RoleAdmin)
+	n.addUser("marketer", "Алина Захарова", "", crm.RoleMarketer)
+
+	for _, login := range []string{"admin", "marketer"} {
+		if status := n.upgradeStatus(login); status != http.StatusForbidden {
+			t.Errorf("%s opening the desk WebSocket: HTTP %d, want 403", login, status)
+		}
+	}
+}
+
+// upgradeStatus logs in and returns the HTTP status of the WebSocket upgrade.
+func (n *node) upgradeStatus(login string) int {
+	n.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	body := strings.NewReader(fmt.Sprintf(`{"login":%q,"password":%q}`, login, deskPassword))
+	req, _ := http.NewRequest(http.MethodPost, n.api.URL+"/api/v1/session", body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", n.api.URL)
+	resp, err := client.Do(req)
+	if err != nil {
+		n.t.Fatalf("login %s: %v", login, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		n.t.Fatalf("login %s: status %d", login, resp.StatusCode)
+	}
+
+	u, _ := url.Parse(n.api.URL)
+	header := http.Header{"Origin": {n.api.URL}}
+	for _, c := range jar.Cookies(u) {
+		header.Add("Cookie", c.String())
+	}
+	conn, wsResp, err := websocket.DefaultDialer.Dial("ws://"+u.Host+"/api/v1/ws", header)
+	if err == nil {
+		conn.Close()
+		return http.StatusSwitchingProtocols
+	}
+	if wsResp == nil {
+		n.t.Fatalf("open desk WebSocket for %s: %v", login, err)
+	}
+	wsResp.Body.Close()
+	return wsResp.StatusCode
 }
