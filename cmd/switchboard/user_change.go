@@ -153,7 +153,8 @@ func changePassword(ctx context.Context, inv *invocation, login string, fromStdi
 		printGeneratedPassword(inv, u.Login, plain)
 	}
 	// NOTE: session.Store has no way to find or end one user's sessions, and the in-memory
-	// store lives inside the server process, so open sessions outlive the old password.
+	// store lives inside the server process, so open sessions outlive the old password. Only
+	// disabling a user ends them (the API checks the account every 30 s).
 	fmt.Fprintf(inv.env.stdout, msg.sessionsStayValid, int(api.DefaultSessionTTL.Hours()))
 	return nil
 }
@@ -212,7 +213,7 @@ func setUser(ctx context.Context, inv *invocation, login string, opts *userOptio
 		fmt.Fprintf(inv.env.stdout, msg.change, fieldLabel(msg, ch.field), displayValue(msg, ch.from), displayValue(msg, ch.to))
 	}
 	if after.Disabled && !before.Disabled {
-		fmt.Fprintf(inv.env.stdout, msg.sessionsStayValid, int(api.DefaultSessionTTL.Hours()))
+		fmt.Fprint(inv.env.stdout, msg.sessionsEnd)
 	}
 	return nil
 }

@@ -46,6 +46,7 @@ type userMessages struct {
 	generatedPassword string // %s login
 	passwordChanged   string // %s login
 	sessionsStayValid string // %d session lifetime in hours
+	sessionsEnd       string
 	updated           string // %s login
 	change            string // %s field, %s old value, %s new value
 	unchanged         string // %s login
@@ -106,6 +107,7 @@ var englishUser = userMessages{
 	generatedPassword: "Generated password for %s. It is shown only this once, so store it now:\n",
 	passwordChanged:   "changed the password of %s\n",
 	sessionsStayValid: "Sessions already signed in stay valid until they expire, at most %d hours after sign-in, because the command line cannot end them.\n",
+	sessionsEnd:       "Sessions already signed in end within 30 seconds on every node.\n",
 	updated:           "updated user %s:\n",
 	change:            "  %s: %s → %s\n",
 	unchanged:         "user %s already has these values; nothing changed\n",
@@ -165,6 +167,7 @@ var russianUser = userMessages{
 	generatedPassword: "Сгенерирован пароль для %s. Он показан только один раз, сохраните его сейчас:\n",
 	passwordChanged:   "пароль пользователя %s изменён\n",
 	sessionsStayValid: "Уже открытые сеансы действуют, пока не истекут, — не дольше %d ч после входа, потому что командная строка не может их завершить.\n",
+	sessionsEnd:       "Уже открытые сеансы завершатся в течение 30 секунд на всех узлах.\n",
 	updated:           "пользователь %s изменён:\n",
 	change:            "  %s: %s → %s\n",
 	unchanged:         "у пользователя %s уже эти значения; ничего не изменено\n",
@@ -240,7 +243,7 @@ Changes only the fields given:
   --skill NAME:LEVEL       replaces all skills with those given (level 1 to 10); repeat for several
   --no-skills              removes every skill
   --locale ru|en           language of the user's screens
-  --disable                sign-in fails from now on; sessions already signed in stay valid until they expire
+  --disable                sign-in fails from now on; sessions already signed in end within 30 seconds
   --enable                 allows sign-in again
 `
 
@@ -300,7 +303,7 @@ Changes only the fields given:
   --skill НАЗВАНИЕ:УРОВЕНЬ        заменяет все навыки указанными (уровень от 1 до 10); для нескольких повторите
   --no-skills                     убирает все навыки
   --locale ru|en                  язык экранов пользователя
-  --disable                       с этого момента вход не удаётся; уже открытые сеансы действуют, пока не истекут
+  --disable                       с этого момента вход не удаётся; открытые сеансы завершаются в течение 30 секунд
   --enable                        снова разрешает вход
 `
 )

@@ -390,7 +390,7 @@ func TestUserDisableEnable(t *testing.T) {
 	cli.mustRun("anna-password-123\n", "user", "add", "anna", "--name", "Анна", "--role", "agent", "--password-stdin")
 
 	stdout := cli.mustRun("", "user", "set", "anna", "--disable")
-	if !strings.Contains(stdout, "disabled: no → yes") || !strings.Contains(stdout, "stay valid until they expire") {
+	if !strings.Contains(stdout, "disabled: no → yes") || !strings.Contains(stdout, "end within 30 seconds") {
 		t.Errorf("output %q does not report the change and the open sessions", stdout)
 	}
 	if cli.authenticates("anna", "anna-password-123") {
