@@ -26,6 +26,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
+import { runContacts } from "./contacts.mjs";
 import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
 import { runSupervise } from "./supervise.mjs";
 import { runTransfer } from "./transfer.mjs";
@@ -126,6 +127,9 @@ async function main() {
     queue: "sales", agent_id: colleague.id, contact_id: contact.id, caller_number: contact.e164, hangup_cause: 16,
   });
   console.log(`e2e: call ${transfer.callID} transferred to the sales queue and answered by ${colleague.login}, disposition ${transfer.code} saved`);
+
+  await runContacts({ browser: chromium.browser, baseURL: demo.baseURL, agent, pg, database, resultsDir });
+  console.log(`e2e: ${agent.login} found contacts by name and by phone and opened a card with its history, in Russian and English`);
 
   await runLogout({ page, baseURL: demo.baseURL });
   console.log("e2e: PASS");

@@ -1,7 +1,9 @@
 import { Connection } from "./connection";
+import { contactCard } from "./contacts-card";
 import { clear, h } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { languagePicker } from "./language";
+import { pageLink } from "./pages";
 import {
   AgentState, CallAnswered, CallEnded, CallHeld, CallOffered, CallState, Card, Disposition,
   Envelope, ErrorData, Hello, User, WrapupStarted,
@@ -39,6 +41,11 @@ export class Desk {
     this.root.append(this.header, h("main", {}, this.callPanel, this.cardPanel), this.message);
     this.renderAll();
     this.conn.open();
+  }
+
+  // close ends the page's connection when the user opens another page.
+  close(): void {
+    this.conn.close();
   }
 
   private handle(env: Envelope): void {
@@ -175,6 +182,7 @@ export class Desk {
     if (state === "logged_out") parts.push(endpoint);
     parts.push(
       h("span", { class: "spacer" }),
+      pageLink("nav-contacts", t("contacts.nav"), "/contacts"),
       h("span", { "data-testid": "connection", class: this.online ? "" : "conn-offline" },
         this.online ? t("connection.online") : t("connection.offline")),
       lang,
@@ -318,33 +326,7 @@ export class Desk {
       this.cardPanel.append(this.unknownCard(offer));
       return;
     }
-    this.cardPanel.append(this.contactCard(offer.contact));
-  }
-
-  private contactCard(card: Card): HTMLElement {
-    const history = card.interactions.length === 0
-      ? h("p", {}, t("card.no_history"))
-      : h("ul", { class: "history", "data-testid": "history" }, ...card.interactions.map((i) =>
-        h("li", {}, [new Date(i.at).toLocaleString(currentLanguage()), i.queue || i.channel, this.dispositionLabel(i.disposition)]
-          .filter((part) => part !== "").join(" · "),
-          i.note ? h("div", {}, i.note) : null)));
-    const tickets = card.open_tickets.length === 0
-      ? h("p", {}, t("card.no_tickets"))
-      : h("ul", { "data-testid": "tickets" }, ...card.open_tickets.map((tk) => h("li", {}, `${tk.subject} (${tk.status})`)));
-
-    return h("div", { "data-testid": "contact-card" },
-      h("h2", { "data-testid": "contact-name" }, card.name, card.vip ? h("span", { class: "vip" }, t("card.vip")) : null),
-      card.company ? h("p", {}, `${t("card.company")}: ${card.company}`) : null,
-      h("p", {}, `${t("card.phones")}: ${card.phones.map((p) => p.number).join(", ")}`),
-      card.tags.length ? h("p", {}, ...card.tags.map((tag) => h("span", { class: "tag" }, tag))) : null,
-      h("h3", {}, t("card.history")), history,
-      h("h3", {}, t("card.tickets")), tickets,
-    );
-  }
-
-  // dispositionLabel returns the desk's translation of a known code and the code itself otherwise.
-  private dispositionLabel(code?: string): string {
-    return code ? t(`wrapup.options.${code}`, { defaultValue: code }) : "";
+    this.cardPanel.append(contactCard(offer.contact));
   }
 
   private unknownCard(offer: CallOffered): HTMLElement {

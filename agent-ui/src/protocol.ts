@@ -101,3 +101,21 @@ export interface QueueStats {
   service_level?: number;
   abandoned_ratio: number;
 }
+
+// ContactPhone, ContactSummary and ContactList are the reply to contact.search.
+export interface ContactPhone { number: string; entered: string; extension?: string; label?: string; primary?: boolean }
+
+export interface ContactSummary {
+  contact_id: string;
+  name: string;
+  first_name?: string;
+  last_name?: string;
+  middle_name?: string;
+  company?: string;
+  phones: ContactPhone[];
+  emails: string[];
+  tags: string[];
+  vip: boolean;
+}
+
+export interface ContactList { contacts: ContactSummary[]; more: boolean }

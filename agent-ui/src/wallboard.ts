@@ -2,6 +2,7 @@ import { Connection } from "./connection";
 import { clear, h } from "./dom";
 import { currentLanguage, t } from "./i18n";
 import { languagePicker } from "./language";
+import { pageLink } from "./pages";
 import { AgentState, Envelope, ErrorData, Hello, QueueStats, User } from "./protocol";
 import { logout } from "./session";
 
@@ -75,6 +76,12 @@ export class Wallboard {
     this.onSignedOut();
   }
 
+  // close ends the page's connection and clock when the user opens another page.
+  close(): void {
+    window.clearInterval(this.ticker);
+    this.conn.close();
+  }
+
   private handle(env: Envelope): void {
     switch (env.type) {
       case "hello": {
@@ -143,6 +150,7 @@ export class Wallboard {
       h("span", { "data-testid": "user-name" }, this.user.name),
       h("span", {}, t("wallboard.title")),
       h("span", { class: "spacer" }),
+      pageLink("nav-contacts", t("contacts.nav"), "/contacts"),
       h("span", { "data-testid": "connection", class: this.online ? "" : "conn-offline" },
         this.online ? t("connection.online") : t("connection.offline")),
       languagePicker(() => { document.title = t("wallboard.title"); this.render(); }),
