@@ -103,6 +103,8 @@ func (f *Flow) startSupervision(supervisorID, fixedEndpoint string, s protocol.S
 		if v.state.State == protocol.StateReserved || v.state.State == protocol.StateOnCall {
 			return fmt.Errorf("%w: supervisor %s has a call at %s", api.Conflict(protocol.ReasonSupervisorOnCall), supervisorID, v.state.Endpoint)
 		}
+		// NOTE: routing still offers calls to a supervisor who is available as an agent; such
+		// a call rings at the phone that is connected to the session.
 		endpoint = v.state.Endpoint
 	}
 	if endpoint == "" {

@@ -464,3 +464,48 @@ func (n *node) upgradeStatus(login string) int {
 	wsResp.Body.Close()
 	return wsResp.StatusCode
 }
+
+// TestSupervisionEndsOnTransfer checks that a transfer away from the supervised agent ends
+// the session, and that a mode chosen while the supervisor's phone rings is the one the
+// session starts in.
+func TestSupervisionEndsOnTransfer(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	agentID := n.addAgent("ivanova", "Мария Иванова", agentPhone)
+	colleagueID := n.addAgent("orlova", "Анна Орлова", "PJSIP/1002")
+	n.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
+
+	agent := n.signIn("ivanova")
+	callID, leg := n.talkingCall(agent, "79161234567")
+
+	sup := n.signIn("petrov")
+	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeListen})
+	sup.command(protocol.TypeSuperviseMode, protocol.SuperviseMode{Mode: protocol.ModeWhisper})
+	supLeg := n.answerPhone(supervisorPhone)
+	started := decode[protocol.SuperviseStarted](t, sup.expect(protocol.TypeSuperviseStarted, nil))
+	if started.Mode != protocol.ModeWhisper {
+		t.Errorf("supervise.started mode = %q, want whisper, the mode chosen while the phone rang", started.Mode)
+	}
+	n.waitSnoop(leg, supLeg, "both", "out")
+
+	colleague := n.signIn("orlova")
+	colleague.available()
+	agent.command(protocol.TypeCallTransfer, protocol.Transfer{CallID: callID, AgentID: itoa(colleagueID)})
+	ended := decode[protocol.SuperviseEnded](t, sup.expect(protocol.TypeSuperviseEnded, nil))
+	if ended.Reason != protocol.SuperviseEndCallEnded {
+		t.Errorf("supervise.ended reason after the transfer = %q, want %q", ended.Reason, protocol.SuperviseEndCallEnded)
+	}
+	eventually(t, "the supervisor's phone hung up after the transfer", 5*time.Second, func() bool {
+		for _, c := range n.sim.Channels() {
+			if c.ID == supLeg {
+				return false
+			}
+		}
+		return true
+	})
+
+	colleague.expect(protocol.TypeCallOffered, callIs(callID))
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatalf("caller hangs up: %v", err)
+	}
+	n.assertAllGone()
+}
