@@ -19,6 +19,8 @@ type SupervisorDesk interface {
 	SetSupervisionMode(ctx context.Context, supervisorID, mode string) error
 	// StopSupervision ends the supervisor's session and hangs up the supervisor's phone.
 	StopSupervision(ctx context.Context, supervisorID string) error
+	// Supervision returns the supervisor's running session, or nil when there is none.
+	Supervision(ctx context.Context, supervisorID string) (*protocol.SupervisionState, error)
 }
 
 // executeSupervision runs a supervise.* command. The command table has already checked that
@@ -38,4 +40,17 @@ func (s *Server) executeSupervision(ctx context.Context, supervisorID string, cm
 		return desk.StopSupervision(ctx, supervisorID)
 	}
 	return fmt.Errorf("execute supervision command: no handler for %T", cmd)
+}
+
+// supervisionHello returns the supervisor's running session for the hello frame, or nil
+// when there is none or no SupervisorDesk is configured.
+func (s *Server) supervisionHello(ctx context.Context, supervisorID string) (*protocol.SupervisionState, error) {
+	if s.deps.Supervisor == nil {
+		return nil, nil
+	}
+	state, err := s.deps.Supervisor.Supervision(ctx, supervisorID)
+	if err != nil {
+		return nil, fmt.Errorf("load supervision of supervisor %s: %w", supervisorID, err)
+	}
+	return state, nil
 }

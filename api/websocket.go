@@ -56,6 +56,12 @@ func (s *Server) buildHello(ctx context.Context, user protocol.User) (protocol.H
 			return protocol.Hello{}, fmt.Errorf("load wallboard for supervisor %s: %w", user.ID, err)
 		}
 		hello.Wallboard = &board
+
+		supervision, err := s.supervisionHello(ctx, user.ID)
+		if err != nil {
+			return protocol.Hello{}, err
+		}
+		hello.Supervision = supervision
 	}
 	if !sess.HasRole(protocol.RoleAgent) {
 		return hello, nil

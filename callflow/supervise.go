@@ -193,6 +193,17 @@ func (f *Flow) StopSupervision(ctx context.Context, supervisorID string) error {
 	return result
 }
 
+// Supervision returns the supervisor's running session for the hello frame, or nil.
+func (f *Flow) Supervision(ctx context.Context, supervisorID string) (*protocol.SupervisionState, error) {
+	var state *protocol.SupervisionState
+	err := f.do(ctx, func() {
+		if s, ok := f.supervisions[supervisorID]; ok {
+			state = &protocol.SupervisionState{AgentID: s.agentID, CallID: s.call.id, Mode: s.mode, Active: s.applied}
+		}
+	})
+	return state, unavailable(err)
+}
+
 // handleSupervisionEvent handles the events of supervisors' legs and returns true when the
 // event concerned only them. An agent leg's hang-up ends the sessions on it and still goes
 // on to the call's own handling.

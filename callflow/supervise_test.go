@@ -151,8 +151,19 @@ func TestSupervisorListensWhispersBargesAndStops(t *testing.T) {
 	n.waitSnoop(leg, supLeg, "both", "none")
 	eventually(t, "the call's bridge back to caller and agent", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
 
+	// A reload gets the running session in its hello.
+	reloaded := n.signIn("petrov")
+	want := protocol.SupervisionState{AgentID: itoa(agentID), CallID: callID, Mode: protocol.ModeListen, Active: protocol.ModeListen}
+	if got := reloaded.hello.Supervision; got == nil || *got != want {
+		t.Errorf("hello.supervision after a reload = %+v, want %+v", got, want)
+	}
+	if agent.hello.Supervision != nil {
+		t.Errorf("the agent's hello carries a supervision %+v", agent.hello.Supervision)
+	}
+
 	sup.command(protocol.TypeSuperviseStop, protocol.SuperviseStop{})
 	ended := decode[protocol.SuperviseEnded](t, sup.expect(protocol.TypeSuperviseEnded, nil))
+	reloaded.expect(protocol.TypeSuperviseEnded, supervisionEnded(protocol.SuperviseEndStopped))
 	if ended.Reason != protocol.SuperviseEndStopped || ended.CallID != callID {
 		t.Errorf("supervise.ended = %+v, want reason stopped for call %s", ended, callID)
 	}

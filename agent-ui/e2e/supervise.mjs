@@ -1,8 +1,8 @@
 // A supervisor listens to a talking agent from the wallboard, in a browser context of its
-// own: the Listen button rings the supervisor's phone, which the test answers through the
-// simulator's control API; arisim then shows a listening snoop on the agent's channel. The
-// supervisor switches to whisper and stops, and the agent's call goes on until the caller
-// hangs up and the agent saves the outcome.
+// own: the Listen button rings the supervisor's phone, which the test picks up through the
+// simulator's control API; arisim then shows a listening snoop on the agent's channel. After
+// a reload restores the controls, the supervisor switches to whisper and stops, and the
+// agent's call goes on until the caller hangs up and the agent saves the outcome.
 import { join } from "node:path";
 import { hasAttribute, hasText, until, visible } from "./harness/expect.mjs";
 import { ru, screenshot } from "./inbound-call.mjs";
@@ -51,6 +51,10 @@ export async function runSupervise({ browser, page, baseURL, arisim, agent, supe
     await hasText(row.getByTestId("supervise-state"), labels.listening, "the wallboard connected in listen mode");
     await snoopOn(arisim, agentLeg.id, supervisorLeg.id, "none");
     await screenshot(wallboard, join(resultsDir, "wallboard-listening.png"));
+
+    // A reload restores the session's controls from the hello.
+    await wallboard.reload();
+    await hasText(row.getByTestId("supervise-state"), labels.listening, "the listen mode restored after a reload");
 
     await row.getByTestId("supervise-mode").selectOption("whisper");
     await hasText(row.getByTestId("supervise-state"), labels.whispering, "the wallboard in whisper mode");

@@ -29,6 +29,7 @@ interface WallboardAgent extends AgentState {
 // the moment the connection opened.
 interface SupervisorHello extends Hello {
   wallboard?: { queues: QueueStats[]; agents: WallboardAgent[] };
+  supervision?: { agent_id: string; call_id: string; mode: string; active?: string };
 }
 
 // Wallboard is a supervisor's live view: every queue's waiting calls, waits, agents by state and
@@ -46,8 +47,7 @@ export class Wallboard {
   // the time in state does not depend on the browser's clock.
   private clockOffsetMs = 0;
   private ticker?: number;
-  // supervision is the running session, if any. A page reload loses it, because hello does
-  // not carry it; the supervisor then ends it by hanging up the phone.
+  // supervision is the running session, if any; every hello restores it.
   private supervision?: Supervision;
 
   private header = h("header");
@@ -93,6 +93,8 @@ export class Wallboard {
         this.agents.clear();
         for (const q of hello.wallboard?.queues ?? []) this.queues.set(q.queue, q);
         for (const a of hello.wallboard?.agents ?? []) this.agents.set(a.agent_id, a);
+        const running = hello.supervision;
+        this.supervision = running ? { agentId: running.agent_id, mode: running.mode, applied: running.active } : undefined;
         this.received = true;
         this.renderQueues();
         this.renderAgents();

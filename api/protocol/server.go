@@ -65,6 +65,8 @@ type Hello struct {
 	// Wallboard is set for supervisors only: every queue and every signed-in agent at the
 	// moment the connection opened.
 	Wallboard *Wallboard `json:"wallboard,omitempty"`
+	// Supervision is set for a supervisor with a running listen, whisper or barge session.
+	Supervision *SupervisionState `json:"supervision,omitempty"`
 }
 
 // AgentState is an agent's routing state. Reason is the pause reason code when State is

@@ -94,6 +94,17 @@ type SuperviseEnded struct {
 	EndedAt time.Time `json:"ended_at"`
 }
 
+// SupervisionState is a supervisor's running session, sent in the supervisor's hello so that
+// a reload restores the wallboard's controls.
+type SupervisionState struct {
+	AgentID string `json:"agent_id"`
+	CallID  string `json:"call_id"`
+	// Mode is the mode the supervisor chose last.
+	Mode string `json:"mode"`
+	// Active is the mode in effect, empty while the supervisor's phone rings.
+	Active string `json:"active,omitempty"`
+}
+
 // Validate implements Command.
 func (c *SuperviseStart) Validate() error {
 	if err := checkCode("agent_id", c.AgentID); err != nil {
