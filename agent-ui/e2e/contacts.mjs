@@ -2,7 +2,8 @@
 // opens "Контакты" from the desk's header, searches "ива" while typing and opens the first
 // contact with Enter. Esc clears the search. A phone written as "8 (916) …" then finds one
 // contact, whose card shows its history. The page switches to English and back, and the
-// header link leads back to the desk.
+// header link leads back to the desk. A supervisor then reaches the page from the
+// wallboard, reloads it, finds the same contact and goes back to the wallboard.
 import { join } from "node:path";
 import { equal, hasAttribute, hasText, ok, until, visible } from "./harness/expect.mjs";
 import { ru, screenshot } from "./inbound-call.mjs";
@@ -12,7 +13,7 @@ const labels = {
   ru: {
     nav: "Контакты", title: "Switchboard — контакты", placeholder: "Имя или номер телефона",
     hint: "Введите хотя бы две буквы имени", none: "Контакты не найдены", choose: "Выберите контакт",
-    history: "История обращений", phones: "Телефоны", desk: "Рабочее место",
+    history: "История обращений", phones: "Телефоны", desk: "Рабочее место", wallboard: "Табло",
   },
   en: {
     title: "Switchboard — contacts", placeholder: "Name or phone number", history: "Interaction history",
@@ -20,13 +21,16 @@ const labels = {
   },
 };
 
-// pageSize is the number of results the page requests at once (pageSize in src/contacts.ts).
+// Page sizes of src/contacts.ts: results per search, interactions on a card and per "older".
 const pageSize = 20;
+const cardHistorySize = 10;
+const historyPageSize = 20;
 
 // runContacts returns nothing; every check throws on failure.
-export async function runContacts({ browser, baseURL, agent, pg, database, resultsDir }) {
+export async function runContacts({ browser, baseURL, agent, supervisor, pg, database, resultsDir }) {
   const byName = await namePrefixMatches(pg, database, "ива");
   const contact = await contactWith916Phone(pg, database);
+  const busiest = await contactWithLongestHistory(pg, database);
 
   const context = await browser.newContext();
   try {
@@ -55,12 +59,12 @@ export async function runContacts({ browser, baseURL, agent, pg, database, resul
     await hasText(byTestId("search-hint"), labels.ru.hint, "the hint after one letter");
     await search.pressSequentially("ва", { delay: 50 });
     const results = byTestId("contact-result");
-    const shown = Math.min(byName.length, pageSize);
-    await until(async () => (await results.count()) === shown,
-      `${shown} results for "ива" (the demo has ${byName.length} contacts with a name word starting with "ива")`,
+    const firstPage = Math.min(byName.length, pageSize);
+    await until(async () => (await results.count()) === firstPage,
+      `${firstPage} results for "ива" (the demo has ${byName.length} contacts with a name word starting with "ива")`,
       async () => JSON.stringify(await results.allInnerTexts()));
     const names = await results.locator(".result-name").allInnerTexts();
-    equal(JSON.stringify(names.map(stripVIP)), JSON.stringify(byName.slice(0, shown).map((c) => c.name)),
+    equal(JSON.stringify(names.map(stripVIP)), JSON.stringify(byName.slice(0, firstPage).map((c) => c.name)),
       "the names of the results for \"ива\" in storage's order");
     equal(await byTestId("more-results").count(), byName.length > pageSize ? 1 : 0, "the number of \"more\" buttons");
     if (byName.length > pageSize) {
@@ -96,9 +100,40 @@ export async function runContacts({ browser, baseURL, agent, pg, database, resul
     await hasText(byTestId("contact-phones"), [labels.ru.phones, contact.e164], "the phones on the card");
     await hasText(byTestId("card-panel"), labels.ru.history, "the history heading in Russian");
     await hasText(byTestId("history"), contact.latestNote, "the newest interaction's note in the card's history");
+    equal(await byTestId("history").locator("li").count(), Math.min(contact.interactions, cardHistorySize),
+      `the number of interactions on the card of a contact with ${contact.interactions}`);
+    equal(await byTestId("older-history").count(), contact.interactions >= cardHistorySize ? 1 : 0,
+      "the number of \"older interactions\" buttons on that card");
     await screenshot(page, join(resultsDir, "contacts-card-ru.png"));
 
+    // The contact with the longest history shows it all, one page of older interactions at a
+    // time.
+    await search.press("Escape");
+    await search.fill(`${busiest.lastName} ${busiest.firstName}`);
+    const busiestResult = page.locator(`[data-contact-id="${busiest.id}"]`);
+    await visible(busiestResult, `the result for ${busiest.name} (contact ${busiest.id})`);
+    await busiestResult.click();
+    await hasText(byTestId("contact-name"), busiest.name, "the card of the contact with the longest history");
+    const historyItems = byTestId("history").locator("li");
+    await until(async () => (await historyItems.count()) === cardHistorySize, `${cardHistorySize} interactions on the card`,
+      async () => `${await historyItems.count()} interactions`);
+    for (let loaded = cardHistorySize; loaded < busiest.interactions;) {
+      await byTestId("older-history").click();
+      loaded = Math.min(busiest.interactions, loaded + historyPageSize);
+      const expected = loaded;
+      await until(async () => (await historyItems.count()) === expected,
+        `${expected} of the ${busiest.interactions} interactions after "older interactions"`,
+        async () => `${await historyItems.count()} interactions`);
+    }
+    equal(await byTestId("older-history").count(), 0, "the number of \"older interactions\" buttons once the whole history is shown");
+
     // The page and the open card switch to English and keep the search.
+    await search.press("Escape");
+    await search.fill(written);
+    await until(async () => (await results.count()) === 1, `one result for the phone ${written} again`,
+      async () => JSON.stringify(await results.allInnerTexts()));
+    await results.first().click();
+    await hasText(byTestId("contact-name"), contact.name, "the card of the contact found by phone again");
     await byTestId("language").selectOption("en");
     await hasText(byTestId("card-panel"), [labels.en.history, labels.en.tickets], "the card's headings in English");
     await hasText(byTestId("contact-phones"), labels.en.phones, "the phones label in English");
@@ -116,6 +151,47 @@ export async function runContacts({ browser, baseURL, agent, pg, database, resul
     await visible(byTestId("call-panel"), "the desk after the link back from the contacts page");
     equal(new URL(page.url()).pathname, "/", "the path of the desk");
     ok(await page.getByRole("link", { name: labels.ru.nav, exact: true }).isVisible(), "expected the desk's header to link to the contacts page");
+  } finally {
+    await context.close();
+  }
+
+  await runSupervisorContacts({ browser, baseURL, supervisor, contact });
+}
+
+// runSupervisorContacts checks the page for a supervisor who takes no calls: reached from the
+// wallboard's header, kept across a reload, and linked back to the wallboard.
+async function runSupervisorContacts({ browser, baseURL, supervisor, contact }) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const byTestId = (id) => page.getByTestId(id);
+
+    await page.goto(baseURL + "/");
+    await visible(byTestId("login-form"), "the login form for the supervisor");
+    await page.getByLabel(ru.login, { exact: true }).fill(supervisor.login);
+    await page.getByLabel(ru.password, { exact: true }).fill(supervisor.password);
+    await page.getByRole("button", { name: ru.submit, exact: true }).click();
+    await visible(byTestId("queues"), "the supervisor's wallboard");
+
+    await page.getByRole("link", { name: labels.ru.nav, exact: true }).click();
+    await visible(byTestId("contact-search"), "the search box opened from the wallboard");
+    await page.reload();
+    await visible(byTestId("contact-search"), "the search box after reloading /contacts");
+    equal(await page.title(), labels.ru.title, "the contacts page's title after the reload");
+    await hasText(byTestId("connection"), ru.connected, "the supervisor's contacts page connected over the WebSocket");
+
+    const written = nationalForm(contact.e164);
+    await byTestId("contact-search").fill(written);
+    const results = byTestId("contact-result");
+    await until(async () => (await results.count()) === 1, `one result for the phone ${written} for the supervisor`,
+      async () => JSON.stringify(await results.allInnerTexts()));
+    await results.first().click();
+    await hasText(byTestId("contact-name"), contact.name, "the card that the supervisor opened");
+    await hasText(byTestId("history"), contact.latestNote, "the history on the supervisor's card");
+
+    await page.getByRole("link", { name: labels.ru.wallboard, exact: true }).click();
+    await visible(byTestId("queues"), "the wallboard after the link back from the contacts page");
+    equal(new URL(page.url()).pathname, "/", "the path of the wallboard");
   } finally {
     await context.close();
   }
@@ -141,7 +217,8 @@ async function namePrefixMatches(pg, database, prefix) {
 async function contactWith916Phone(pg, database) {
   const rows = await pg.rows(database, `
     SELECT concat_ws(' ', nullif(c.last_name, ''), nullif(c.first_name, ''), nullif(c.middle_name, '')) AS name,
-           p.e164, latest.note AS "latestNote"
+           p.e164, latest.note AS "latestNote",
+           (SELECT count(*) FROM interactions i WHERE i.contact_id = c.id) AS interactions
     FROM contacts c
     JOIN phones p ON p.contact_id = c.id AND p.extension = '' AND p.is_primary AND p.e164 LIKE '+7916%'
     JOIN LATERAL (
@@ -153,6 +230,23 @@ async function contactWith916Phone(pg, database) {
     ORDER BY c.id, p.id
     LIMIT 1`);
   ok(rows.length === 1, "expected the demo data to hold a contact with a +7 916 number of its own and a note on its newest interaction, found none");
+  return rows[0];
+}
+
+// contactWithLongestHistory returns the live contact with the most interactions, more than
+// a card carries, so that its older interactions must be loaded.
+async function contactWithLongestHistory(pg, database) {
+  const rows = await pg.rows(database, `
+    SELECT c.id::text AS id, c.last_name AS "lastName", c.first_name AS "firstName",
+           concat_ws(' ', nullif(c.last_name, ''), nullif(c.first_name, ''), nullif(c.middle_name, '')) AS name,
+           count(i.id) AS interactions
+    FROM contacts c JOIN interactions i ON i.contact_id = c.id
+    WHERE c.deleted_at IS NULL AND c.last_name <> '' AND c.first_name <> ''
+    GROUP BY c.id
+    HAVING count(i.id) > :'card_size'
+    ORDER BY count(i.id) DESC, c.id
+    LIMIT 1`, { card_size: cardHistorySize });
+  ok(rows.length === 1, `expected the demo data to hold a contact with more than ${cardHistorySize} interactions, found none`);
   return rows[0];
 }
 

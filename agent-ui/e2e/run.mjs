@@ -128,8 +128,8 @@ async function main() {
   });
   console.log(`e2e: call ${transfer.callID} transferred to the sales queue and answered by ${colleague.login}, disposition ${transfer.code} saved`);
 
-  await runContacts({ browser: chromium.browser, baseURL: demo.baseURL, agent, pg, database, resultsDir });
-  console.log(`e2e: ${agent.login} found contacts by name and by phone and opened a card with its history, in Russian and English`);
+  await runContacts({ browser: chromium.browser, baseURL: demo.baseURL, agent, supervisor, pg, database, resultsDir });
+  console.log(`e2e: ${agent.login} and ${supervisor.login} found contacts and opened a card with its history, in Russian and English`);
 
   await runLogout({ page, baseURL: demo.baseURL });
   console.log("e2e: PASS");

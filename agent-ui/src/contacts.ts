@@ -4,7 +4,9 @@ import { clear, h } from "./dom";
 import { t } from "./i18n";
 import { languagePicker } from "./language";
 import { homePath, navigate, pageLink } from "./pages";
-import { AgentState, CallOffered, Card, ContactList, ContactSummary, Envelope, ErrorData, Hello, User } from "./protocol";
+import {
+  AgentState, CallOffered, Card, ContactList, ContactSummary, Envelope, ErrorData, Hello, History, User,
+} from "./protocol";
 import { logout, updateLocale } from "./session";
 
 // Search tuning. The debounce sends one search per pause in typing, not one per key. Shorter
@@ -12,6 +14,10 @@ import { logout, updateLocale } from "./session";
 const debounceMs = 250;
 const minQueryLength = 2;
 const pageSize = 20;
+// cardHistorySize is how many interactions a card carries (directory.HistoryLimit); a card
+// with that many may have older ones, which "show older" loads historyPageSize at a time.
+const cardHistorySize = 10;
+const historyPageSize = 20;
 // maxQueryLength is the server's limit on the search text (protocol.MaxSearchLength).
 const maxQueryLength = 200;
 
@@ -39,6 +45,8 @@ export class Contacts {
   private cardSeq = 0;
   private selectedID?: string;
   private card?: Card;
+  // olderLoaded turns true once the card's whole history is loaded.
+  private olderLoaded = false;
 
   private header = h("header");
   private banner = h("p", { class: "banner", "data-testid": "call-banner", hidden: true });
@@ -216,6 +224,33 @@ export class Contacts {
       return;
     }
     this.cardPanel.append(contactCard(this.card));
+    if (!this.olderLoaded && this.card.interactions.length >= cardHistorySize) {
+      const older = h("button", { type: "button", "data-testid": "older-history" }, t("contacts.older"));
+      older.addEventListener("click", () => void this.loadOlder());
+      this.cardPanel.append(older);
+    }
+  }
+
+  // loadOlder adds the next page of older interactions to the open card.
+  private async loadOlder(): Promise<void> {
+    const card = this.card;
+    const last = card?.interactions.at(-1);
+    if (!card || !last) return;
+    const seq = this.cardSeq;
+
+    // NOTE: "before" is exclusive, so an interaction with exactly the same arrival time as
+    // the last one shown would be skipped. Calls of one contact rarely share a timestamp.
+    let page: History;
+    try {
+      page = await this.conn.send<History>("contact.history", { contact_id: card.contact_id, before: last.at, limit: historyPageSize });
+    } catch (err) {
+      if (seq === this.cardSeq) this.fail(err as ErrorData);
+      return;
+    }
+    if (seq !== this.cardSeq || this.card !== card) return;
+    this.card = { ...card, interactions: [...card.interactions, ...page.interactions] };
+    this.olderLoaded = page.interactions.length < historyPageSize;
+    this.renderCard();
   }
 
   private onInput(): void {
@@ -272,6 +307,7 @@ export class Contacts {
     this.more = false;
     this.selectedID = undefined;
     this.card = undefined;
+    this.olderLoaded = false;
     this.message.textContent = "";
     this.renderResults();
     this.renderCard();
@@ -282,6 +318,7 @@ export class Contacts {
     const seq = ++this.cardSeq;
     this.selectedID = contactID;
     this.card = undefined;
+    this.olderLoaded = false;
     this.renderResults();
     this.renderCard();
 

@@ -119,3 +119,6 @@ export interface ContactSummary {
 }
 
 export interface ContactList { contacts: ContactSummary[]; more: boolean }
+
+// History is the reply to contact.history.
+export interface History { contact_id: string; interactions: Interaction[] }
