@@ -520,3 +520,46 @@ func TestSupervisionEndsOnTransfer(t *testing.T) {
 	}
 	n.assertAllGone()
 }
+
+// TestStoppingNodeEndsSupervision checks that a node that stops hangs up its supervisors'
+// phones and snoops, while the call itself goes on for the next node to adopt.
+func TestStoppingNodeEndsSupervision(t *testing.T) {
+	first := startNode(t, nodeOptions{})
+	agentID := first.addAgent("ivanova", "Мария Иванова", agentPhone)
+	first.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
+
+	agent := first.signIn("ivanova")
+	callID, leg := first.talkingCall(agent, "79161234567")
+
+	sup := first.signIn("petrov")
+	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeListen})
+	supLeg := first.answerPhone(supervisorPhone)
+	sup.expect(protocol.TypeSuperviseStarted, nil)
+	first.waitSnoop(leg, supLeg, "both", "none")
+
+	first.stop()
+	eventually(t, "the supervisor's phone and the snoop gone after the node stopped", 5*time.Second, func() bool {
+		for _, c := range first.sim.Channels() {
+			if c.ID == supLeg {
+				return false
+			}
+		}
+		return len(first.liveSnoops()) == 0
+	})
+	if !first.bridgedWith(callID, leg) {
+		t.Errorf("the call lost its bridge when the node stopped: %+v", first.sim.Bridges())
+	}
+
+	second := startNode(t, nodeOptions{pool: first.pool, sim: first.sim, simURL: first.simURL})
+	time.Sleep(time.Second) // the reconcile and the adoption pause, as in TestRestartKeepsTalkingCall
+	if !second.bridgedWith(callID, leg) {
+		t.Fatalf("after the restart the caller and the agent are no longer bridged: %+v", second.sim.Bridges())
+	}
+	if snoops := second.liveSnoops(); len(snoops) != 0 {
+		t.Errorf("snoops %+v are still in Stasis after the restart", snoops)
+	}
+	if err := second.sim.Hangup(callID, 16); err != nil {
+		t.Fatalf("caller hangs up: %v", err)
+	}
+	second.assertAllGone()
+}
