@@ -8,7 +8,8 @@
 // agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
 // call, a supervisor follows a call on the wallboard in a browser context of its own
 // (wallboard.mjs). After each call, the call record, contact and callback task are checked
-// in PostgreSQL.
+// in PostgreSQL. Before the logout, the agent and the supervisor find contacts on the contacts page
+// (contacts.mjs).
 //
 // It prints the screenshots it keeps in test-results/ and exits non-zero on the first
 // failed check, with what was expected. Every process it starts is stopped by PID, and the

@@ -171,7 +171,7 @@ type ContactList struct {
 }
 
 // ContactSummary is a contact as a search result lists it. Name is the full name in the
-// Russian order, last name first; the parts are also given apart.
+// Russian order, last name first, and the name's parts follow it one by one.
 type ContactSummary struct {
 	ContactID  string         `json:"contact_id"`
 	Name       string         `json:"name"`
@@ -186,8 +186,8 @@ type ContactSummary struct {
 }
 
 // ContactPhone is one phone of a search result: Number in E.164 and Entered as it was
-// typed or imported. Primary marks the contact's main number; there is one when the contact
-// has phones.
+// typed or imported. Primary marks the contact's main number, which every contact with
+// phones has.
 type ContactPhone struct {
 	Number    string `json:"number"`
 	Entered   string `json:"entered"`
