@@ -26,7 +26,7 @@ type call struct {
 	// received is when this node learned of the call, on its own clock; routing counts the
 	// caller's wait from it.
 	received time.Time
-	routed  bool // the routing engine tracks the call
+	routed   bool // the routing engine tracks the call
 
 	leg      *leg   // the agent leg ringing or talking, if any
 	agentID  string // the agent talking to the caller
