@@ -473,6 +473,32 @@ func TestRestartKeepsTalkingCall(t *testing.T) {
 	}
 }
 
+// A caller who hangs up while a restarted node is still adopting the call (within its
+// adoption pause) must not leave the agent's phone connected to an empty bridge.
+func TestCallerLeavesDuringAdoption(t *testing.T) {
+	first := startNode(t, nodeOptions{})
+	first.addAgent("orlova", "Ирина Орлова", "PJSIP/1008")
+	d := first.signIn("orlova")
+	d.available()
+
+	callID := first.arrive("79165554433", "", "support")
+	d.expect(protocol.TypeCallOffered, callIs(callID))
+	d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	leg := first.agentLeg("PJSIP/1008")
+	eventually(t, "caller and agent bridged", 5*time.Second, func() bool { return first.bridgedWith(callID, leg) })
+
+	first.stop()
+	second := startNode(t, nodeOptions{pool: first.pool, sim: first.sim, simURL: first.simURL})
+	time.Sleep(20 * time.Millisecond)
+	if err := second.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+
+	eventually(t, "agent leg and bridge gone", 5*time.Second, func() bool {
+		return len(second.sim.Channels()) == 0 && len(second.sim.Bridges()) == 0
+	})
+}
+
 func TestSupervisorSeesQueueStats(t *testing.T) {
 	n := startNode(t, nodeOptions{statsInterval: 100 * time.Millisecond})
 	n.addUser("smirnova", "Светлана Смирнова", "", crm.RoleSupervisor)

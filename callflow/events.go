@@ -343,7 +343,12 @@ func (f *Flow) onCustomerHungUp(c *call, e event.HungUp) {
 	f.log.Info("caller channel ended", "call_id", c.id, "cause", e.Cause, "cause_text", e.CauseText, "by", c.endedBy)
 
 	// Drop the agent side: a ringing leg, or the agent's leg and the bridge of a live call.
-	if l := c.leg; l != nil && l.id != "" {
+	// A call still being adopted after a restart has only the leg found talking before it.
+	l := c.leg
+	if l == nil {
+		l = c.adoptedLeg
+	}
+	if l != nil && l.id != "" {
 		l.cancelled = !l.answered
 		id, bridgeID := l.id, c.bridgeID
 		c.worker.submit(func(ctx context.Context) {
