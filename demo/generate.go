@@ -80,12 +80,17 @@ func (g *generator) addUsers() {
 	g.addUsersTo(&g.data.users)
 }
 
+// DemoSupervisorPhone is the demo supervisor's phone.
+const DemoSupervisorPhone = "PJSIP/2001"
+
 // addUsersTo sets the demo users, one or more per role. It draws no random numbers, so
 // ResetPasswords finds the same logins.
 func (g *generator) addUsersTo(users *[]userRow) {
 	*users = []userRow{
 		{login: "admin", role: "admin", displayName: "Ирина Соколова", locale: "ru"},
-		{login: "supervisor", role: "supervisor", displayName: "Дмитрий Орлов", locale: "ru"},
+		// The supervisor's phone answers by itself in the demo's simulator, so that listening
+		// in from the wallboard works without a real phone.
+		{login: "supervisor", role: "supervisor", displayName: "Дмитрий Орлов", locale: "ru", endpoint: DemoSupervisorPhone},
 		{login: "marketer", role: "marketer", displayName: "Алина Захарова", locale: "ru"},
 		{login: "agent1", role: "agent", displayName: "Анна Петрова", locale: "ru", endpoint: "PJSIP/1001",
 			skills: []skill{{"support", 8}, {"sales", 3}}},

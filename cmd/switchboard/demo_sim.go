@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/demo"
 )
 
 // Demo simulator settings come from the environment only: they exist for the demo and its
@@ -61,10 +63,19 @@ func startDemoSimulator(env processEnv, logger *slog.Logger, loginsPath string) 
 	password := base64.RawURLEncoding.EncodeToString(secret)
 	const username = "switchboard"
 
+	// The agents' phones ring until the desk answers them; the supervisor's phone, which the
+	// wallboard has no answer button for, picks up after a second.
+	phones := []string{strings.TrimPrefix(demo.DemoSupervisorPhone, "PJSIP/")}
+	for i := 1001; i <= 1010; i++ {
+		phones = append(phones, strconv.Itoa(i))
+	}
+	rules := append(arisim.DefaultRules(), arisim.Rule{Pattern: demo.DemoSupervisorPhone, Behaviour: arisim.Answer, AnswerAfter: time.Second})
 	sim := arisim.New(arisim.Options{
-		Users:      []arisim.Credential{{Username: username, Password: password}},
-		DefaultApp: "switchboard",
-		Logger:     logger.With("component", "arisim"),
+		Users:          []arisim.Credential{{Username: username, Password: password}},
+		DefaultApp:     "switchboard",
+		Rules:          rules,
+		PJSIPEndpoints: phones,
+		Logger:         logger.With("component", "arisim"),
 	})
 
 	ln, err := net.Listen("tcp", listen)
