@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -45,29 +44,20 @@ func (d *Directory) Search(ctx context.Context, q protocol.SearchContacts) (prot
 	return list, nil
 }
 
-// companyNames returns the names of the contacts' companies by id, reading each company
-// once. A company deleted since the contacts were read has no name.
-//
-// NOTE: this is one query per distinct company, at most one per contact of the page (100).
-// A storage method that reads companies by a list of ids would make it one query.
+// companyNames returns the names of the contacts' companies by id, in one query. A company
+// deleted since the contacts were read has no name.
 func (d *Directory) companyNames(ctx context.Context, contacts []crm.Contact) (map[int64]string, error) {
-	names := make(map[int64]string)
+	var ids []int64
+	seen := make(map[int64]bool)
 	for _, c := range contacts {
-		if c.CompanyID == 0 {
-			continue
+		if c.CompanyID != 0 && !seen[c.CompanyID] {
+			seen[c.CompanyID] = true
+			ids = append(ids, c.CompanyID)
 		}
-		if _, ok := names[c.CompanyID]; ok {
-			continue
-		}
-		company, err := d.companies.Get(ctx, c.CompanyID)
-		switch {
-		case errors.Is(err, crm.ErrNotFound):
-			names[c.CompanyID] = ""
-		case err != nil:
-			return nil, apiError(fmt.Errorf("read company %d of contact %d: %w", c.CompanyID, c.ID, err))
-		default:
-			names[c.CompanyID] = company.Name
-		}
+	}
+	names, err := d.companies.Names(ctx, ids)
+	if err != nil {
+		return nil, apiError(fmt.Errorf("read the companies of %d contacts: %w", len(contacts), err))
 	}
 	return names, nil
 }

@@ -67,6 +67,32 @@ func (s *Companies) Get(ctx context.Context, id int64) (crm.Company, error) {
 	return c, nil
 }
 
+// Names returns the names of the companies with the given ids, by id, in one query. Ids of
+// companies that do not exist are missing from the map.
+func (s *Companies) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	names := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, name FROM companies WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, dbError(fmt.Sprintf("read names of %d companies", len(ids)), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, dbError("read company name", err)
+		}
+		names[id] = name
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(fmt.Sprintf("read names of %d companies", len(ids)), err)
+	}
+	return names, nil
+}
+
 // Update replaces the fields of the company with c.ID.
 func (s *Companies) Update(ctx context.Context, c crm.Company) (crm.Company, error) {
 	if err := c.Validate(); err != nil {

@@ -119,3 +119,30 @@ func TestTagsRoundTrip(t *testing.T) {
 		t.Errorf("contact tags after tag delete = %v, %v; want [опт]", after.Tags, err)
 	}
 }
+
+func TestCompaniesNames(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := testContext(t)
+	companies := storage.NewCompanies(pool)
+
+	acme, err := companies.Create(ctx, crm.Company{Name: "Acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	romashka, err := companies.Create(ctx, crm.Company{Name: "ООО «Ромашка»"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	names, err := companies.Names(ctx, []int64{romashka.ID, acme.ID, 999_999})
+	if err != nil {
+		t.Fatalf("Names: %v", err)
+	}
+	if len(names) != 2 || names[acme.ID] != "Acme" || names[romashka.ID] != "ООО «Ромашка»" {
+		t.Errorf("Names = %v, want the two companies and no entry for the unknown id", names)
+	}
+	if empty, err := companies.Names(ctx, nil); err != nil || len(empty) != 0 {
+		t.Errorf("Names(nil) = %v, %v; want an empty map", empty, err)
+	}
+}
