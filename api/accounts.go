@@ -8,10 +8,25 @@ import (
 
 // AccountChecker reports whether a user may still use Switchboard. When the Authenticator
 // implements it, every request and every WebSocket's periodic check asks it (through a cache
-// of accountCheckTTL), so a user disabled from the command line or by another node loses
-// every session within that time, on every node and whatever the session store.
+// of accountCheckTTL), so a user disabled, or given a new password, from the command line or
+// by another node loses their sessions within that time, on every node and whatever the
+// session store.
 type AccountChecker interface {
-	AccountActive(ctx context.Context, userID string) (bool, error)
+	AccountStatus(ctx context.Context, userID string) (AccountStatus, error)
+}
+
+// AccountStatus is what the API needs to know of a signed-in user's account.
+type AccountStatus struct {
+	// Active is false for a disabled or deleted user.
+	Active bool
+	// SessionsValidFrom voids the sessions created before it, as a new password does; zero
+	// voids none.
+	SessionsValidFrom time.Time
+}
+
+// allows reports whether a session created at created may go on.
+func (s AccountStatus) allows(created time.Time) bool {
+	return s.Active && !created.Before(s.SessionsValidFrom)
 }
 
 // accountCheckTTL is how long an answer of the AccountChecker is reused: the longest a
@@ -32,7 +47,7 @@ type accountCache struct {
 }
 
 type accountAnswer struct {
-	active bool
+	status AccountStatus
 	at     time.Time
 }
 
@@ -41,10 +56,10 @@ func newAccountCache(auth Authenticator, now func() time.Time) *accountCache {
 	return &accountCache{checker: checker, now: now, checked: make(map[string]accountAnswer)}
 }
 
-// active reports whether userID may go on. Without a checker everyone may. When the checker
-// fails, the answer is true with the error: an outage of the user store should not sign every
-// agent out in the middle of calls.
-func (a *accountCache) active(ctx context.Context, userID string) (bool, error) {
+// allows reports whether a session of userID created at created may go on. Without a
+// checker every session may. When the checker fails, the answer is true with the error: an
+// outage of the user store should not sign every agent out in the middle of calls.
+func (a *accountCache) allows(ctx context.Context, userID string, created time.Time) (bool, error) {
 	if a.checker == nil {
 		return true, nil
 	}
@@ -54,10 +69,10 @@ func (a *accountCache) active(ctx context.Context, userID string) (bool, error) 
 	answer, ok := a.checked[userID]
 	a.mu.Unlock()
 	if ok && now.Sub(answer.at) < accountCheckTTL {
-		return answer.active, nil
+		return answer.status.allows(created), nil
 	}
 
-	active, err := a.checker.AccountActive(ctx, userID)
+	status, err := a.checker.AccountStatus(ctx, userID)
 	if err != nil {
 		return true, err
 	}
@@ -67,6 +82,6 @@ func (a *accountCache) active(ctx context.Context, userID string) (bool, error) 
 	if len(a.checked) >= accountCacheMaxUsers {
 		clear(a.checked)
 	}
-	a.checked[userID] = accountAnswer{active: active, at: now}
-	return active, nil
+	a.checked[userID] = accountAnswer{status: status, at: now}
+	return status.allows(created), nil
 }

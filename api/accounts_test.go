@@ -46,3 +46,28 @@ func TestDisabledAccountLosesSession(t *testing.T) {
 		t.Errorf("login of a disabled user = %d, want 401", resp.StatusCode)
 	}
 }
+
+// A new password ends the sessions signed in before it, within the account check's 30 s, and
+// leaves later ones alone.
+func TestNewPasswordEndsOlderSessions(t *testing.T) {
+	h := newHarness(t, testOptions())
+	old := h.login(t, "agent1")
+	me := func(cookie *http.Cookie) int {
+		t.Helper()
+		resp, _ := h.do(t, request{method: http.MethodGet, path: "/api/v1/me", cookie: cookie})
+		return resp.StatusCode
+	}
+
+	h.clock.Advance(time.Minute)
+	h.users.SetPassword("agent1", "agent1", h.clock.Now())
+	h.clock.Advance(time.Second)
+	fresh := h.login(t, "agent1")
+
+	h.clock.Advance(31 * time.Second)
+	if code := me(old); code != http.StatusUnauthorized {
+		t.Errorf("/me with a session older than the new password = %d, want 401", code)
+	}
+	if code := me(fresh); code != http.StatusOK {
+		t.Errorf("/me with a session signed in after the new password = %d, want 200", code)
+	}
+}

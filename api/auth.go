@@ -47,7 +47,8 @@ func (s *Server) cookieName() string {
 }
 
 // sessionFromRequest returns the session named by the request's cookie, or an error
-// wrapping session.ErrNotFound. The session of a disabled user is deleted and not found.
+// wrapping session.ErrNotFound. A session that the account no longer allows (disabled, or
+// older than a new password) is deleted and not found.
 func (s *Server) sessionFromRequest(r *http.Request) (session.Session, error) {
 	c, err := r.Cookie(s.cookieName())
 	if err != nil || c.Value == "" || len(c.Value) > 128 {
@@ -64,9 +65,9 @@ func (s *Server) sessionFromRequest(r *http.Request) (session.Session, error) {
 }
 
 // accountActive reports whether the session's user may go on, and deletes the session of a
-// user who may not.
+// disabled user or one created before the user's new password.
 func (s *Server) accountActive(ctx context.Context, sess session.Session) bool {
-	active, err := s.accounts.active(ctx, sess.User.ID)
+	active, err := s.accounts.allows(ctx, sess.User.ID, sess.Created)
 	if err != nil {
 		s.log.Error("check whether the account is active", "agent_id", sess.User.ID, "error", err)
 	}
@@ -74,7 +75,7 @@ func (s *Server) accountActive(ctx context.Context, sess session.Session) bool {
 		return true
 	}
 
-	s.log.Info("session ended: account disabled", "agent_id", sess.User.ID)
+	s.log.Info("session ended: account disabled or password changed", "agent_id", sess.User.ID)
 	if err := s.deps.Sessions.Delete(ctx, sess.ID); err != nil {
 		s.log.Error("delete session of a disabled account", "agent_id", sess.User.ID, "error", err)
 	}

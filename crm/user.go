@@ -61,11 +61,14 @@ type User struct {
 	Locale      Locale
 	// Endpoint is the fixed phone in Asterisk dial-string form (PJSIP/1001), or empty
 	// when the agent picks a phone at sign-in.
-	Endpoint  string
-	Skills    []Skill
-	Disabled  bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Endpoint string
+	Skills   []Skill
+	Disabled bool
+	// SessionsValidFrom voids the sessions signed in before it (set by a password change);
+	// zero voids none.
+	SessionsValidFrom time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // HasRole reports whether u has role r.

@@ -11,19 +11,20 @@ import (
 
 var _ api.AccountChecker = (*Directory)(nil)
 
-// AccountActive reports whether the user may still sign in: the user exists and is not
-// disabled. The API asks it for signed-in users, so disabling a user ends their sessions.
-func (d *Directory) AccountActive(ctx context.Context, userID string) (bool, error) {
+// AccountStatus reports whether the user still exists and is enabled, and from when their
+// sessions are valid. The API asks it for signed-in users, so disabling a user or setting a
+// new password ends their older sessions.
+func (d *Directory) AccountStatus(ctx context.Context, userID string) (api.AccountStatus, error) {
 	id, err := strconv.ParseInt(userID, 10, 64)
 	if err != nil || id <= 0 {
-		return false, nil
+		return api.AccountStatus{}, nil
 	}
 	u, err := d.users.Get(ctx, id)
 	if errors.Is(err, crm.ErrNotFound) {
-		return false, nil
+		return api.AccountStatus{}, nil
 	}
 	if err != nil {
-		return false, apiError(err)
+		return api.AccountStatus{}, apiError(err)
 	}
-	return !u.Disabled, nil
+	return api.AccountStatus{Active: !u.Disabled, SessionsValidFrom: u.SessionsValidFrom}, nil
 }

@@ -3,12 +3,13 @@ package directory_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-func TestAccountActive(t *testing.T) {
+func TestAccountStatus(t *testing.T) {
 	d, pool := newDirectoryPool(t)
 	ctx := t.Context()
 	users := storage.NewUsers(pool)
@@ -19,21 +20,30 @@ func TestAccountActive(t *testing.T) {
 	}
 	id := strconv.FormatInt(anna.ID, 10)
 
-	active, err := d.AccountActive(ctx, id)
-	if err != nil || !active {
-		t.Errorf("AccountActive(enabled) = %t, %v; want true", active, err)
+	status, err := d.AccountStatus(ctx, id)
+	if err != nil || !status.Active || !status.SessionsValidFrom.IsZero() {
+		t.Errorf("AccountStatus(new user) = %+v, %v; want active with every session valid", status, err)
+	}
+
+	before := time.Now().Add(-time.Second)
+	if err := users.SetPassword(ctx, anna.ID, "a brand new passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	status, err = d.AccountStatus(ctx, id)
+	if err != nil || !status.Active || status.SessionsValidFrom.Before(before) {
+		t.Errorf("AccountStatus(after a new password) = %+v, %v; want sessions valid from the change", status, err)
 	}
 
 	anna.Disabled = true
 	if _, err := users.Update(ctx, anna); err != nil {
 		t.Fatal(err)
 	}
-	if active, err := d.AccountActive(ctx, id); err != nil || active {
-		t.Errorf("AccountActive(disabled) = %t, %v; want false", active, err)
+	if status, err := d.AccountStatus(ctx, id); err != nil || status.Active {
+		t.Errorf("AccountStatus(disabled) = %+v, %v; want inactive", status, err)
 	}
 	for _, unknown := range []string{"999999", "not-a-number", ""} {
-		if active, err := d.AccountActive(ctx, unknown); err != nil || active {
-			t.Errorf("AccountActive(%q) = %t, %v; want false", unknown, active, err)
+		if status, err := d.AccountStatus(ctx, unknown); err != nil || status.Active {
+			t.Errorf("AccountStatus(%q) = %+v, %v; want inactive", unknown, status, err)
 		}
 	}
 }

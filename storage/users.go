@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,24 +43,28 @@ func NewUsersWithParams(db DBTX, params password.Params) (*Users, error) {
 	return &Users{db: db, params: params, dummyHash: dummy}, nil
 }
 
-const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.created_at, u.updated_at`
+const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.sessions_valid_from, u.created_at, u.updated_at`
 
 // scanUser reads userColumns followed by u.password_hash.
 func scanUser(row pgx.Row) (crm.User, string, error) {
 	var (
-		u        crm.User
-		roles    []string
-		locale   string
-		endpoint *string
-		hash     string
+		u         crm.User
+		roles     []string
+		locale    string
+		endpoint  *string
+		validFrom *time.Time
+		hash      string
 	)
-	err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &roles, &locale, &endpoint, &u.Disabled,
+	err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &roles, &locale, &endpoint, &u.Disabled, &validFrom,
 		&u.CreatedAt, &u.UpdatedAt, &hash)
 	if err != nil {
 		return crm.User{}, "", err
 	}
 	u.Locale = crm.Locale(locale)
 	u.Endpoint = textOrEmpty(endpoint)
+	if validFrom != nil {
+		u.SessionsValidFrom = *validFrom
+	}
 	for _, r := range roles {
 		u.Roles = append(u.Roles, crm.Role(r))
 	}
@@ -204,20 +209,30 @@ func (s *Users) Authenticate(ctx context.Context, login, plainPassword string) (
 	}
 
 	if password.NeedsRehash(hash, s.params) {
-		if err := s.SetPassword(ctx, u.ID, plainPassword); err != nil {
+		if err := s.storeHash(ctx, u.ID, plainPassword, false); err != nil {
 			return crm.User{}, fmt.Errorf("authenticate %q: upgrade password hash: %w", login, err)
 		}
 	}
 	return s.withSkills(ctx, u)
 }
 
-// SetPassword replaces the password of the user with id.
+// SetPassword replaces the password of the user with id and voids the sessions signed in
+// before it (User.SessionsValidFrom).
 func (s *Users) SetPassword(ctx context.Context, id int64, plainPassword string) error {
+	return s.storeHash(ctx, id, plainPassword, true)
+}
+
+// storeHash hashes plainPassword with the current parameters and stores it. A new password
+// voids older sessions; the same password rehashed with new parameters at sign-in does not.
+func (s *Users) storeHash(ctx context.Context, id int64, plainPassword string, voidSessions bool) error {
 	hash, err := password.HashWith(plainPassword, s.params)
 	if err != nil {
 		return fmt.Errorf("%w user %d: %w", crm.ErrInvalid, id, err)
 	}
-	tag, err := s.db.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
+	tag, err := s.db.Exec(ctx, `
+		UPDATE users SET password_hash = $2,
+		       sessions_valid_from = CASE WHEN $3 THEN now() ELSE sessions_valid_from END
+		WHERE id = $1`, id, hash, voidSessions)
 	if err != nil {
 		return dbError(fmt.Sprintf("set password of user %d", id), err)
 	}

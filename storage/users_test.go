@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/crm/password"
@@ -122,8 +123,15 @@ func TestUsersAuthenticate(t *testing.T) {
 		}
 	}
 
+	if got.SessionsValidFrom != (time.Time{}) {
+		t.Errorf("a new user voids sessions from %v, want none", got.SessionsValidFrom)
+	}
+	before := time.Now().Add(-time.Second)
 	if err := users.SetPassword(ctx, u.ID, "новый"); err != nil {
 		t.Fatalf("SetPassword: %v", err)
+	}
+	if after, err := users.Get(ctx, u.ID); err != nil || after.SessionsValidFrom.Before(before) {
+		t.Errorf("after SetPassword sessions are valid from %v (%v), want the time of the change", after.SessionsValidFrom, err)
 	}
 	if _, err := users.Authenticate(ctx, "petrov", "верный пароль"); !errors.Is(err, crm.ErrInvalidCredentials) {
 		t.Errorf("old password after SetPassword = %v, want ErrInvalidCredentials", err)
@@ -164,6 +172,10 @@ func TestUsersAuthenticateUpgradesHash(t *testing.T) {
 	}
 	if !strings.Contains(hash, "$m=128,t=2,p=1$") {
 		t.Errorf("hash after login with stronger parameters = %q, want m=128,t=2", hash)
+	}
+	// The same password rehashed is no new password: the user's other sessions stay.
+	if after, err := weak.Get(ctx, u.ID); err != nil || after.SessionsValidFrom != (time.Time{}) {
+		t.Errorf("after a rehash sessions are valid from %v (%v), want no change", after.SessionsValidFrom, err)
 	}
 }
 

@@ -24,9 +24,10 @@ type Users struct {
 }
 
 type userEntry struct {
-	password string
-	user     protocol.User
-	disabled bool
+	password  string
+	user      protocol.User
+	disabled  bool
+	validFrom time.Time
 }
 
 // NewUsers returns an empty user set.
@@ -69,17 +70,31 @@ func (u *Users) SetDisabled(userID string, disabled bool) {
 	}
 }
 
-// AccountActive implements api.AccountChecker: a user is active unless disabled or unknown.
-func (u *Users) AccountActive(_ context.Context, userID string) (bool, error) {
+// SetPassword changes the password of the user with the id userID and voids the sessions
+// created before at.
+func (u *Users) SetPassword(userID, password string, at time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+
+	for login, e := range u.users {
+		if e.user.ID == userID {
+			e.password, e.validFrom = password, at
+			u.users[login] = e
+		}
+	}
+}
+
+// AccountStatus implements api.AccountChecker: a user is active unless disabled or unknown.
+func (u *Users) AccountStatus(_ context.Context, userID string) (api.AccountStatus, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 
 	for _, e := range u.users {
 		if e.user.ID == userID {
-			return !e.disabled, nil
+			return api.AccountStatus{Active: !e.disabled, SessionsValidFrom: e.validFrom}, nil
 		}
 	}
-	return false, nil
+	return api.AccountStatus{}, nil
 }
 
 // Command is one call that Desk received.

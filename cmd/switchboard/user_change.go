@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/storage"
 )
@@ -152,10 +151,8 @@ func changePassword(ctx context.Context, inv *invocation, login string, fromStdi
 	if generated {
 		printGeneratedPassword(inv, u.Login, plain)
 	}
-	// NOTE: session.Store has no way to find or end one user's sessions, and the in-memory
-	// store lives inside the server process, so open sessions outlive the old password. Only
-	// disabling a user ends them (the API checks the account every 30 s).
-	fmt.Fprintf(inv.env.stdout, msg.sessionsStayValid, int(api.DefaultSessionTTL.Hours()))
+	// The API checks each account every 30 s and ends sessions older than the new password.
+	fmt.Fprint(inv.env.stdout, msg.sessionsEnd)
 	return nil
 }
 

@@ -45,7 +45,6 @@ type userMessages struct {
 	created           string // %s login, %d id
 	generatedPassword string // %s login
 	passwordChanged   string // %s login
-	sessionsStayValid string // %d session lifetime in hours
 	sessionsEnd       string
 	updated           string // %s login
 	change            string // %s field, %s old value, %s new value
@@ -106,7 +105,6 @@ var englishUser = userMessages{
 	created:           "created user %s (id %d)\n",
 	generatedPassword: "Generated password for %s. It is shown only this once, so store it now:\n",
 	passwordChanged:   "changed the password of %s\n",
-	sessionsStayValid: "Sessions already signed in stay valid until they expire, at most %d hours after sign-in, because the command line cannot end them.\n",
 	sessionsEnd:       "Sessions already signed in end within 30 seconds on every node.\n",
 	updated:           "updated user %s:\n",
 	change:            "  %s: %s → %s\n",
@@ -166,7 +164,6 @@ var russianUser = userMessages{
 	created:           "создан пользователь %s (id %d)\n",
 	generatedPassword: "Сгенерирован пароль для %s. Он показан только один раз, сохраните его сейчас:\n",
 	passwordChanged:   "пароль пользователя %s изменён\n",
-	sessionsStayValid: "Уже открытые сеансы действуют, пока не истекут, — не дольше %d ч после входа, потому что командная строка не может их завершить.\n",
 	sessionsEnd:       "Уже открытые сеансы завершатся в течение 30 секунд на всех узлах.\n",
 	updated:           "пользователь %s изменён:\n",
 	change:            "  %s: %s → %s\n",
@@ -229,8 +226,7 @@ disabled. --json prints an array of objects for scripts instead of the table.
 
 Sets a new password. Without --password-stdin a random password of 26 characters is
 generated and printed once; with it, the password is read from a pipe or a file, as for
-"user add". Sessions already signed in stay valid until they expire (12 hours after
-sign-in), because the session store cannot yet end one user's sessions.
+"user add". Sessions signed in with the old password end within 30 seconds on every node.
 `
 	userSetUsageEnglish = `Usage: switchboard user set LOGIN [--name NAME] [--role ROLES] [--phone TECH/RESOURCE | --no-phone] [--skill NAME:LEVEL... | --no-skills] [--locale ru|en] [--disable | --enable]
 
@@ -289,8 +285,7 @@ Changes only the fields given:
 
 Задаёт новый пароль. Без --password-stdin генерируется случайный пароль из 26 символов и
 выводится один раз; с ним пароль читается из канала или файла, как в "user add". Уже
-открытые сеансы действуют, пока не истекут (12 часов после входа), потому что хранилище
-сеансов пока не умеет завершать сеансы одного пользователя.
+открытые со старым паролем сеансы завершаются в течение 30 секунд на всех узлах.
 `
 	userSetUsageRussian = `Использование: switchboard user set ЛОГИН [--name ИМЯ] [--role РОЛИ] [--phone ТЕХНОЛОГИЯ/РЕСУРС | --no-phone] [--skill НАЗВАНИЕ:УРОВЕНЬ... | --no-skills] [--locale ru|en] [--disable | --enable]
 
