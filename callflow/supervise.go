@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/cti"
 	"github.com/switchboard-cc/switchboard/cti/event"
+	"github.com/switchboard-cc/switchboard/routing"
 )
 
 // A supervision session connects a supervisor's phone to an agent's call:
@@ -38,6 +39,10 @@ import (
 // The agent is not told: no frame goes to the agent's desk. Some centers announce supervision
 // to their agents; that is a policy for the center, outside this package.
 
+// SupervisingPauseReason is the pause reason of a supervisor signed in as an agent while they
+// supervise a call.
+const SupervisingPauseReason = "supervising"
+
 // supervisorRingTimeout is how long the supervisor's phone rings before the session ends
 // with no answer.
 const supervisorRingTimeout = 30 * time.Second
@@ -52,6 +57,10 @@ type supervision struct {
 
 	legID    string // the supervisor's leg; empty until the originate request returns
 	answered bool   // the supervisor's leg entered Stasis
+
+	// pausedAgent is set when the session paused the supervisor's own agent sign-in, so that
+	// routing offers no call to the phone the session uses; the end makes them available again.
+	pausedAgent bool
 
 	mode    string // the mode the supervisor asked for last
 	applied string // the mode the media is in; empty until the first connection
@@ -103,8 +112,6 @@ func (f *Flow) startSupervision(supervisorID, fixedEndpoint string, s protocol.S
 		if v.state.State == protocol.StateReserved || v.state.State == protocol.StateOnCall {
 			return fmt.Errorf("%w: supervisor %s has a call at %s", api.Conflict(protocol.ReasonSupervisorOnCall), supervisorID, v.state.Endpoint)
 		}
-		// NOTE: routing still offers calls to a supervisor who is available as an agent; such
-		// a call rings at the phone that is connected to the session.
 		endpoint = v.state.Endpoint
 	}
 	if endpoint == "" {
@@ -123,6 +130,14 @@ func (f *Flow) startSupervision(supervisorID, fixedEndpoint string, s protocol.S
 	sup := &supervision{
 		supervisorID: supervisorID, agentID: s.AgentID, endpoint: endpoint,
 		call: c, agentLegID: c.leg.id, mode: s.Mode,
+	}
+	// A supervisor available as an agent would be offered calls on the phone the session
+	// uses, so the session pauses them until it ends.
+	if v, ok := f.agents[supervisorID]; ok && v.state.State == protocol.StateAvailable {
+		if err := rejection(f.route(routing.AgentPause{AgentID: supervisorID, Reason: SupervisingPauseReason})); err != nil {
+			return fmt.Errorf("%w: pause supervisor %s as an agent: %v", api.ErrUnavailable, supervisorID, err)
+		}
+		sup.pausedAgent = true
 	}
 	f.supervisions[supervisorID] = sup
 	f.log.Info("supervision requested", "supervisor_id", supervisorID, "agent_id", s.AgentID,
@@ -361,6 +376,13 @@ func (f *Flow) endSupervision(s *supervision, reason string) {
 	}
 	f.log.Info("supervision ended", "supervisor_id", s.supervisorID, "agent_id", s.agentID,
 		"call_id", s.call.id, "reason", reason)
+	// The supervisor becomes available again, unless they changed their status meanwhile.
+	if v, ok := f.agents[s.supervisorID]; ok && s.pausedAgent &&
+		v.state.State == protocol.StatePaused && v.state.Reason == SupervisingPauseReason {
+		if err := rejection(f.route(routing.AgentReady{AgentID: s.supervisorID})); err != nil {
+			f.log.Warn("supervisor could not be made available again", "supervisor_id", s.supervisorID, "error", err)
+		}
+	}
 	f.publish(f.opts.Notifier.PublishSuperviseEnded(s.supervisorID, protocol.SuperviseEnded{
 		AgentID: s.agentID, CallID: s.call.id, Reason: reason, EndedAt: f.now(),
 	}))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
+	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/storage"
 )
@@ -403,13 +404,22 @@ func TestSupervisorWhoIsAlsoAnAgent(t *testing.T) {
 		return decodeInto(env, &s) && s.AgentID == itoa(u.ID) && s.State == protocol.StateAvailable
 	})
 
+	supervisorState := func(state, reason string) func(protocol.Envelope) bool {
+		return func(env protocol.Envelope) bool {
+			var s protocol.AgentState
+			return decodeInto(env, &s) && s.AgentID == itoa(u.ID) && string(s.State) == state && s.Reason == reason
+		}
+	}
 	sup.command(protocol.TypeSuperviseStart, start)
+	// Routing must offer the supervisor no call on the phone the session uses.
+	sup.expect(protocol.TypeAgentState, supervisorState(string(protocol.StatePaused), callflow.SupervisingPauseReason))
 	supLeg := n.answerPhone(chosenPhone)
 	sup.expect(protocol.TypeSuperviseStarted, nil)
 	n.waitSnoop(leg, supLeg, "both", "none")
 
 	sup.command(protocol.TypeSuperviseStop, protocol.SuperviseStop{})
 	sup.expect(protocol.TypeSuperviseEnded, supervisionEnded(protocol.SuperviseEndStopped))
+	sup.expect(protocol.TypeAgentState, supervisorState(string(protocol.StateAvailable), ""))
 
 	// A call for the supervisor's own queue rings at their phone: no session then.
 	second := n.arrive("79031112233", "", "support")
