@@ -53,6 +53,11 @@ type call struct {
 	// when one was found talking to the caller.
 	adopted    bool
 	adoptedLeg *leg
+
+	// campaign and lead are set for a dial of the dialer that a person answered.
+	campaign, lead    string
+	campaignConnected bool // an agent answered the campaign call
+	campaignAbandoned bool // no agent answered in time, so this node hung it up
 }
 
 // leg is an agent's phone leg, originated for a call.

@@ -51,6 +51,8 @@ func (f *Flow) onArrived(e event.CallArrived) {
 		f.onCustomerArrived(e)
 	case "agent":
 		f.onLegArrived(e)
+	case "dialer":
+		f.onCampaignArrived(e)
 	case "snoop":
 		// Supervisor snoop channels are driven by their own commands.
 	default:

@@ -40,7 +40,13 @@ type Options struct {
 	// RequestTimeout bounds each REST request to Asterisk and each directory query.
 	// Default 5 s.
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// Campaigns is the dialer of this node; nil hangs up every campaign call that enters
+	// Stasis.
+	Campaigns CampaignCalls
+	// CampaignAbandonDelay is how long an answered campaign call may wait for an agent before
+	// it counts as abandoned and is hung up; default DefaultCampaignAbandonDelay.
+	CampaignAbandonDelay time.Duration
+	Logger               *slog.Logger
 	// Now is the clock; nil means time.Now. The routing engine's timers follow it.
 	Now func() time.Time
 }
@@ -100,6 +106,9 @@ func New(engine *routing.Engine, opts Options) (*Flow, error) {
 	}
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = 5 * time.Second
+	}
+	if opts.CampaignAbandonDelay <= 0 {
+		opts.CampaignAbandonDelay = DefaultCampaignAbandonDelay
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

@@ -345,6 +345,7 @@ func (f *Flow) callAnswered(o routing.CallAnswered) {
 	if c, ok := f.calls[o.CallID]; ok {
 		c.answeredAt = o.At
 		v.last = c
+		f.campaignConnected(c, o.AgentID)
 	}
 	if v.call != nil && v.call.Offer.CallID == o.CallID {
 		at := o.At

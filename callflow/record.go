@@ -18,6 +18,12 @@ func (f *Flow) writeRecord(r routing.CallRecord) {
 		c = &call{id: r.CallID}
 	}
 	rec := interaction(r, c)
+	if c.campaign != "" && f.opts.Campaigns != nil {
+		f.opts.Campaigns.CampaignCallEvent(CampaignCallEvent{
+			Kind: CampaignEnded, CallID: c.id, Campaign: c.campaign, Lead: c.lead, AgentID: r.AgentID,
+			At: r.EndedAt, Talk: max(r.Talk, 0),
+		})
+	}
 
 	write := func(ctx context.Context) {
 		if err := f.opts.Recorder.WriteRecord(ctx, rec); err != nil {
@@ -71,6 +77,12 @@ func interaction(r routing.CallRecord, c *call) crm.Interaction {
 	}
 	if r.Kind == routing.CallCampaign {
 		rec.Direction = crm.Outbound
+	}
+	rec.Campaign = c.campaign
+	if c.campaignAbandoned {
+		// The node hung up a person who waited too long for an agent: that is an abandoned
+		// call under the 2-second rule, not a failure.
+		rec.Outcome = crm.OutcomeAbandoned
 	}
 	if rec.CallerNumber == "" {
 		rec.CallerNumber = c.caller.Number

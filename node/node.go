@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cc/switchboard/calllog"
 	"github.com/switchboard-cc/switchboard/crm/phone"
 	"github.com/switchboard-cc/switchboard/cti"
+	"github.com/switchboard-cc/switchboard/dialer/campaign"
 	"github.com/switchboard-cc/switchboard/directory"
 	"github.com/switchboard-cc/switchboard/routing"
 )
@@ -52,8 +53,11 @@ type Options struct {
 
 	// PhoneAnswerer answers simulated agent phones in the demo; nil in production.
 	PhoneAnswerer callflow.PhoneAnswerer
-	Registerer    prometheus.Registerer
-	Logger        *slog.Logger
+	// Dialer configures the outbound campaign dialer, which dials through the first ARI
+	// server.
+	Dialer     DialerOptions
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
 }
 
 // DefaultQueues are the queues of a node whose configuration names none: the two the
@@ -78,6 +82,7 @@ type Node struct {
 	api     *api.Server
 	manager *cti.Manager
 	flow    *callflow.Flow
+	dialer  *campaign.Runner // nil without ARI servers or when disabled
 	spool   *calllog.Spool
 	log     *slog.Logger
 }
@@ -137,6 +142,23 @@ func New(opts Options) (*Node, error) {
 	for _, c := range codes {
 		dispositions = append(dispositions, protocol.Disposition{Code: c, Label: c})
 	}
+	agents := &flowAgents{}
+	var dialer *campaign.Runner
+	if len(opts.ARI) > 0 && !opts.Dialer.Disabled {
+		tel, _ := manager.Server(opts.ARI[0].Name)
+		dialer, err = campaign.New(campaign.Options{
+			DB: opts.Pool, Telephony: tel, Agents: agents, Interval: opts.Dialer.Interval, Now: opts.Dialer.Now, Logger: logger,
+		})
+		if err != nil {
+			spool.Close()
+			return nil, fmt.Errorf("node: %w", err)
+		}
+	}
+	var campaigns callflow.CampaignCalls
+	if dialer != nil {
+		campaigns = dialer
+	}
+
 	flow, err := callflow.New(engine, callflow.Options{
 		Servers: func(name string) (callflow.Telephony, bool) {
 			s, ok := manager.Server(name)
@@ -147,6 +169,7 @@ func New(opts Options) (*Node, error) {
 		Recorder:      spool,
 		PhoneAnswerer: opts.PhoneAnswerer,
 		Queues:        names,
+		Campaigns:     campaigns,
 		Dispositions:  dispositions,
 		Logger:        logger,
 	})
@@ -165,8 +188,9 @@ func New(opts Options) (*Node, error) {
 		return nil, fmt.Errorf("node: %w", err)
 	}
 	flow.SetNotifier(server.Hub())
+	agents.flow = flow
 
-	return &Node{api: server, manager: manager, flow: flow, spool: spool, log: logger}, nil
+	return &Node{api: server, manager: manager, flow: flow, dialer: dialer, spool: spool, log: logger}, nil
 }
 
 // Handler serves the API, the WebSocket gateway and the desk.
@@ -179,7 +203,7 @@ func (n *Node) Run(ctx context.Context) error {
 	defer cancel()
 
 	var wg sync.WaitGroup
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
@@ -189,7 +213,13 @@ func (n *Node) Run(ctx context.Context) error {
 			errs <- err
 		}
 	}()
-	go func() { defer wg.Done(); errs <- n.flow.Run(runCtx, n.manager.Events()) }()
+	events := n.manager.Events()
+	if n.dialer != nil {
+		events = teeEvents(runCtx, events, n.dialer)
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- n.dialer.Run(runCtx) }()
+	}
+	go func() { defer wg.Done(); errs <- n.flow.Run(runCtx, events) }()
 
 	err := <-errs
 	cancel()
