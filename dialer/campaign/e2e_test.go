@@ -3,8 +3,8 @@ package campaign_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"log/slog"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"

@@ -65,11 +65,11 @@ type Runner struct {
 	originates sync.WaitGroup
 
 	// The fields below belong to the Run goroutine.
-	active  map[string]*running   // by campaign name
-	dials   map[string]*dial      // by channel id, once the originate returned
-	byLead  map[string]*dial      // by campaign/lead
-	orphans map[string][]orphan   // cti events of channels not yet known, by channel id
-	started map[string]time.Time  // when this node started pacing each campaign
+	active  map[string]*running  // by campaign name
+	dials   map[string]*dial     // by channel id, once the originate returned
+	byLead  map[string]*dial     // by campaign/lead
+	orphans map[string][]orphan  // cti events of channels not yet known, by channel id
+	started map[string]time.Time // when this node started pacing each campaign
 }
 
 type running struct {

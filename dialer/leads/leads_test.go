@@ -1,0 +1,98 @@
+package leads
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
+)
+
+func normalizer(t testing.TB) *phone.Normalizer {
+	n, err := phone.NewNormalizer("RU")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestParseReportsRowsWithLines(t *testing.T) {
+	file := "Телефон;Имя\n8 (495) 123-45-67;Анна\n\n;Пусто\nnot a number;Борис\n+7 495 123 45 67;Дубль\n+7 916 000-00-01;\"Иванов; Пётр\"\n"
+	list, err := Parse(strings.NewReader(file), normalizer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Delimiter != ';' || list.Encoding != "utf-8" {
+		t.Errorf("delimiter %q, encoding %s; want ';' and utf-8", list.Delimiter, list.Encoding)
+	}
+	if len(list.Rows) != 2 {
+		t.Fatalf("rows = %+v, want 2", list.Rows)
+	}
+	if r := list.Rows[0]; r.Line != 2 || r.Phone != "+74951234567" || r.Raw != "8 (495) 123-45-67" || r.Name != "Анна" {
+		t.Errorf("first row = %+v", r)
+	}
+	if r := list.Rows[1]; r.Line != 7 || r.Name != "Иванов; Пётр" {
+		t.Errorf("second row = %+v, want line 7 with a quoted name", r)
+	}
+	want := []struct {
+		line int
+		kind ProblemKind
+	}{{4, MissingPhone}, {5, InvalidPhone}, {6, DuplicateInFile}}
+	if len(list.Problems) != len(want) {
+		t.Fatalf("problems = %+v, want %d", list.Problems, len(want))
+	}
+	for i, w := range want {
+		if p := list.Problems[i]; p.Line != w.line || p.Kind != w.kind {
+			t.Errorf("problem %d = %+v, want line %d kind %d", i, p, w.line, w.kind)
+		}
+	}
+}
+
+func TestParseWindows1251(t *testing.T) {
+	encoded, err := charmap.Windows1251.NewEncoder().String("phone,name\n+74951234567,Ёлкин Сергей\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := Parse(strings.NewReader(encoded), normalizer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Encoding != "windows-1251" || len(list.Rows) != 1 || list.Rows[0].Name != "Ёлкин Сергей" {
+		t.Errorf("list = %+v, want one row named Ёлкин Сергей read as windows-1251", list)
+	}
+}
+
+func TestParseRejectsFileWithoutPhoneColumn(t *testing.T) {
+	_, err := Parse(strings.NewReader("name,email\nAnna,a@example.com\n"), normalizer(t))
+	if !errors.Is(err, ErrNoPhoneColumn) {
+		t.Errorf("err = %v, want ErrNoPhoneColumn", err)
+	}
+	if _, err := Parse(strings.NewReader(""), normalizer(t)); err == nil {
+		t.Error("empty file: want an error")
+	}
+	if _, err := Parse(bytes.NewReader(append([]byte("\xef\xbb\xbfphone\n\"+7495"), 0)), normalizer(t)); err == nil {
+		t.Error("unterminated quote: want an error")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("phone;name\n+74951234567;Anna\n"))
+	f.Add([]byte("\xef\xbb\xbfТелефон,Имя\n8 495 123-45-67,\"A, B\"\n"))
+	n := normalizer(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		list, err := Parse(bytes.NewReader(data), n)
+		if err != nil {
+			return
+		}
+		seen := make(map[string]bool)
+		for _, r := range list.Rows {
+			if !strings.HasPrefix(r.Phone, "+") || seen[r.Phone] || r.Line < 2 {
+				t.Fatalf("row %+v: want a unique E.164 number on line 2 or later", r)
+			}
+			seen[r.Phone] = true
+		}
+	})
+}
