@@ -46,6 +46,8 @@ var commands = []command{
 	{name: "export", flags: exportCommand, minArgs: 2, maxArgs: 2},
 	{name: "demo", flags: demoCommand},
 	{name: "user", flags: userCommand, minArgs: 1, maxArgs: 2},
+	{name: "campaign", flags: campaignCommand, minArgs: 1, maxArgs: 3},
+	{name: "dnc", flags: dncCommand, minArgs: 1, maxArgs: 2},
 	{name: "version", flags: versionCommand},
 }
 

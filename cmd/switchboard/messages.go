@@ -70,6 +70,9 @@ Commands:
   export contacts FILE     export contacts to a CSV file that Excel opens in a Russian locale
   demo                     migrate, load demo data once, print the demo logins and serve
   user add|list|passwd|set create, list and change users: roles, phone, skills, password, disabled
+  campaign add|leads|start|pause|stop|list|status
+                           outbound campaigns: create, load a call list, run and watch them
+  dnc add|remove|list      the do-not-call list that every campaign obeys
   version                  print the version
   help [COMMAND]           print this help or a command's help
 
@@ -135,6 +138,8 @@ Prints the version, the commit and the Go version the binary was built with.
 		"user list":   userListUsageEnglish,
 		"user passwd": userPasswdUsageEnglish,
 		"user set":    userSetUsageEnglish,
+		"campaign":    campaignUsageEnglish,
+		"dnc":         dncUsageEnglish,
 	},
 	flagConfig:       "TOML configuration `FILE`",
 	flagLang:         "message language: en or ru",
@@ -194,6 +199,9 @@ var russian = messages{
   export contacts ФАЙЛ     выгрузить контакты в CSV, который Excel открывает в русской локали
   demo                     применить миграции, один раз загрузить демо-данные, вывести демо-логины и запустить сервер
   user add|list|passwd|set создать, перечислить и изменить пользователей: роли, телефон, навыки, пароль, отключение
+  campaign add|leads|start|pause|stop|list|status
+                           исходящие кампании: создать, загрузить список обзвона, запустить и следить
+  dnc add|remove|list      список запрета звонков, который соблюдает каждая кампания
   version                  вывести версию
   help [КОМАНДА]           вывести эту справку или справку по команде
 
@@ -261,6 +269,8 @@ contacts". Заголовки столбцов — на языке сообще�
 		"user list":   userListUsageRussian,
 		"user passwd": userPasswdUsageRussian,
 		"user set":    userSetUsageRussian,
+		"campaign":    campaignUsageRussian,
+		"dnc":         dncUsageRussian,
 	},
 	flagConfig:       "`ФАЙЛ` конфигурации TOML",
 	flagLang:         "язык сообщений: en или ru",

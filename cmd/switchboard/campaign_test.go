@@ -1,0 +1,110 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-cc/switchboard/storage"
+)
+
+func TestCampaignCommandsLifecycle(t *testing.T) {
+	cli := newUserCLI(t)
+
+	out := cli.mustRun("", "campaign", "add", "spring", "--queue", "sales", "--policy", "predictive",
+		"--abandon-target", "2.5", "--max-lines", "4", "--window", "10:00-20:30", "--time-zone", "Asia/Almaty")
+	if !strings.Contains(out, "Created campaign spring for queue sales") {
+		t.Errorf("add output = %q", out)
+	}
+	c, err := storage.NewCampaigns(cli.pool).GetByName(t.Context(), "spring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy != storage.PolicyPredictive || c.AbandonTarget != 2.5 || c.MaxLines != 4 || c.TimeZone != "Asia/Almaty" ||
+		formatWindow(c) != "10:00-20:30" || c.Status != storage.CampaignDraft {
+		t.Errorf("stored campaign = %+v", c)
+	}
+
+	cli.mustRun("", "dnc", "add", "8 (495) 000-00-03", "--reason", "asked")
+	if out := cli.mustRun("", "dnc", "list"); !strings.Contains(out, "+74950000003") || !strings.Contains(out, "asked") {
+		t.Errorf("dnc list = %q", out)
+	}
+
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "Телефон;Имя\n+7 495 000-00-01;Анна\nчепуха;Борис\n84950000003;Вера\n+74950000001;Дубль\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out = cli.mustRun("", "campaign", "leads", "spring", file)
+	for _, want := range []string{
+		"Imported 1 leads; 1 duplicates, 1 invalid rows, 1 on the do-not-call list",
+		"line 3: invalid phone number \"чепуха\"", "line 4: +74950000003 is on the do-not-call list", "line 5: duplicate in the file",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("leads report lacks %q:\n%s", want, out)
+		}
+	}
+	// Loading the same file again imports nothing new.
+	out = cli.mustRun("", "campaign", "leads", "spring", file)
+	if !strings.Contains(out, "Imported 0 leads; 3 duplicates") || !strings.Contains(out, "line 2: +74950000001 is already in the campaign") {
+		t.Errorf("second load report:\n%s", out)
+	}
+
+	cli.mustRun("", "campaign", "start", "spring")
+	if out := cli.mustRun("", "campaign", "list"); !strings.Contains(out, "spring") || !strings.Contains(out, "running") {
+		t.Errorf("list = %q", out)
+	}
+	cli.mustRun("", "campaign", "pause", "spring")
+	out = cli.mustRun("", "campaign", "status", "spring")
+	if !strings.Contains(out, "paused") || !strings.Contains(out, "new        1") || !strings.Contains(out, "dnc        1") ||
+		!strings.Contains(out, "no answered calls yet") {
+		t.Errorf("status = %q", out)
+	}
+	cli.mustRun("", "campaign", "stop", "spring")
+	code, _, stderr := cli.run("", "campaign", "start", "spring")
+	if code != exitError || !strings.Contains(stderr, "is done and cannot be started again") {
+		t.Errorf("restart of a stopped campaign: exit %d, stderr %q", code, stderr)
+	}
+
+	cli.mustRun("", "dnc", "remove", "+74950000003")
+	if out := cli.mustRun("", "dnc", "list"); !strings.Contains(out, "empty") {
+		t.Errorf("dnc list after remove = %q", out)
+	}
+}
+
+func TestCampaignCommandsRejectBadInput(t *testing.T) {
+	cli := newUserCLI(t)
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"campaign", "add", "x"}, exitUsage, "needs --queue"},
+		{[]string{"campaign", "add", "x", "--queue", "q", "--window", "9-21"}, exitUsage, `invalid calling window "9-21"`},
+		{[]string{"campaign", "add", "x", "--queue", "q", "--policy", "greedy"}, exitUsage, `invalid policy "greedy"`},
+		{[]string{"campaign", "add", "x", "--queue", "q", "--max-lines", "0"}, exitUsage, `invalid value "0" for --max-lines`},
+		{[]string{"campaign", "add", "a,b", "--queue", "q"}, exitError, "invalid campaign"},
+		{[]string{"campaign", "add", "x", "--queue", "q", "--time-zone", "Mars/Base"}, exitError, "time zone \"Mars/Base\" is unknown"},
+		{[]string{"campaign", "start", "missing"}, exitError, `campaign "missing" not found`},
+		{[]string{"campaign", "start", "x", "--queue", "q"}, exitUsage, "--queue"},
+		{[]string{"campaign", "launch", "x"}, exitUsage, `unknown subcommand "launch" of campaign`},
+		{[]string{"dnc", "add", "12"}, exitError, `invalid phone number "12"`},
+		{[]string{"dnc", "remove", "+74950000009"}, exitError, "+74950000009 is not on the do-not-call list"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := cli.run("", tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+
+	// Messages follow --lang.
+	code, _, stderr := cli.run("", "--lang", "ru", "campaign", "start", "missing")
+	if code != exitError || !strings.Contains(stderr, `кампания "missing" не найдена`) {
+		t.Errorf("Russian error: exit %d, stderr %q", code, stderr)
+	}
+	if code, out, _ := cli.run("", "--lang", "ru", "help", "campaign"); code != exitOK || !strings.Contains(out, "Исходящие кампании") {
+		t.Errorf("Russian help: exit %d, %q", code, out)
+	}
+}
