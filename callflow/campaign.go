@@ -12,9 +12,8 @@ import (
 )
 
 // DefaultCampaignAbandonDelay is how long a person who answered a campaign call may wait for
-// an agent. Ofcom's persistent-misuse policy and the FCC's telemarketing rule (47 CFR
-// 64.1200(a)(7)) both count a call as abandoned when no agent is connected within 2 s of
-// the person's greeting.
+// an agent. The FCC and Ofcom rules described in docs/dialer.md count a call as abandoned
+// when no agent is connected within 2 s of the person's greeting.
 const DefaultCampaignAbandonDelay = 2 * time.Second
 
 // CampaignCalls is the dialer's side of its answered calls. The loop calls it, so its
@@ -170,7 +169,7 @@ func (f *Flow) onCampaignArrived(e event.CallArrived) {
 // abandonIfWaiting hangs up a campaign call that no agent answered in time. The person hears
 // nothing before the hang-up.
 // TODO: play the information message that Ofcom and the FCC require on an abandoned call
-// (who called and a number to call back) before hanging up; no recording exists yet.
+// (who called and a number to call back) before hanging up. No recording exists yet.
 func (f *Flow) abandonIfWaiting(c *call) {
 	if c.campaignConnected || !c.customerUp || c.hangingUp || c.campaignAbandoned {
 		return

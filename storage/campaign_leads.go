@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// LeadStatus is where a lead stands in its campaign. New, busy and no_answer leads are dialed
+// LeadStatus is the state of a lead in its campaign. New, busy and no_answer leads are dialed
 // when due; answered, abandoned, failed, dnc and done are final.
 type LeadStatus string
 
@@ -79,7 +79,7 @@ func collectLeads(rows pgx.Rows, err error, op string) ([]Lead, error) {
 	return list, dbError(op, err)
 }
 
-// AddResult is what happened to one lead given to Add.
+// AddResult is the outcome of adding one lead with Add.
 type AddResult int
 
 // Add results.

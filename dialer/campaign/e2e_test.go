@@ -150,8 +150,8 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 	if _, err := campaigns.SetStatus(ctx, "winter", storage.CampaignPaused); err != nil {
 		t.Fatal(err)
 	}
-	// The pause takes effect within one pacing period; let that period pass, then no dial may
-	// follow even though the first calls end and free their agents.
+	// The pause takes effect within one pacing period. After that period no dial may follow,
+	// even though the first calls end and free their agents.
 	time.Sleep(200 * time.Millisecond)
 	paused := len(attempts())
 	maxInFlight := watchDials(ctx, sim, 4*time.Second)

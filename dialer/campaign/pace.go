@@ -74,8 +74,8 @@ func (r *Runner) paceCampaign(ctx context.Context, run *running, now time.Time) 
 		WrapUp:     activity.WrapUp,
 		Waiting:    activity.Waiting,
 		FreeLines:  max(c.MaxLines-run.dials, 0),
-		// NOTE: the number of due leads is not counted each period; the line limit stands in
-		// for it, and ClaimDue returns fewer leads when fewer are due.
+		// NOTE: the number of due leads is not counted each period. The line limit is used in
+		// its place, and ClaimDue returns fewer leads when fewer are due.
 		RemainingLeads: c.MaxLines,
 	}
 	for _, d := range r.byLead {

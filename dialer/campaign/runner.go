@@ -212,7 +212,7 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // releaseDialing returns leads left dialing by an earlier run of this node to their lists.
 // NOTE: with several nodes dialing the same campaign this would release other nodes' dials
-// too; campaigns are dialed by one node until dials record their node.
+// too. Each campaign must be dialed by one node until attempts record their node.
 func (r *Runner) releaseDialing(ctx context.Context) {
 	qctx, cancel := context.WithTimeout(ctx, r.opts.RequestTimeout)
 	defer cancel()
