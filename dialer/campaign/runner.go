@@ -16,10 +16,9 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-// Telephony places and ends dials on one Asterisk server; *cti.Server implements it.
+// Telephony places dials on one Asterisk server; *cti.Server implements it.
 type Telephony interface {
 	Originate(ctx context.Context, req cti.OriginateRequest) (string, error)
-	Hangup(ctx context.Context, channelID string, reason cti.HangupReason) error
 }
 
 // Agents reports a queue's agents and a campaign's waiting calls; *callflow.Flow implements it.
