@@ -108,6 +108,8 @@ func TestLeadsImportClaimAndDNC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	contact := mustContact(t, storage.NewContacts(pool, nil), crm.Contact{FirstName: "Анна",
+		Phones: []crm.Phone{mustPhone(t, "+7 495 000-00-01", crm.PhoneWork)}})
 	if _, err := dnc.Add(ctx, "+74950000003", "asked not to be called"); err != nil {
 		t.Fatalf("dnc Add: %v", err)
 	}
@@ -133,6 +135,10 @@ func TestLeadsImportClaimAndDNC(t *testing.T) {
 	}
 	if list[0].PhoneRaw != "8 495 000-00-01" || list[0].Name != "Анна" || list[0].Status != storage.LeadNew {
 		t.Errorf("first lead = %+v", list[0])
+	}
+	if list[0].ContactID != contact.ID || list[1].ContactID != 0 {
+		t.Errorf("contact links = %d and %d, want %d (the stored contact with that number) and none",
+			list[0].ContactID, list[1].ContactID, contact.ID)
 	}
 
 	// The second number joins the list after the import: it is never claimed.

@@ -246,7 +246,7 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 // watchDials samples the simulator's channels for d or until ctx ends, and returns the most
 // customer numbers that were being dialed or talked to at once.
 func watchDials(ctx context.Context, sim *arisim.Server, d time.Duration) int {
-	most := 0
+	maxNumbers := 0
 	for end := time.Now().Add(d); time.Now().Before(end) && ctx.Err() == nil; time.Sleep(20 * time.Millisecond) {
 		numbers := make(map[string]bool)
 		for _, ch := range sim.Channels() {
@@ -254,9 +254,9 @@ func watchDials(ctx context.Context, sim *arisim.Server, d time.Duration) int {
 				numbers[strings.SplitN(ch.Name, "@", 2)[0]] = true
 			}
 		}
-		most = max(most, len(numbers))
+		maxNumbers = max(maxNumbers, len(numbers))
 	}
-	return most
+	return maxNumbers
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {

@@ -105,8 +105,8 @@ func TestPredictiveCampaignKeepsLineLimit(t *testing.T) {
 		return err == nil && got.Status == storage.CampaignDone
 	})
 	stopWatch()
-	if most := <-finished; most > 3 {
-		t.Errorf("%d numbers dialed at once, want at most the campaign's 3 lines", most)
+	if maxNumbers := <-finished; maxNumbers > 3 {
+		t.Errorf("%d numbers dialed at once, want at most the campaign's 3 lines", maxNumbers)
 	}
 	stopNode()
 	if err := <-done; err != nil {
