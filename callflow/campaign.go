@@ -159,11 +159,40 @@ func (f *Flow) onCampaignArrived(e event.CallArrived) {
 	f.log.Info("campaign call answered", "call_id", c.id, "campaign", campaign, "lead", lead, "queue", queue)
 	f.campaignEvent(c, CampaignAnswered, "")
 
-	c.routed = true
-	f.route(routing.CallArrived{CallID: c.id, Queue: queue, CallerNumber: c.caller.Number, Kind: routing.CallCampaign, ArrivedAt: c.received})
-
+	// The abandon delay runs from the answer, so a slow lookup counts against it.
 	delay := f.opts.CampaignAbandonDelay
 	time.AfterFunc(delay, func() { f.post(func() { f.abandonIfWaiting(c) }) })
+
+	c.worker.submit(func(ctx context.Context) {
+		// The lookup gets a share of the abandon delay: a person waiting for a card would
+		// rather reach an agent without one.
+		lookupCtx, cancel := context.WithTimeout(ctx, delay/4)
+		defer cancel()
+		card, found, err := f.opts.Directory.LookupCaller(lookupCtx, number)
+		if err != nil {
+			f.log.Warn("campaign call lookup failed; queueing it without a card", "call_id", c.id, "campaign", campaign, "error", err)
+		}
+		f.post(func() { f.queueCampaignCall(c, card, found) })
+	})
+}
+
+// queueCampaignCall puts the answered dial in its queue with the contact's card, if one was
+// found, for the agent's screen-pop.
+func (f *Flow) queueCampaignCall(c *call, card protocol.Card, found bool) {
+	if found {
+		c.card = &card
+	}
+	in := routing.CallArrived{CallID: c.id, Queue: c.queue, CallerNumber: c.caller.Number, Kind: routing.CallCampaign, ArrivedAt: c.received}
+	if c.card != nil {
+		in.ContactID = c.card.ContactID
+	}
+	c.routed = true
+	f.route(in)
+
+	if !c.customerUp {
+		// The person hung up during the lookup; routing records the call as abandoned.
+		f.route(routing.CallEnded{CallID: c.id, By: c.endedBy, Cause: c.causeLabel()})
+	}
 }
 
 // abandonIfWaiting hangs up a campaign call that no agent answered in time. The person hears

@@ -109,6 +109,16 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The first lead is a known contact, whose card the agent's screen-pop and the record get.
+	knownPhone, err := crm.NewPhone(nil, "+74950000001", crm.PhoneWork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := storage.NewContacts(pool, nil).Create(ctx, crm.Contact{FirstName: "Анна", Phones: []crm.Phone{knownPhone}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	campaigns, leads := storage.NewCampaigns(pool), storage.NewLeads(pool)
 	c, err := campaigns.Create(ctx, storage.Campaign{
 		Name: "winter", Queue: "outreach", Policy: storage.PolicyProgressive, AbandonTarget: 3, MaxLines: 10,
@@ -230,6 +240,12 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 		}
 		if rec.CallerNumber != byLead[a.LeadID].Phone {
 			t.Errorf("record %s: number %q, want the lead's %q", a.CallID, rec.CallerNumber, byLead[a.LeadID].Phone)
+		}
+		if wantContact := byLead[a.LeadID].ContactID; rec.ContactID != wantContact {
+			t.Errorf("record %s: contact %d, want the lead's %d", a.CallID, rec.ContactID, wantContact)
+		}
+		if byLead[a.LeadID].Phone == "+74950000001" && rec.ContactID != known.ID {
+			t.Errorf("record %s of the known contact's number: contact %d, want %d", a.CallID, rec.ContactID, known.ID)
 		}
 	}
 	if answered != 5 {
