@@ -83,6 +83,9 @@ func prepareDemo(ctx context.Context, inv *invocation, logger *slog.Logger, cfg 
 		return nil, err
 	}
 	if result.Seeded {
+		if err := seedDemoCampaign(ctx, pool); err != nil {
+			return nil, err
+		}
 		fmt.Fprintf(inv.env.stdout, inv.msg.demoSeeded, result.Counts.Contacts, result.Counts.Companies, result.Counts.Interactions)
 		return result.Logins, nil
 	}
