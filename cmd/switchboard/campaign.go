@@ -267,9 +267,9 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 		return newUserError(func(m *messages) string { return m.cannotOpen }, path, err)
 	}
 	defer f.Close()
-	list, err := leads.Parse(f, numbers)
+	list, err := leads.Parse(f, numbers, path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return err
 	}
 
 	rows := make([]storage.Lead, len(list.Rows))
@@ -315,6 +315,9 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 
 	out := inv.env.stdout
 	fmt.Fprintf(out, text.leadsReport, imported, duplicates, invalid, dnc, list.Encoding, list.Delimiter)
+	for _, w := range list.Warnings {
+		fmt.Fprintln(out, w.Message(inv.lang))
+	}
 	slices.SortStableFunc(lines, func(a, b reportLine) int { return a.line - b.line })
 	for _, l := range lines {
 		fmt.Fprint(out, l.text)

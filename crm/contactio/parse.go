@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
 	"strings"
@@ -36,67 +35,22 @@ const parseChunkSize = 1024
 // parseFile decodes data and validates every row. It returns a *FileError when
 // the file cannot be read as a whole; problems in single rows go into the result.
 func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune, normalizer *phone.Normalizer, source string) (parsedFile, error) {
-	decoded, err := decode(data, encoding, source)
+	records, err := ReadRecords(data, ReadOptions{Encoding: encoding, Delimiter: delimiter, Source: source})
 	if err != nil {
 		return parsedFile{}, err
 	}
-	text, declared := stripSeparatorLine(decoded.text)
-	switch {
-	case delimiter != 0:
-	case declared != 0:
-		delimiter = declared
-	default:
-		delimiter = detectDelimiter(text)
-	}
-	if err := checkRecordSizes(text, delimiter, source); err != nil {
-		return parsedFile{}, err
-	}
-	result := parsedFile{encoding: decoded.encoding, bom: decoded.bom, delimiter: delimiter, warnings: decoded.warnings}
+	result := parsedFile{encoding: records.Encoding, bom: records.BOM, delimiter: records.Delimiter, warnings: records.Warnings}
 
-	reader := csv.NewReader(strings.NewReader(text))
-	reader.Comma = delimiter
-	reader.FieldsPerRecord = -1
-
-	headerRecord, err := reader.Read()
-	if errors.Is(err, io.EOF) {
-		return parsedFile{}, fileError(source, Issue{Code: CodeEmptyFile}, nil)
-	}
-	if err != nil {
-		return parsedFile{}, csvError(err, text, source)
-	}
-	headerLine, _ := reader.FieldPos(0)
-	h, err := mapHeader(headerRecord, headerLine, source)
+	h, err := mapHeader(records.Header, records.HeaderLine, source)
 	if err != nil {
 		return parsedFile{}, err
 	}
 	result.warnings = append(result.warnings, h.warnings...)
+	result.dataRows = len(records.Rows)
 
-	type record struct {
-		line  int
-		cells []string
-	}
-	// A row of a typical file takes about a hundred bytes. Guessing the count
-	// from the size spares most of the copies of a growing slice.
-	records := make([]record, 0, len(text)/100)
-	for {
-		cells, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return parsedFile{}, csvError(err, text, source)
-		}
-		if isBlank(cells) {
-			continue
-		}
-		line, _ := reader.FieldPos(0)
-		records = append(records, record{line: line, cells: cells})
-	}
-	result.dataRows = len(records)
-
-	results := make([]rowResult, len(records))
-	if err := forEachChunk(ctx, len(records), func(i int) {
-		results[i] = parseRow(records[i].cells, records[i].line, h, normalizer)
+	results := make([]rowResult, len(records.Rows))
+	if err := forEachChunk(ctx, len(records.Rows), func(i int) {
+		results[i] = parseRow(records.Rows[i].Cells, records.Rows[i].Line, h, normalizer)
 	}); err != nil {
 		return parsedFile{}, err
 	}

@@ -1,20 +1,16 @@
-// Package leads reads a campaign's call list from CSV: UTF-8 (with or without a byte order
-// mark) or Windows-1251, comma or semicolon delimited, with a phone column and an optional
-// name column under Russian or English headers. Every number goes through crm/phone, and
-// every row that cannot be used is reported with its line number.
+// Package leads reads a campaign's call list from CSV, with a phone column and an optional
+// name column under Russian or English headers. crm/contactio decodes the file as it does
+// contact files: UTF-8, Windows-1251 or KOI8-R, comma, semicolon or tab, with size limits.
+// Every number goes through crm/phone, and every row that cannot be used is reported with its
+// line number.
 package leads
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
-
+	"github.com/switchboard-cc/switchboard/crm/contactio"
 	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
@@ -54,74 +50,47 @@ const (
 type List struct {
 	Rows     []Row
 	Problems []Problem
-	// Encoding is "utf-8" or "windows-1251"; Delimiter is ',' or ';'.
+	// Encoding is contactio's name of the file's encoding; Delimiter is its delimiter.
 	Encoding  string
 	Delimiter rune
+	// Warnings are file-level notes from the decoding, such as an uncertain code page.
+	Warnings []contactio.Issue
 }
-
-// ErrNoPhoneColumn is returned for a header without a phone column.
-var ErrNoPhoneColumn = errors.New("the header has no phone column: name one column phone, телефон, number or номер")
 
 var (
 	phoneHeaders = []string{"phone", "phone number", "number", "tel", "telephone", "mobile", "телефон", "номер", "номер телефона", "мобильный"}
 	nameHeaders  = []string{"name", "full name", "contact", "имя", "фио", "контакт", "название"}
 )
 
-// Parse reads the whole call list from r. A file it cannot read as a whole (too large, no
-// header, no phone column, broken CSV) returns an error; bad rows become Problems.
-func Parse(r io.Reader, numbers *phone.Normalizer) (List, error) {
+// Parse reads the whole call list from r; source names the file in errors. A file it cannot
+// read as a whole (too large, undecodable, no header, no phone column, broken CSV) returns a
+// *contactio.FileError, whose message contactio.ErrorMessage gives in English or Russian; bad
+// rows become Problems.
+func Parse(r io.Reader, numbers *phone.Normalizer, source string) (List, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return List{}, fmt.Errorf("read call list: %w", err)
+		return List{}, fmt.Errorf("read call list %s: %w", source, err)
 	}
 	if len(data) > MaxFileSize {
-		return List{}, fmt.Errorf("call list is larger than %d MiB: split it into several files", MaxFileSize>>20)
+		return List{}, fmt.Errorf("call list %s is larger than %d MiB: split it into several files", source, MaxFileSize>>20)
 	}
 
-	list := List{Encoding: "utf-8"}
-	text, hadBOM := bytes.CutPrefix(data, []byte("\xef\xbb\xbf"))
-	if !hadBOM && !utf8.Valid(text) {
-		// A file that is not UTF-8 is taken as Windows-1251, the code page Excel writes in a
-		// Russian locale.
-		decoded, err := charmap.Windows1251.NewDecoder().Bytes(text)
-		if err != nil {
-			return List{}, fmt.Errorf("decode call list as Windows-1251: %w", err)
-		}
-		text, list.Encoding = decoded, "windows-1251"
-	}
-	list.Delimiter = detectDelimiter(text)
-
-	reader := csv.NewReader(bytes.NewReader(text))
-	reader.Comma = list.Delimiter
-	reader.FieldsPerRecord = -1
-	reader.ReuseRecord = true
-
-	header, err := reader.Read()
-	if err == io.EOF {
-		return List{}, errors.New("call list is empty: the first line must be a header with a phone column")
-	}
+	records, err := contactio.ReadRecords(data, contactio.ReadOptions{Source: source})
 	if err != nil {
-		return List{}, fmt.Errorf("read call list header: %w", err)
+		return List{}, err
 	}
-	phoneCol, nameCol := columnIndex(header, phoneHeaders), columnIndex(header, nameHeaders)
+	list := List{Encoding: records.Encoding, Delimiter: records.Delimiter, Warnings: records.Warnings}
+	phoneCol, nameCol := columnIndex(records.Header, phoneHeaders), columnIndex(records.Header, nameHeaders)
 	if phoneCol < 0 {
-		return List{}, ErrNoPhoneColumn
+		return List{}, &contactio.FileError{Source: source, Issue: contactio.Issue{
+			Line: records.HeaderLine, Code: contactio.CodeNoPhoneColumn, Value: strings.Join(records.Header, ", "),
+		}}
 	}
 
 	seen := make(map[string]int)
-	for {
-		record, err := reader.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return List{}, fmt.Errorf("read call list: %w", err)
-		}
-		line, _ := reader.FieldPos(0)
-		if isBlank(record) {
-			continue
-		}
-		raw := cell(record, phoneCol)
+	for _, record := range records.Rows {
+		line := record.Line
+		raw := cell(record.Cells, phoneCol)
 		if raw == "" {
 			list.Problems = append(list.Problems, Problem{Line: line, Kind: MissingPhone, Reason: "phone is empty"})
 			continue
@@ -137,30 +106,9 @@ func Parse(r io.Reader, numbers *phone.Normalizer) (List, error) {
 			continue
 		}
 		seen[number.E164] = line
-		list.Rows = append(list.Rows, Row{Line: line, Phone: number.E164, Raw: raw, Name: cell(record, nameCol)})
+		list.Rows = append(list.Rows, Row{Line: line, Phone: number.E164, Raw: raw, Name: cell(record.Cells, nameCol)})
 	}
 	return list, nil
-}
-
-// detectDelimiter picks ';' or ',', whichever the first line has more of outside quotes.
-func detectDelimiter(text []byte) rune {
-	first, _, _ := bytes.Cut(text, []byte("\n"))
-	commas, semicolons, quoted := 0, 0, false
-	for _, b := range first {
-		switch {
-		case b == '"':
-			quoted = !quoted
-		case quoted:
-		case b == ',':
-			commas++
-		case b == ';':
-			semicolons++
-		}
-	}
-	if semicolons > commas {
-		return ';'
-	}
-	return ','
 }
 
 func columnIndex(header []string, names []string) int {
@@ -180,13 +128,4 @@ func cell(record []string, i int) string {
 		return ""
 	}
 	return strings.TrimSpace(record[i])
-}
-
-func isBlank(record []string) bool {
-	for _, v := range record {
-		if strings.TrimSpace(v) != "" {
-			return false
-		}
-	}
-	return true
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/switchboard-cc/switchboard/crm/contactio"
 	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
@@ -21,7 +22,7 @@ func normalizer(t testing.TB) *phone.Normalizer {
 
 func TestParseReportsRowsWithLines(t *testing.T) {
 	file := "Телефон;Имя\n8 (495) 123-45-67;Анна\n\n;Пусто\nnot a number;Борис\n+7 495 123 45 67;Дубль\n+7 916 000-00-01;\"Иванов; Пётр\"\n"
-	list, err := Parse(strings.NewReader(file), normalizer(t))
+	list, err := Parse(strings.NewReader(file), normalizer(t), "leads.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestParseWindows1251(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := Parse(strings.NewReader(encoded), normalizer(t))
+	list, err := Parse(strings.NewReader(encoded), normalizer(t), "leads.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,15 +67,28 @@ func TestParseWindows1251(t *testing.T) {
 }
 
 func TestParseRejectsFileWithoutPhoneColumn(t *testing.T) {
-	_, err := Parse(strings.NewReader("name,email\nAnna,a@example.com\n"), normalizer(t))
-	if !errors.Is(err, ErrNoPhoneColumn) {
-		t.Errorf("err = %v, want ErrNoPhoneColumn", err)
+	_, err := Parse(strings.NewReader("name,email\nAnna,a@example.com\n"), normalizer(t), "leads.csv")
+	var fileErr *contactio.FileError
+	if !errors.As(err, &fileErr) || fileErr.Code != contactio.CodeNoPhoneColumn || fileErr.Line != 1 {
+		t.Errorf("err = %v, want a file error no_phone_column on line 1", err)
 	}
-	if _, err := Parse(strings.NewReader(""), normalizer(t)); err == nil {
+	if ru := contactio.ErrorMessage(err, "ru"); !strings.Contains(ru, "нет телефона") {
+		t.Errorf("Russian message %q does not say the phone column is missing", ru)
+	}
+	if _, err := Parse(strings.NewReader(""), normalizer(t), "leads.csv"); err == nil {
 		t.Error("empty file: want an error")
 	}
-	if _, err := Parse(bytes.NewReader(append([]byte("\xef\xbb\xbfphone\n\"+7495"), 0)), normalizer(t)); err == nil {
+	if _, err := Parse(bytes.NewReader(append([]byte("\xef\xbb\xbfphone\n\"+7495"), 0)), normalizer(t), "leads.csv"); err == nil {
 		t.Error("unterminated quote: want an error")
+	}
+	// A KOI8-R list is read like a contact file would be.
+	koi8, err := charmap.KOI8R.NewEncoder().String("Телефон;Имя\n+7 916 123-45-67;Ёлкин Сергей Петрович\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := Parse(strings.NewReader(koi8), normalizer(t), "koi8.csv")
+	if err != nil || list.Encoding != contactio.EncodingKOI8R || len(list.Rows) != 1 || list.Rows[0].Name != "Ёлкин Сергей Петрович" {
+		t.Errorf("KOI8-R list = %+v, %v; want one row read as koi8-r", list, err)
 	}
 }
 
@@ -83,7 +97,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbfТелефон,Имя\n8 495 123-45-67,\"A, B\"\n"))
 	n := normalizer(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		list, err := Parse(bytes.NewReader(data), n)
+		list, err := Parse(bytes.NewReader(data), n, "fuzz.csv")
 		if err != nil {
 			return
 		}
