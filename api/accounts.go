@@ -56,12 +56,12 @@ func newAccountCache(auth Authenticator, now func() time.Time) *accountCache {
 	return &accountCache{checker: checker, now: now, checked: make(map[string]accountAnswer)}
 }
 
-// allows reports whether a session of userID created at created may go on. Without a
-// checker every session may. When the checker fails, the answer is true with the error: an
+// status returns userID's account status, at most accountCheckTTL old. Without a checker
+// every account is active. When the checker fails, the status is active, with the error: an
 // outage of the user store should not sign every agent out in the middle of calls.
-func (a *accountCache) allows(ctx context.Context, userID string, created time.Time) (bool, error) {
+func (a *accountCache) status(ctx context.Context, userID string) (AccountStatus, error) {
 	if a.checker == nil {
-		return true, nil
+		return AccountStatus{Active: true}, nil
 	}
 
 	now := a.now()
@@ -69,12 +69,12 @@ func (a *accountCache) allows(ctx context.Context, userID string, created time.T
 	answer, ok := a.checked[userID]
 	a.mu.Unlock()
 	if ok && now.Sub(answer.at) < accountCheckTTL {
-		return answer.status.allows(created), nil
+		return answer.status, nil
 	}
 
 	status, err := a.checker.AccountStatus(ctx, userID)
 	if err != nil {
-		return true, err
+		return AccountStatus{Active: true}, err
 	}
 
 	a.mu.Lock()
@@ -83,5 +83,5 @@ func (a *accountCache) allows(ctx context.Context, userID string, created time.T
 		clear(a.checked)
 	}
 	a.checked[userID] = accountAnswer{status: status, at: now}
-	return status.allows(created), nil
+	return status, nil
 }

@@ -67,15 +67,20 @@ func (s *Server) sessionFromRequest(r *http.Request) (session.Session, error) {
 // accountActive reports whether the session's user may go on, and deletes the session of a
 // disabled user or one created before the user's new password.
 func (s *Server) accountActive(ctx context.Context, sess session.Session) bool {
-	active, err := s.accounts.allows(ctx, sess.User.ID, sess.Created)
+	status, err := s.accounts.status(ctx, sess.User.ID)
 	if err != nil {
 		s.log.Error("check whether the account is active", "agent_id", sess.User.ID, "error", err)
 	}
-	if active {
+	if status.allows(sess.Created) {
 		return true
 	}
 
 	s.log.Info("session ended: account disabled or password changed", "agent_id", sess.User.ID)
+	// A disabled agent leaves the queues; one with a new password may be signed in anew
+	// elsewhere and stays.
+	if !status.Active {
+		s.signOutOfQueues(ctx, sess)
+	}
 	if err := s.deps.Sessions.Delete(ctx, sess.ID); err != nil {
 		s.log.Error("delete session of a disabled account", "agent_id", sess.User.ID, "error", err)
 	}
@@ -165,10 +170,34 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess sessi
 		return
 	}
 	closed := s.hub.DisconnectSession(sess.ID)
+	s.signOutOfQueues(r.Context(), sess)
 
 	http.SetCookie(w, s.sessionCookie("", -1))
 	s.log.Info("logout", "agent_id", sess.User.ID, "websockets_closed", closed)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// LogoutPauseReason is the pause reason of an agent who signed out of the desk during a call.
+const LogoutPauseReason = "signed_out"
+
+// signOutOfQueues takes an agent who leaves the desk, or whose account was disabled, out of
+// routing, so that calls stop ringing at their phone. An agent on a call is paused instead:
+// routing does not sign out during a call, and the pause takes effect when the call and its
+// wrap-up end.
+func (s *Server) signOutOfQueues(ctx context.Context, sess session.Session) {
+	if !sess.HasRole(protocol.RoleAgent) {
+		return
+	}
+	ctx, cancel := s.commandContext(ctx)
+	defer cancel()
+
+	err := s.deps.Desk.SetStatus(ctx, sess.User.ID, protocol.SetStatus{Status: protocol.StateLoggedOut})
+	if errors.Is(err, ErrConflict) {
+		err = s.deps.Desk.SetStatus(ctx, sess.User.ID, protocol.SetStatus{Status: protocol.StatePaused, Reason: LogoutPauseReason})
+	}
+	if err != nil {
+		s.log.Warn("agent stays in the queues after leaving the desk", "agent_id", sess.User.ID, "error", err)
+	}
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, sess session.Session) {
