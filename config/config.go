@@ -11,6 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -43,7 +46,8 @@ type HTTP struct {
 	// Listen is the TCP address (host:port) of the HTTP server.
 	Listen string `toml:"listen"`
 	// PublicOrigins are the scheme://host[:port] origins from which browsers may open the
-	// WebSocket. Empty means only http://<Listen>.
+	// WebSocket. Empty means http://<Listen>, plus its localhost, 127.0.0.1 and [::1] forms
+	// when Listen is a loopback address.
 	PublicOrigins []string `toml:"public_origins"`
 	// CookieSecure sets the Secure attribute on session cookies; turn it on behind HTTPS.
 	CookieSecure bool `toml:"cookie_secure"`
@@ -51,12 +55,36 @@ type HTTP struct {
 	MetricsToken Secret `toml:"metrics_token"`
 }
 
-// Origins returns the allowed WebSocket origins: PublicOrigins, or http://<Listen> when none are set.
+// Origins returns the allowed WebSocket origins: PublicOrigins, or http://<Listen> when none
+// are set. A browser on the same machine may open a loopback listener as localhost, 127.0.0.1
+// or [::1], and sends that name in its Origin header, so a loopback Listen allows all three.
+// http://<Listen> comes first because messages name the first origin.
 func (h HTTP) Origins() []string {
 	if len(h.PublicOrigins) > 0 {
 		return h.PublicOrigins
 	}
-	return []string{"http://" + h.Listen}
+	origins := []string{"http://" + h.Listen}
+	host, port, err := net.SplitHostPort(h.Listen)
+	if err != nil || !isLoopbackHost(host) {
+		return origins
+	}
+	for _, alias := range []string{"localhost", "127.0.0.1", "::1"} {
+		origin := "http://" + net.JoinHostPort(alias, port)
+		if !slices.Contains(origins, origin) {
+			origins = append(origins, origin)
+		}
+	}
+	return origins
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback IP address. Other names
+// are not resolved, because a name that resolves to loopback today may not tomorrow.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Database is the PostgreSQL connection.
@@ -116,10 +144,14 @@ func (s ARIServer) LogValue() slog.Value {
 	)
 }
 
-// Shutdown bounds a graceful stop.
+// Shutdown shapes a graceful stop: first the drain, then the grace period.
 type Shutdown struct {
+	// Drain is how long after SIGINT or SIGTERM /readyz returns 503 while every other request
+	// is still served, so that a load balancer stops sending new requests before the listener
+	// closes. Zero skips the drain.
+	Drain Duration `toml:"drain"`
 	// GracePeriod is how long in-flight requests and calls may take to finish after
-	// SIGINT or SIGTERM before the process closes them.
+	// the drain before the process closes them.
 	GracePeriod Duration `toml:"grace_period"`
 }
 
@@ -149,7 +181,7 @@ func Default() Config {
 		Phone:    Phone{DefaultRegion: "RU"},
 		Log:      Log{Level: "info", Format: "auto"},
 		CallLog:  CallLog{SpoolDir: ".run/spool"},
-		Shutdown: Shutdown{GracePeriod: Duration(15 * time.Second)},
+		Shutdown: Shutdown{Drain: Duration(5 * time.Second), GracePeriod: Duration(15 * time.Second)},
 	}
 }
 
@@ -218,6 +250,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.Log.Format),
 		slog.Group("ari", servers...),
 		slog.String("call_log_spool_dir", c.CallLog.SpoolDir),
+		slog.String("shutdown_drain", time.Duration(c.Shutdown.Drain).String()),
 		slog.String("shutdown_grace_period", time.Duration(c.Shutdown.GracePeriod).String()),
 		slog.Any("queues", c.QueueNames()),
 	)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +31,8 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.HTTP.Listen != "127.0.0.1:8080" {
 		t.Errorf("http.listen = %q, want 127.0.0.1:8080", cfg.HTTP.Listen)
 	}
-	if got := cfg.HTTP.Origins(); len(got) != 1 || got[0] != "http://127.0.0.1:8080" {
-		t.Errorf("Origins() = %v, want [http://127.0.0.1:8080]", got)
+	if got, want := cfg.HTTP.Origins(), []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"}; !slices.Equal(got, want) {
+		t.Errorf("Origins() = %v, want %v", got, want)
 	}
 	if cfg.HTTP.CookieSecure {
 		t.Error("http.cookie_secure defaults to true, want false")
@@ -300,7 +301,9 @@ func TestLoadFileKeyErrors(t *testing.T) {
 		{"string for bool", "[http]\ncookie_secure = \"maybe\"\n", "http.cookie_secure", "SWITCHBOARD_HTTP_COOKIE_SECURE", "maybe",
 			"a string, but the key takes true or false", "строка, а ожидается true или false", "without quotes"},
 		{"integer for string", "[http]\nlisten = 8080\n", "http.listen", "SWITCHBOARD_HTTP_LISTEN", "8080",
-			"an integer, but the key takes a string", "целое число, а ожидается строка", `listen = "8080"`},
+			"an integer, but the key takes a string", "целое число, а ожидается строка", `listen = "127.0.0.1:8080"`},
+		{"bare port for listen", "[http]\nlisten = 9090\n", "http.listen", "SWITCHBOARD_HTTP_LISTEN", "9090",
+			"an integer, but the key takes a string", "целое число, а ожидается строка", `listen = "127.0.0.1:9090"`},
 		{"bad duration", "[shutdown]\ngrace_period = \"soon\"\n", "shutdown.grace_period", "SWITCHBOARD_SHUTDOWN_GRACE_PERIOD", "soon",
 			"not a duration", "это не длительность", `"1m30s"`},
 		{"integer for duration", "[shutdown]\ngrace_period = 15\n", "shutdown.grace_period", "SWITCHBOARD_SHUTDOWN_GRACE_PERIOD", "15",
@@ -309,8 +312,10 @@ func TestLoadFileKeyErrors(t *testing.T) {
 			"a string, but the key takes a list of strings", "список строк", `public_origins = ["https://crm.example.com"]`},
 		{"numeric secret", "[http]\nmetrics_token = 123456789\n", "http.metrics_token", "SWITCHBOARD_HTTP_METRICS_TOKEN", "xxxxx",
 			"an integer", "целое число", "double quotes"},
-		{"single ari table", "[ari]\nurl = \"http://127.0.0.1:8088/ari\"\n", "ari", "SWITCHBOARD_ARI", "{…}",
+		{"single ari table", "[ari]\nurl = \"http://127.0.0.1:8088/ari\"\n", "ari", "", "{…}",
 			"a table, but the key takes a list of tables", "список таблиц", "[[ari]]"},
+		{"section as a value", "http = 5\n", "http", "", "5",
+			"an integer, but the key takes a table", "целое число, а ожидается таблица", "[http]"},
 		{"misspelt password key", "[[ari]]\nurl = \"http://127.0.0.1:8088/ari\"\nusername = \"u\"\npassword = \"p\"\npasword = \"s3cretpw\"\n", "ari[0].pasword", "", "",
 			"unknown key", "неизвестный ключ", "name, url, username"},
 		{"integer ari password", "[[ari]]\nurl = \"http://127.0.0.1:8088/ari\"\nusername = \"u\"\npassword = 1234\n", "ari[0].password", "SWITCHBOARD_ARI_0_PASSWORD", "xxxxx",
@@ -421,6 +426,102 @@ func TestLoadFileSourceInError(t *testing.T) {
 	}())
 	if len(errs) != 1 || errs[0].Source != "file "+path || errs[0].Env != "SWITCHBOARD_LOG_LEVEL" {
 		t.Fatalf("errors = %+v, want one naming the file and SWITCHBOARD_LOG_LEVEL", errs)
+	}
+}
+
+// TestFieldErrorSourceWording checks that a value from the file names its variable as the
+// override, not as a second source, and that a value from the variable names only it.
+func TestFieldErrorSourceWording(t *testing.T) {
+	path := writeFile(t, "[http]\nlisten = \"8080\"\n")
+	tests := []struct {
+		name    string
+		path    string
+		environ []string
+		wantEn  string
+		wantRu  string
+	}{
+		{"from the file", path, nil,
+			`http.listen = "8080" (from file ` + path + `; variable SWITCHBOARD_HTTP_LISTEN overrides it): not a host:port address; use host:port, for example 127.0.0.1:8080`,
+			`http.listen = "8080" (из файла ` + path + `; переменная SWITCHBOARD_HTTP_LISTEN переопределяет его): это не адрес вида host:port; укажите host:port, например 127.0.0.1:8080`},
+		{"from the variable", "", []string{"SWITCHBOARD_HTTP_LISTEN=8080"},
+			`http.listen = "8080" (from variable SWITCHBOARD_HTTP_LISTEN): not a host:port address; use host:port, for example 127.0.0.1:8080`,
+			`http.listen = "8080" (из переменной SWITCHBOARD_HTTP_LISTEN): это не адрес вида host:port; укажите host:port, например 127.0.0.1:8080`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := fieldErrors(t, func() error {
+				_, err := Load(tt.path, append(tt.environ, "SWITCHBOARD_DATABASE_URL="+validDB))
+				return err
+			}())
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors, want 1: %v", len(errs), errs)
+			}
+			if got := errs[0].Localize("en"); got != tt.wantEn {
+				t.Errorf("English message\n got %s\nwant %s", got, tt.wantEn)
+			}
+			if got := errs[0].Localize("ru"); got != tt.wantRu {
+				t.Errorf("Russian message\n got %s\nwant %s", got, tt.wantRu)
+			}
+		})
+	}
+}
+
+func TestLoadLoopbackOrigins(t *testing.T) {
+	tests := []struct {
+		listen  string
+		origins string
+		want    []string
+	}{
+		{"127.0.0.1:9000", "", []string{"http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000"}},
+		{"localhost:9000", "", []string{"http://localhost:9000", "http://127.0.0.1:9000", "http://[::1]:9000"}},
+		{"[::1]:9000", "", []string{"http://[::1]:9000", "http://localhost:9000", "http://127.0.0.1:9000"}},
+		{"127.0.0.2:9000", "", []string{"http://127.0.0.2:9000", "http://localhost:9000", "http://127.0.0.1:9000", "http://[::1]:9000"}},
+		{"10.0.0.5:9000", "", []string{"http://10.0.0.5:9000"}},
+		{"crm.internal:9000", "", []string{"http://crm.internal:9000"}},
+		{"127.0.0.1:9000", "https://crm.example.com", []string{"https://crm.example.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.listen+" "+tt.origins, func(t *testing.T) {
+			environ := []string{"SWITCHBOARD_DATABASE_URL=" + validDB, "SWITCHBOARD_HTTP_LISTEN=" + tt.listen}
+			if tt.origins != "" {
+				environ = append(environ, "SWITCHBOARD_HTTP_PUBLIC_ORIGINS="+tt.origins)
+			}
+			cfg, err := Load("", environ)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got := cfg.HTTP.Origins(); !slices.Equal(got, tt.want) {
+				t.Errorf("Origins() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadShutdownDrain(t *testing.T) {
+	cfg, err := Load("", []string{"SWITCHBOARD_DATABASE_URL=" + validDB})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got := time.Duration(cfg.Shutdown.Drain); got != 5*time.Second {
+		t.Errorf("default shutdown.drain = %v, want 5s", got)
+	}
+
+	cfg, err = Load(writeFile(t, "[shutdown]\ndrain = \"0s\"\n"), []string{"SWITCHBOARD_DATABASE_URL=" + validDB})
+	if err != nil {
+		t.Fatalf("Load with drain 0s: %v", err)
+	}
+	if cfg.Shutdown.Drain != 0 {
+		t.Errorf("shutdown.drain from the file = %v, want 0s", time.Duration(cfg.Shutdown.Drain))
+	}
+
+	for _, value := range []string{"-1s", "2h", "soon"} {
+		errs := fieldErrors(t, func() error {
+			_, err := Load("", []string{"SWITCHBOARD_DATABASE_URL=" + validDB, "SWITCHBOARD_SHUTDOWN_DRAIN=" + value})
+			return err
+		}())
+		if len(errs) != 1 || errs[0].Key != "shutdown.drain" || errs[0].Env != "SWITCHBOARD_SHUTDOWN_DRAIN" {
+			t.Errorf("SWITCHBOARD_SHUTDOWN_DRAIN=%s: errors %v, want one on shutdown.drain", value, errs)
+		}
 	}
 }
 

@@ -40,15 +40,18 @@ var settings = []setting{
 	{key: "log.level", set: func(c *Config, v string) error { c.Log.Level = v; return nil }},
 	{key: "log.format", set: func(c *Config, v string) error { c.Log.Format = v; return nil }},
 	{key: "call_log.spool_dir", set: func(c *Config, v string) error { c.CallLog.SpoolDir = v; return nil }},
-	{key: "shutdown.grace_period", set: func(c *Config, v string) error {
-		if err := c.Shutdown.GracePeriod.UnmarshalText([]byte(v)); err != nil {
-			return &valueError{text{
-				en: "not a duration: use Go duration syntax such as 15s or 1m30s",
-				ru: "это не длительность: используйте запись Go, например 15s или 1m30s",
-			}}
-		}
-		return nil
-	}},
+	{key: "shutdown.drain", set: func(c *Config, v string) error { return parseDuration(v, &c.Shutdown.Drain) }},
+	{key: "shutdown.grace_period", set: func(c *Config, v string) error { return parseDuration(v, &c.Shutdown.GracePeriod) }},
+}
+
+func parseDuration(value string, dst *Duration) error {
+	if err := dst.UnmarshalText([]byte(value)); err != nil {
+		return &valueError{text{
+			en: "not a duration: use Go duration syntax such as 15s or 1m30s",
+			ru: "это не длительность: используйте запись Go, например 15s или 1m30s",
+		}}
+	}
+	return nil
 }
 
 // ariFields are the per-server keys of SWITCHBOARD_ARI_<N>_<FIELD>.

@@ -44,26 +44,40 @@ func (e *FieldError) Error() string { return e.Localize("en") }
 func (e *FieldError) Localize(lang string) string {
 	var b strings.Builder
 	if e.valueHidden {
-		fmt.Fprintf(&b, "%s (%s", e.Key, sourceText(e.Source).in(lang))
+		fmt.Fprintf(&b, "%s (%s", e.Key, sourceText(e.Source, e.Env).in(lang))
 	} else {
-		fmt.Fprintf(&b, "%s = %q (%s", e.Key, e.Value, sourceText(e.Source).in(lang))
-	}
-	if e.Env != "" {
-		fmt.Fprintf(&b, ", %s", e.Env)
+		fmt.Fprintf(&b, "%s = %q (%s", e.Key, e.Value, sourceText(e.Source, e.Env).in(lang))
 	}
 	fmt.Fprintf(&b, "): %s; %s", e.problem.in(lang), e.fix.in(lang))
 	return b.String()
 }
 
-func sourceText(source string) text {
+// sourceText says where a value came from. env, when not empty, is the variable that sets
+// the key: it is the source of an environment value, and for a file or default value it is
+// named as the variable that would override it.
+func sourceText(source, env string) text {
 	switch {
-	case source == "" || source == "default":
-		return text{en: "default", ru: "значение по умолчанию"}
+	case source == "environment" && env != "":
+		return text{en: "from variable " + env, ru: "из переменной " + env}
 	case source == "environment":
 		return text{en: "from the environment", ru: "из окружения"}
 	case strings.HasPrefix(source, "file "):
 		path := strings.TrimPrefix(source, "file ")
-		return text{en: "from file " + path, ru: "из файла " + path}
+		if env == "" {
+			return text{en: "from file " + path, ru: "из файла " + path}
+		}
+		return text{
+			en: "from file " + path + "; variable " + env + " overrides it",
+			ru: "из файла " + path + "; переменная " + env + " переопределяет его",
+		}
+	case source == "" || source == "default":
+		if env == "" {
+			return text{en: "default", ru: "значение по умолчанию"}
+		}
+		return text{
+			en: "default; set it in the file or with variable " + env,
+			ru: "значение по умолчанию; задайте его в файле или переменной " + env,
+		}
 	}
 	return text{en: source, ru: source}
 }

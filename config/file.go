@@ -195,8 +195,12 @@ func (d *fileDecoder) assign(key string, field reflect.Value, raw any) {
 		s, ok := raw.(string)
 		if !ok {
 			example := fmt.Sprint(raw)
-			if secret {
+			switch {
+			case secret:
 				example = "…"
+			case key == "http.listen":
+				// A bare port such as 8080 is not a valid listen address either.
+				example = listenExample(example)
 			}
 			d.reject(key, displayValue, raw, wrongType(raw, text{en: "a string", ru: "строка"}), text{
 				en: fmt.Sprintf("put the value in double quotes, for example %s = %q", lastPart(key), example),

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,6 +124,48 @@ func (v *validator) queues(queues []Queue) {
 		}
 		v.overflow(key("overflow"), q, names)
 		v.hours(i, q.Hours)
+	}
+	v.overflowCycles(queues, names)
+}
+
+// overflowCycles rejects overflow chains that lead back to a queue already on the chain,
+// because a call could then move between the queues forever. Each cycle is reported once,
+// at its queue that comes first in the file. A queue that overflows into itself is reported by
+// overflow instead.
+func (v *validator) overflowCycles(queues []Queue, names map[string]int) {
+	next := map[string]string{}
+	for _, q := range queues {
+		target, toQueue := strings.CutPrefix(q.Overflow, OverflowQueuePrefix)
+		if _, exists := names[target]; toQueue && exists && target != q.Name {
+			if _, seen := next[q.Name]; !seen {
+				next[q.Name] = target
+			}
+		}
+	}
+
+	inReportedCycle := map[string]bool{}
+	for i, q := range queues {
+		if inReportedCycle[q.Name] {
+			continue
+		}
+		chain := []string{q.Name}
+		for name, ok := next[q.Name]; ok && !slices.Contains(chain, name); name, ok = next[name] {
+			chain = append(chain, name)
+		}
+		last := chain[len(chain)-1]
+		if len(chain) < 2 || next[last] != q.Name {
+			// The chain ends, or it enters a cycle that q is not part of.
+			continue
+		}
+		for _, name := range chain {
+			inReportedCycle[name] = true
+		}
+		cycle := strings.Join(append(chain, q.Name), " → ")
+		v.reject(queueKey(i, "overflow"), q.Overflow,
+			text{en: "overflow chain " + cycle + " returns to queue " + q.Name + ", so a call could move between these queues forever",
+				ru: "цепочка переполнения " + cycle + " возвращается в очередь " + q.Name + ", и звонок мог бы бесконечно переходить между этими очередями"},
+			text{en: `end the chain: set overflow of one of these queues to "voicemail", "callback" or leave it empty to hang up`,
+				ru: `разорвите цепочку: в одной из этих очередей укажите overflow = "voicemail", "callback" или оставьте пустым, чтобы завершать звонок`})
 	}
 }
 

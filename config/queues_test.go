@@ -84,6 +84,11 @@ func TestLoadQueueErrors(t *testing.T) {
 		{"overflow to unknown queue", "[[queue]]\nname = \"a\"\noverflow = \"queue:b\"\n", "queue[0].overflow", "queue:b", "no [[queue]] has that name", "нет очереди"},
 		{"overflow into itself", "[[queue]]\nname = \"a\"\noverflow = \"queue:a\"\n", "queue[0].overflow", "queue:a", "cannot overflow into itself", "сама в себя"},
 		{"unknown overflow", "[[queue]]\nname = \"a\"\noverflow = \"ivr\"\n", "queue[0].overflow", "ivr", "unknown overflow destination", "неизвестное направление"},
+		{"overflow cycle of two", "[[queue]]\nname = \"a\"\noverflow = \"queue:b\"\n[[queue]]\nname = \"b\"\noverflow = \"queue:a\"\n",
+			"queue[0].overflow", "queue:b", "overflow chain a → b → a returns to queue a", "цепочка переполнения a → b → a"},
+		{"overflow cycle of three", "[[queue]]\nname = \"entry\"\noverflow = \"queue:b\"\n[[queue]]\nname = \"b\"\noverflow = \"queue:c\"\n[[queue]]\nname = \"c\"\noverflow = \"queue:d\"\n[[queue]]\nname = \"d\"\noverflow = \"queue:b\"\n",
+			"queue[1].overflow", "queue:c", "overflow chain b → c → d → b returns to queue b", "возвращается в очередь b"},
+		{"hours before any queue", "[queue.hours]\ntime_zone = \"Europe/Moscow\"\n", "queue", "{…}", "a table, but the key takes a list of tables", "таблица, а ожидается список таблиц"},
 		{"range backwards", "[[queue]]\nname = \"a\"\n[queue.hours]\ntime_zone = \"Europe/Moscow\"\nfriday = [\"18:00-09:00\"]\n", "queue[0].hours.friday", "18:00-09:00", "not a time range", "не промежуток"},
 		{"minutes out of range", "[[queue]]\nname = \"a\"\n[queue.hours]\ntime_zone = \"Europe/Moscow\"\nfriday = [\"09:75-18:00\"]\n", "queue[0].hours.friday", "09:75-18:00", "not a time range", "не промежуток"},
 		{"hours without zone", "[[queue]]\nname = \"a\"\n[queue.hours]\nmonday = [\"09:00-18:00\"]\n", "queue[0].hours.time_zone", "", "missing while opening hours are set", "не задан"},
@@ -112,6 +117,17 @@ func TestLoadQueueErrors(t *testing.T) {
 				t.Errorf("Russian message %q does not contain %q", ru, tt.wantRu)
 			}
 		})
+	}
+}
+
+func TestLoadOverflowChainWithoutCycle(t *testing.T) {
+	path := writeFile(t, "[[queue]]\nname = \"a\"\noverflow = \"queue:b\"\n[[queue]]\nname = \"b\"\noverflow = \"queue:c\"\n[[queue]]\nname = \"c\"\noverflow = \"voicemail\"\n")
+	cfg, err := Load(path, []string{"SWITCHBOARD_DATABASE_URL=" + validDB})
+	if err != nil {
+		t.Fatalf("Load of the chain a → b → c → voicemail: %v", err)
+	}
+	if got := cfg.QueueNames(); len(got) != 3 {
+		t.Errorf("queues = %v, want a, b and c", got)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,10 @@ import (
 // maxGracePeriod bounds shutdown.grace_period: a longer wait usually means a typo in the unit,
 // and service managers kill the process long before it (systemd's default stop timeout is 90 s).
 const maxGracePeriod = time.Hour
+
+// maxDrain bounds shutdown.drain for the same reason: a drain of more than an hour is
+// almost certainly a wrong unit.
+const maxDrain = time.Hour
 
 var applicationName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
@@ -74,14 +79,21 @@ func (v *validator) source(key string) string {
 }
 
 // envName returns the variable for key: http.listen → SWITCHBOARD_HTTP_LISTEN,
-// ari[2].url → SWITCHBOARD_ARI_2_URL.
+// ari[2].url → SWITCHBOARD_ARI_2_URL. It returns "" for keys that no variable sets: whole
+// sections such as "http" or "queue", and every queue key, since queues are set in the file only.
 func envName(key string) string {
-	// Queues are set in the file only.
-	if strings.HasPrefix(key, "queue[") {
-		return ""
+	for _, s := range settings {
+		if s.key == key {
+			return s.env()
+		}
 	}
-	name := strings.NewReplacer("[", "_", "].", "_", ".", "_").Replace(key)
-	return EnvPrefix + strings.ToUpper(name)
+	if rest, ok := strings.CutPrefix(key, "ari["); ok {
+		index, field, ok := strings.Cut(rest, "].")
+		if _, err := strconv.Atoi(index); ok && err == nil && slices.ContainsFunc(ariFields, func(f setting) bool { return f.key == field }) {
+			return fmt.Sprintf("%sARI_%s_%s", EnvPrefix, index, strings.ToUpper(field))
+		}
+	}
+	return ""
 }
 
 // validate checks the ranges and forms of the assembled configuration and normalises a few
@@ -95,6 +107,7 @@ func validate(cfg *Config, sources map[string]string, reported map[string]bool) 
 	v.redis(cfg.Redis.URL)
 	cfg.Phone.DefaultRegion = v.region(cfg.Phone.DefaultRegion)
 	cfg.Log = v.log(cfg.Log)
+	v.drain(cfg.Shutdown.Drain)
 	v.gracePeriod(cfg.Shutdown.GracePeriod)
 	v.ariServers(cfg.ARI)
 	v.queues(cfg.Queues)
@@ -108,7 +121,8 @@ func validate(cfg *Config, sources map[string]string, reported map[string]bool) 
 }
 
 func (v *validator) listen(listen string) {
-	fix := text{en: "use host:port, for example 127.0.0.1:8080", ru: "укажите host:port, например 127.0.0.1:8080"}
+	example := listenExample(listen)
+	fix := text{en: "use host:port, for example " + example, ru: "укажите host:port, например " + example}
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
 		v.reject("http.listen", listen, text{en: "not a host:port address", ru: "это не адрес вида host:port"}, fix)
@@ -121,6 +135,15 @@ func (v *validator) listen(listen string) {
 	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, "/:@ ") {
 		v.reject("http.listen", listen, text{en: "the host is neither an IP address nor a host name", ru: "хост не является ни IP-адресом, ни именем хоста"}, fix)
 	}
+}
+
+// listenExample returns a valid http.listen value for a fix: value on 127.0.0.1 when value is
+// a bare port number, otherwise the default address.
+func listenExample(value string) string {
+	if port, err := strconv.Atoi(strings.TrimPrefix(value, ":")); err == nil && port > 0 && port <= 65535 {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	}
+	return "127.0.0.1:8080"
 }
 
 // origins checks and normalises the WebSocket origins to scheme://host[:port] without a
@@ -213,6 +236,14 @@ func (v *validator) log(l Log) Log {
 			text{en: "use auto (text on a terminal, JSON otherwise), text or json", ru: "используйте auto (текст в терминале, иначе JSON), text или json"})
 	}
 	return l
+}
+
+func (v *validator) drain(d Duration) {
+	if d < 0 || time.Duration(d) > maxDrain {
+		v.reject("shutdown.drain", time.Duration(d).String(),
+			text{en: "must be from 0 to 1h", ru: "должно быть от 0 до 1h"},
+			text{en: "use a duration such as 5s, or 0s to stop without a drain", ru: "укажите длительность, например 5s, или 0s, чтобы останавливаться без паузы"})
+	}
 }
 
 func (v *validator) gracePeriod(d Duration) {
