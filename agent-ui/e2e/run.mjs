@@ -27,6 +27,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
+import { runConsole } from "./console.mjs";
 import { runContacts } from "./contacts.mjs";
 import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
 import { runSupervise } from "./supervise.mjs";
@@ -131,6 +132,8 @@ async function main() {
 
   await runContacts({ browser: chromium.browser, baseURL: demo.baseURL, agent, supervisor, pg, database, resultsDir });
   console.log(`e2e: ${agent.login} and ${supervisor.login} found contacts and opened a card with its history, in Russian and English`);
+
+  await runConsole({ browser: chromium.browser, baseURL: demo.baseURL, logins: demo.logins });
 
   await runLogout({ page, baseURL: demo.baseURL });
   console.log("e2e: PASS");

@@ -1,3 +1,4 @@
+import { Console } from "./console";
 import { Contacts } from "./contacts";
 import { Desk } from "./desk";
 import { Wallboard } from "./wallboard";
@@ -35,10 +36,12 @@ async function syncLanguage(user: User): Promise<User> {
 }
 
 // pageFor picks the page for the browser's path and the user's roles. Supervisors who do
-// not take calls themselves get the wallboard as their home page.
+// not take calls themselves get the wallboard as their home page; administrators and
+// marketers, who have no browser workspace yet, get a page that points to the command line.
 function pageFor(root: HTMLElement, user: User, onSignedOut: () => void): Page {
   const agent = user.roles.includes("agent");
   const supervisorOnly = user.roles.includes("supervisor") && !agent;
+  if (!agent && !supervisorOnly) return new Console(root, user, onSignedOut);
   if (location.pathname === contactsPath && (agent || supervisorOnly)) {
     return new Contacts(root, user, supervisorOnly ? "wallboard" : "desk", onSignedOut);
   }
