@@ -46,6 +46,7 @@ func commandTable() []commandSpec {
 		{protocol.TypeContactGet, agentsAndSuper, http.MethodGet, "/api/v1/contacts/{contact_id}"},
 		{protocol.TypeContactHistory, agentsAndSuper, http.MethodGet, "/api/v1/contacts/{contact_id}/history"},
 		{protocol.TypeContactSearch, agentsAndSuper, http.MethodGet, "/api/v1/contacts"},
+		{protocol.TypeTransferTargets, agents, http.MethodGet, "/api/v1/transfer-targets"},
 	}
 }
 
@@ -83,6 +84,12 @@ func (s *Server) execute(ctx context.Context, sess session.Session, msgType stri
 		}
 	case *protocol.Transfer:
 		return nil, s.deps.Desk.Transfer(ctx, agentID, *c)
+	case *protocol.GetTransferTargets:
+		targets, err := s.transferTargets(ctx, agentID)
+		if err != nil {
+			return nil, err
+		}
+		return targets, nil
 	case *protocol.SaveDisposition:
 		return nil, s.deps.Desk.SaveDisposition(ctx, agentID, *c)
 	case *protocol.CreateContact:
@@ -200,8 +207,11 @@ func applyPath(r *http.Request, cmd protocol.Command) string {
 }
 
 // decodeQuery fills a GET command from the query string: limit and before for history; q,
-// tag, limit and offset for a search.
+// tag, limit and offset for a search. The transfer targets take no parameters.
 func decodeQuery(r *http.Request, cmd protocol.Command) string {
+	if _, ok := cmd.(*protocol.GetTransferTargets); ok && r.URL.RawQuery != "" {
+		return fmt.Sprintf("unexpected query %q: transfer-targets takes no parameters", r.URL.RawQuery)
+	}
 	if search, ok := cmd.(*protocol.SearchContacts); ok {
 		return decodeSearchQuery(r, search)
 	}

@@ -45,6 +45,7 @@ type harness struct {
 	contacts *apitest.Contacts
 	state    *apitest.State
 	board    *wallboardStub
+	targets  *transferTargetsStub
 	reg      *prometheus.Registry
 	clock    *manualClock
 	client   *http.Client
@@ -133,6 +134,7 @@ func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contact
 		contacts: apitest.NewContacts(),
 		state:    apitest.NewState(),
 		board:    &wallboardStub{},
+		targets:  &transferTargetsStub{},
 		reg:      prometheus.NewRegistry(),
 		clock:    &manualClock{now: time.Now()},
 		conns:    make(map[string]net.Conn),
@@ -149,6 +151,8 @@ func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contact
 		Wallboard: h.board,
 		Metrics:   h.reg,
 		Now:       h.clock.Now,
+
+		TransferTargets: h.targets,
 	}, opts)
 	if err != nil {
 		t.Fatalf("api.New: %v", err)

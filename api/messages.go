@@ -153,6 +153,12 @@ func reasonMessage(reason, locale string) string {
 	case protocol.ReasonTransferTargetUnavailable:
 		return pick("Оператор, которому вы переводите звонок, сейчас недоступен: он разговаривает, на паузе или не в системе. Выберите другого оператора или очередь.",
 			"The agent you transfer to is not available now: talking, paused or signed out. Choose another agent or a queue.")
+	case protocol.ReasonTransferAgentUnknown:
+		return pick("Такого оператора нет. Выберите оператора или очередь из списка.",
+			"There is no such agent. Choose an agent or a queue from the list.")
+	case protocol.ReasonTransferQueueUnknown:
+		return pick("Такой очереди нет. Выберите очередь из списка.",
+			"There is no such queue. Choose a queue from the list.")
 	case protocol.ReasonQueueClosed:
 		return pick("Очередь сейчас закрыта (нерабочее время). Переведите звонок в другую очередь или оператору.",
 			"The queue is closed now (outside business hours). Transfer to another queue or an agent.")

@@ -35,6 +35,7 @@ var wantAccess = map[string][]protocol.Role{
 	"GET /api/v1/contacts/{contact_id}":         {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/contacts/{contact_id}/history": {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/contacts":                      {protocol.RoleAgent, protocol.RoleSupervisor},
+	"GET /api/v1/transfer-targets":              {protocol.RoleAgent},
 }
 
 // roleUser is a test user holding exactly one role.

@@ -40,6 +40,9 @@ type Deps struct {
 	// Desk implements SupervisorDesk, Desk is used; otherwise those commands answer
 	// "unavailable".
 	Supervisor SupervisorDesk
+	// TransferTargets serves transfer.targets. When it is nil and Desk implements
+	// TransferTargetsProvider, Desk is used. Otherwise the query fails with "unavailable".
+	TransferTargets TransferTargetsProvider
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
 	// LoginFailures counts failed logins over LoginWindow; nil means a new in-memory counter,
@@ -115,6 +118,9 @@ func New(d Deps, o Options) (*Server, error) {
 	}
 	if sup, ok := d.Desk.(SupervisorDesk); ok && d.Supervisor == nil {
 		d.Supervisor = sup
+	}
+	if targets, ok := d.Desk.(TransferTargetsProvider); ok && d.TransferTargets == nil {
+		d.TransferTargets = targets
 	}
 	if d.Sessions == nil {
 		d.Sessions = session.NewMemory(d.Now)

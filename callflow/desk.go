@@ -185,19 +185,31 @@ func (f *Flow) Transfer(ctx context.Context, agentID string, t protocol.Transfer
 	if t.AgentID != "" {
 		in = routing.TransferToAgent{CallID: t.CallID, FromAgentID: agentID, ToAgentID: t.AgentID}
 	}
-	var result error
+	var rejected error
+	var reason string
 	err := f.do(ctx, func() {
-		rejected := rejection(f.route(in))
-		result = deskError(rejected, f.transferConflictReason(agentID, t, rejected))
+		rejected = rejection(f.route(in))
+		reason = f.transferConflictReason(agentID, t, rejected)
 	})
 	if err != nil {
 		return unavailable(err)
 	}
-	return result
+
+	switch {
+	case reason == protocol.ReasonTransferTargetUnavailable && errors.Is(rejected, routing.ErrUnknownAgent) &&
+		f.unknownTransferAgent(ctx, agentID, t.AgentID):
+		reason = protocol.ReasonTransferAgentUnknown
+	case reason == protocol.ReasonTransferQueueUnknown:
+	default:
+		return deskError(rejected, reason)
+	}
+	// deskError would make an unknown queue or agent an invalid request without a reason.
+	return fmt.Errorf("%w: %v", api.Conflict(reason), rejected)
 }
 
 // transferConflictReason explains a transfer that the routing engine rejected: the agent is
-// not talking on the call, the target agent is not available, or the target queue is closed.
+// not talking on the call, the target agent is not available, or the target queue is closed
+// or not configured.
 // It runs in the loop right after the rejection, so the views match the engine's state.
 func (f *Flow) transferConflictReason(agentID string, t protocol.Transfer, rejected error) string {
 	if rejected == nil {
@@ -210,8 +222,11 @@ func (f *Flow) transferConflictReason(agentID string, t protocol.Transfer, rejec
 	case !talking:
 		return protocol.ReasonNotOnCall
 	case t.AgentID != "":
-		// The engine deletes signed-out agents, so a transfer to one fails as an unknown agent.
+		// The engine deletes signed-out agents, so a transfer to one fails as an unknown
+		// agent. Transfer asks the directory whether such an agent exists at all.
 		return protocol.ReasonTransferTargetUnavailable
+	case errors.Is(rejected, routing.ErrUnknownQueue):
+		return protocol.ReasonTransferQueueUnknown
 	case errors.Is(rejected, routing.ErrInvalidState):
 		return protocol.ReasonQueueClosed
 	}

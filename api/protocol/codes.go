@@ -51,6 +51,12 @@ const (
 	// ReasonTransferTargetUnavailable: the agent the call is transferred to is not available
 	// (talking, ringing, in wrap-up, paused or signed out).
 	ReasonTransferTargetUnavailable = "transfer_target_unavailable"
+	// ReasonTransferAgentUnknown: no agent has the id the call is transferred to. The desk
+	// should offer the agents of transfer.targets instead.
+	ReasonTransferAgentUnknown = "transfer_agent_unknown"
+	// ReasonTransferQueueUnknown: no queue of the configuration has the name the call is
+	// transferred to.
+	ReasonTransferQueueUnknown = "transfer_queue_unknown"
 	// ReasonQueueClosed: the queue the call is transferred to is outside its business hours.
 	ReasonQueueClosed = "queue_closed"
 	// ReasonAgentOnCall: the status cannot change to the requested one during a call; end the
@@ -81,7 +87,7 @@ const (
 func Reasons() []string {
 	return []string{
 		ReasonCallAlreadyAnswered, ReasonCallNotRinging, ReasonAnswerOnPhone, ReasonNotOnCall,
-		ReasonTransferTargetUnavailable, ReasonQueueClosed, ReasonAgentOnCall, ReasonAgentRinging,
+		ReasonTransferTargetUnavailable, ReasonTransferAgentUnknown, ReasonTransferQueueUnknown, ReasonQueueClosed, ReasonAgentOnCall, ReasonAgentRinging,
 		ReasonAgentSignedOut, ReasonEndpointInUse, ReasonCallInProgress, ReasonNoSupervisorPhone,
 		ReasonSupervisorOnCall, ReasonAgentNotTalking, ReasonAlreadySupervising, ReasonNotSupervising,
 	}

@@ -32,7 +32,7 @@ func ClientTypes() []string {
 		TypeSuperviseStart, TypeSuperviseMode, TypeSuperviseStop,
 		TypePing, TypeSetStatus, TypeCallAnswer, TypeCallHangup, TypeCallHold, TypeCallUnhold,
 		TypeCallTransfer, TypeCallDisposition, TypeContactCreate, TypeContactGet, TypeContactHistory,
-		TypeContactSearch,
+		TypeContactSearch, TypeTransferTargets,
 	}
 }
 
@@ -183,6 +183,8 @@ func NewCommand(msgType string) Command {
 		return &GetHistory{}
 	case TypeContactSearch:
 		return &SearchContacts{}
+	case TypeTransferTargets:
+		return &GetTransferTargets{}
 	}
 	return nil
 }

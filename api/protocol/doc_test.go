@@ -101,11 +101,13 @@ func serverDataType(msgType string) any {
 	return nil
 }
 
-// ackResult accepts the fields of every ack result: a card, a history page or a page of
-// search results.
+// ackResult accepts the fields of every ack result: a card, a history page, a page of
+// search results or the transfer targets.
 type ackResult struct {
 	Card
 	Interactions []Interaction    `json:"interactions"`
 	Contacts     []ContactSummary `json:"contacts"`
 	More         bool             `json:"more"`
+	Queues       []TransferQueue  `json:"queues"`
+	Agents       []TransferAgent  `json:"agents"`
 }
