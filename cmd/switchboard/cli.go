@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-cc/switchboard/config"
@@ -152,8 +153,11 @@ func (inv *invocation) parseCommand(cmd command, args []string) (func(context.Co
 		args = fs.Args()[1:]
 	}
 
-	if len(positional) < cmd.minArgs || len(positional) > cmd.maxArgs {
-		return nil, nil, wrongArgs(cmd.name)
+	switch {
+	case len(positional) < cmd.minArgs:
+		return nil, nil, argumentsError(cmd.name, func(m *messages) string { return m.missingArguments })
+	case len(positional) > cmd.maxArgs:
+		return nil, nil, argumentsError(cmd.name, func(m *messages) string { return m.extraArgument }, positional[cmd.maxArgs])
 	}
 	return execute, positional, nil
 }
@@ -171,15 +175,27 @@ func helpTopic(name string, positional []string) string {
 
 // wrongArgs reports arguments that do not fit the command, with its usage line.
 func wrongArgs(name string) usageError {
+	return argumentsError(name, func(m *messages) string { return m.wrongArgs })
+}
+
+// invalidArgument reports an argument that the command does not accept, such as the action
+// of "migrate sideways", with the command's usage line.
+func invalidArgument(name, argument string) usageError {
+	return argumentsError(name, func(m *messages) string { return m.invalidArgument }, argument)
+}
+
+// argumentsError formats the message that pick selects with args followed by the usage line
+// of the command or help topic name.
+func argumentsError(name string, pick func(*messages) string, args ...any) usageError {
 	usageLine := func(m *messages) string {
 		line, _, _ := strings.Cut(m.commandUsage[name], "\n")
 		_, line, _ = strings.Cut(line, ": ")
 		return line
 	}
-	return usageError{&userError{
-		en: fmt.Sprintf(english.wrongArgs, usageLine(&english)),
-		ru: fmt.Sprintf(russian.wrongArgs, usageLine(&russian)),
-	}}
+	format := func(m *messages) string {
+		return fmt.Sprintf(pick(m), append(slices.Clone(args), usageLine(m))...)
+	}
+	return usageError{&userError{en: format(&english), ru: format(&russian)}}
 }
 
 // flagError turns an error of the flag package into a usage error in both languages. name is

@@ -94,12 +94,15 @@ func TestRunUsageErrors(t *testing.T) {
 		{"command flag without value", []string{"serve", "--config"}, `option --config needs a value, for example --config=VALUE; "switchboard help serve"`},
 		{"unknown flag russian", []string{"--lang=ru", "serve", "--bogus"}, `неизвестный ключ --bogus; список ключей: "switchboard help serve"`},
 		{"bad lang after help", []string{"help", "--lang", "de"}, `invalid --lang "de": use en or ru`},
-		{"migrate without action", []string{"migrate"}, "usage: switchboard migrate up|down|down-all|status"},
-		{"migrate bad action", []string{"migrate", "sideways"}, "usage: switchboard migrate"},
-		{"import without file", []string{"import", "contacts"}, "usage: switchboard import contacts FILE"},
-		{"import wrong noun", []string{"import", "people", "a.csv"}, "usage: switchboard import contacts FILE"},
+		{"migrate without action", []string{"migrate"}, "missing arguments; usage: switchboard migrate up|down|down-all|status"},
+		{"migrate bad action", []string{"migrate", "sideways"}, `invalid argument "sideways"; usage: switchboard migrate up|down|down-all|status`},
+		{"migrate bad action russian", []string{"--lang=ru", "migrate", "sideways"}, `недопустимый аргумент "sideways"; использование: switchboard migrate`},
+		{"migrate extra argument", []string{"migrate", "up", "now"}, `unexpected argument "now"; usage: switchboard migrate`},
+		{"import without file", []string{"import", "contacts"}, "missing arguments; usage: switchboard import contacts FILE"},
+		{"import wrong noun", []string{"import", "companies", "a.csv"}, `invalid argument "companies"; usage: switchboard import contacts FILE`},
+		{"export wrong noun russian", []string{"--lang=ru", "export", "companies", "a.csv"}, `недопустимый аргумент "companies"; использование: switchboard export contacts ФАЙЛ`},
 		{"import bad delimiter", []string{"import", "contacts", "a.csv", "--delimiter", "|"}, `invalid --delimiter "|"`},
-		{"export too many", []string{"export", "contacts", "a.csv", "b.csv"}, "usage: switchboard export contacts FILE"},
+		{"export too many", []string{"export", "contacts", "a.csv", "b.csv"}, `unexpected argument "b.csv"; usage: switchboard export contacts FILE`},
 		{"bad lang", []string{"--lang", "de", "help"}, `invalid --lang "de": use en or ru`},
 		{"unknown help topic", []string{"help", "fly"}, `unknown help topic "fly"`},
 	}
@@ -171,14 +174,14 @@ func TestRunConfigErrorsInOneRun(t *testing.T) {
 		want []string
 	}{
 		{"en", []string{
-			`switchboard: http.listen = "8080" (from file ` + path + `, SWITCHBOARD_HTTP_LISTEN): an integer, but the key takes a string; put the value in double quotes, for example listen = "8080"`,
-			`switchboard: log.level = "chatty" (from file ` + path + `, SWITCHBOARD_LOG_LEVEL): unknown level; use debug, info, warn or error`,
-			`switchboard: shutdown.grace_period = "2h0m0s" (from the environment, SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): must be more than 0 and at most 1h`,
+			`switchboard: http.listen = "8080" (from file ` + path + `; variable SWITCHBOARD_HTTP_LISTEN overrides it): an integer, but the key takes a string; put the value in double quotes, for example listen = "127.0.0.1:8080"`,
+			`switchboard: log.level = "chatty" (from file ` + path + `; variable SWITCHBOARD_LOG_LEVEL overrides it): unknown level; use debug, info, warn or error`,
+			`switchboard: shutdown.grace_period = "2h0m0s" (from variable SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): must be more than 0 and at most 1h`,
 		}},
 		{"ru", []string{
-			`switchboard: http.listen = "8080" (из файла ` + path + `, SWITCHBOARD_HTTP_LISTEN): целое число, а ожидается строка; заключите значение в двойные кавычки`,
-			`switchboard: log.level = "chatty" (из файла ` + path + `, SWITCHBOARD_LOG_LEVEL): неизвестный уровень`,
-			`switchboard: shutdown.grace_period = "2h0m0s" (из окружения, SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): должно быть больше 0 и не больше 1h`,
+			`switchboard: http.listen = "8080" (из файла ` + path + `; переменная SWITCHBOARD_HTTP_LISTEN переопределяет его): целое число, а ожидается строка; заключите значение в двойные кавычки, например listen = "127.0.0.1:8080"`,
+			`switchboard: log.level = "chatty" (из файла ` + path + `; переменная SWITCHBOARD_LOG_LEVEL переопределяет его): неизвестный уровень`,
+			`switchboard: shutdown.grace_period = "2h0m0s" (из переменной SWITCHBOARD_SHUTDOWN_GRACE_PERIOD): должно быть больше 0 и не больше 1h`,
 		}},
 	}
 	for _, tt := range tests {

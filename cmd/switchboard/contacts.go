@@ -48,7 +48,7 @@ func exportCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []str
 // of records (companies, call lists) will use the same commands.
 func checkContactsNoun(command string, args []string) error {
 	if args[0] != "contacts" {
-		return wrongArgs(command)
+		return invalidArgument(command, args[0])
 	}
 	return nil
 }

@@ -17,11 +17,16 @@ type messages struct {
 	flagDelimiter  string
 	flagSource     string
 	flagRegion     string
+	flagYes        string
 	errorPrefix    string
 	unknownCommand string // %q command
 	unknownTopic   string // %q topic
 	wrongArgs      string // %s command usage line
-	badLang        string // %q value
+	// invalidArgument and extraArgument take the argument (%q) and the command's usage line.
+	invalidArgument  string
+	extraArgument    string
+	missingArguments string // %s command usage line
+	badLang          string // %q value
 	// unknownOption, optionNeedsValue and badOption take the option (or the flag package's
 	// message) and the help command that lists the options.
 	unknownOption    string
@@ -43,6 +48,14 @@ type messages struct {
 
 	migrateStateApplied string // %d version, %s file, %s time
 	migrateStatePending string // %d version, %s file
+
+	// migrateNeedsYes and migrateNoConfirmation take the action. migrateConfirmPrompt takes the
+	// action and the database name, and migrateNotConfirmed the typed text and the database name.
+	migrateNeedsYes        string
+	migrateConfirmPrompt   string
+	migrateNotConfirmed    string
+	migrateNoConfirmation  string
+	servePendingMigrations string
 
 	exported string // %d count, %s file
 
@@ -86,15 +99,23 @@ Every setting is described in docs/configuration.md.
 		"serve": `Usage: switchboard serve [--config FILE]
 
 Runs the HTTP server: the API and desk, /healthz, /readyz and /metrics. SIGINT or SIGTERM
-stop it gracefully within shutdown.grace_period. Migrations are not applied; run
-"switchboard migrate up" first (/readyz reports "pending" until then).
+stop it gracefully: for shutdown.drain /readyz returns 503 while other requests are still
+served, then in-flight requests get shutdown.grace_period to finish.
+
+Migrations are not applied. serve exits with an error while any is pending; run
+"switchboard migrate up" first. /readyz reports "pending" if a migration is rolled back
+while serve runs.
 `,
-		"migrate": `Usage: switchboard migrate up|down|down-all|status [--config FILE]
+		"migrate": `Usage: switchboard migrate up|down|down-all|status [--yes] [--config FILE]
 
   up        apply every pending migration
-  down      roll back the most recent migration
+  down      roll back the most recent migration; this drops the tables or columns it added
+            with their data, or rewrites rows
   down-all  roll back every migration (deletes all data)
   status    list every migration as applied or pending; exits with 1 when any is pending
+
+Because down and down-all delete data, they need confirmation: --yes, or on a terminal the
+database name typed at the prompt. Without either they change nothing and exit with 2.
 `,
 		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source NAME] [--region CODE]
 
@@ -148,10 +169,14 @@ Prints the version, the commit and the Go version the binary was built with.
 	flagDelimiter:    "field delimiter: auto, comma (,) or semicolon (;)",
 	flagSource:       "source `NAME` recorded with the imported contacts (default: the file name)",
 	flagRegion:       "region `CODE` for numbers without a country code (default: phone.default_region)",
+	flagYes:          "confirm that migrate down or down-all may delete data",
 	errorPrefix:      "switchboard: ",
 	unknownCommand:   "unknown command %q",
 	unknownTopic:     "unknown help topic %q",
 	wrongArgs:        "invalid arguments; usage: %s",
+	invalidArgument:  "invalid argument %q; usage: %s",
+	extraArgument:    "unexpected argument %q; usage: %s",
+	missingArguments: "missing arguments; usage: %s",
 	badLang:          "invalid --lang %q: use en or ru",
 	unknownOption:    `unknown option %s; "%s" lists the options`,
 	optionNeedsValue: `option %s needs a value, for example %[1]s=VALUE; "%s" lists the options`,
@@ -172,6 +197,12 @@ Prints the version, the commit and the Go version the binary was built with.
 
 	migrateStateApplied: "applied  %d %s (%s UTC)\n",
 	migrateStatePending: "pending  %d %s\n",
+
+	migrateNeedsYes:        `"migrate %s" deletes data and needs confirmation: add --yes, or run it on a terminal and type the database name`,
+	migrateConfirmPrompt:   "\"migrate %s\" deletes data in database %q.\nType the database name to confirm: ",
+	migrateNotConfirmed:    "%q does not match the database name %q; nothing was rolled back",
+	migrateNoConfirmation:  `no confirmation received, so nothing was rolled back; type the database name, or add --yes to "migrate %s" in scripts`,
+	servePendingMigrations: `the database schema is behind this version of Switchboard; run "switchboard migrate up" with the same configuration, then start serve again`,
 
 	exported: "exported %d contacts to %s\n",
 
@@ -215,15 +246,25 @@ var russian = messages{
 		"serve": `Использование: switchboard serve [--config ФАЙЛ]
 
 Запускает HTTP-сервер: API и рабочее место оператора, /healthz, /readyz и /metrics. SIGINT или
-SIGTERM корректно останавливают его в пределах shutdown.grace_period. Миграции не применяются:
-сначала выполните "switchboard migrate up" (до этого /readyz сообщает "pending").
+SIGTERM корректно останавливают его: в течение shutdown.drain /readyz возвращает 503, а
+остальные запросы ещё обслуживаются, затем незавершённые запросы получают
+shutdown.grace_period на завершение.
+
+Миграции не применяются. Пока есть неприменённые, serve завершается с ошибкой; сначала
+выполните "switchboard migrate up". Если миграцию откатить во время работы serve, /readyz
+сообщает "pending".
 `,
-		"migrate": `Использование: switchboard migrate up|down|down-all|status [--config ФАЙЛ]
+		"migrate": `Использование: switchboard migrate up|down|down-all|status [--yes] [--config ФАЙЛ]
 
   up        применить все неприменённые миграции
-  down      откатить последнюю миграцию
+  down      откатить последнюю миграцию; добавленные ею таблицы или столбцы удаляются
+            вместе с данными, либо строки переписываются
   down-all  откатить все миграции (удаляет все данные)
   status    показать, какие миграции применены, а какие нет; если есть неприменённые, код выхода 1
+
+Так как down и down-all удаляют данные, они требуют подтверждения: --yes или, в терминале,
+имя базы данных, введённое в ответ на запрос. Без подтверждения они ничего не меняют и
+завершаются с кодом 2.
 `,
 		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
 
@@ -279,10 +320,14 @@ contacts". Заголовки столбцов — на языке сообще�
 	flagDelimiter:    "разделитель полей: auto, запятая (,) или точка с запятой (;)",
 	flagSource:       "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
 	flagRegion:       "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",
+	flagYes:          "подтвердить, что migrate down или down-all может удалить данные",
 	errorPrefix:      "switchboard: ",
 	unknownCommand:   "неизвестная команда %q",
 	unknownTopic:     "неизвестный раздел справки %q",
 	wrongArgs:        "недопустимые аргументы; использование: %s",
+	invalidArgument:  "недопустимый аргумент %q; использование: %s",
+	extraArgument:    "лишний аргумент %q; использование: %s",
+	missingArguments: "не хватает аргументов; использование: %s",
 	badLang:          "недопустимое значение --lang %q: используйте en или ru",
 	unknownOption:    `неизвестный ключ %s; список ключей: "%s"`,
 	optionNeedsValue: `у ключа %s нет значения, укажите его, например %[1]s=ЗНАЧЕНИЕ; список ключей: "%s"`,
@@ -303,6 +348,12 @@ contacts". Заголовки столбцов — на языке сообще�
 
 	migrateStateApplied: "применена    %d %s (%s UTC)\n",
 	migrateStatePending: "не применена %d %s\n",
+
+	migrateNeedsYes:        `"migrate %s" удаляет данные и требует подтверждения: добавьте --yes или запустите команду в терминале и введите имя базы данных`,
+	migrateConfirmPrompt:   "\"migrate %s\" удаляет данные в базе данных %q.\nВведите имя базы данных для подтверждения: ",
+	migrateNotConfirmed:    "%q не совпадает с именем базы данных %q; ничего не откачено",
+	migrateNoConfirmation:  `подтверждение не получено, поэтому ничего не откачено; введите имя базы данных или в скриптах добавьте --yes к "migrate %s"`,
+	servePendingMigrations: `схема базы данных отстаёт от этой версии Switchboard; выполните "switchboard migrate up" с той же конфигурацией и снова запустите serve`,
 
 	exported: "выгружено контактов: %d, файл %s\n",
 

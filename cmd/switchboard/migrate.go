@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -13,14 +15,15 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-func migrateCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+func migrateCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
+	yes := fs.Bool("yes", false, inv.msg.flagYes)
 	return func(ctx context.Context, args []string) error {
 		action := args[0]
 		var direction storage.Direction
 		if action != "status" {
 			parsed, err := storage.ParseDirection(action)
 			if err != nil {
-				return wrongArgs("migrate")
+				return invalidArgument("migrate", action)
 			}
 			direction = parsed
 		}
@@ -28,6 +31,13 @@ func migrateCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []st
 		cfg, err := inv.loadConfig()
 		if err != nil {
 			return err
+		}
+		// Every down section drops tables or columns, or rewrites rows, so a rollback of
+		// even one migration loses data.
+		if action != "status" && direction != storage.MigrateUp && !*yes {
+			if err := confirmRollback(inv, action, databaseName(cfg)); err != nil {
+				return err
+			}
 		}
 		pool, err := openDatabase(ctx, cfg)
 		if err != nil {
@@ -42,6 +52,41 @@ func migrateCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []st
 		printSteps(inv, steps)
 		return err
 	}
+}
+
+// confirmRollback asks the person at a terminal to type the database name before a rollback
+// deletes data. Without a terminal there is nobody to ask, so it rejects the command and names
+// --yes. Standard input from /dev/null counts as a terminal (see processEnv.stdinIsTerminal),
+// but reading it returns end of file, which rejects the command too.
+func confirmRollback(inv *invocation, action, database string) error {
+	if !inv.env.stdinIsTerminal {
+		return usageError{newUserError(func(m *messages) string { return m.migrateNeedsYes }, action)}
+	}
+	fmt.Fprintf(inv.env.stderr, inv.msg.migrateConfirmPrompt, action, database)
+
+	line, err := bufio.NewReader(inv.env.stdin).ReadString('\n')
+	typed := strings.TrimSpace(line)
+	if typed == "" && err != nil {
+		fmt.Fprintln(inv.env.stderr)
+		return usageError{newUserError(func(m *messages) string { return m.migrateNoConfirmation }, action)}
+	}
+	if typed != database {
+		return usageError{newUserError(func(m *messages) string { return m.migrateNotConfirmed }, typed, database)}
+	}
+	return nil
+}
+
+// databaseName returns the database that database.url names. Without a name in the URL,
+// PostgreSQL uses the user name, and so does this. Load has validated the URL.
+func databaseName(cfg config.Config) string {
+	parsed, err := pgxpool.ParseConfig(cfg.Database.URL.Reveal())
+	if err != nil {
+		return ""
+	}
+	if parsed.ConnConfig.Database != "" {
+		return parsed.ConnConfig.Database
+	}
+	return parsed.ConnConfig.User
 }
 
 // openDatabase connects to database.url. storage.Open's error names the redacted URL.

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/switchboard-cc/switchboard/storage"
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
 )
 
@@ -17,7 +19,7 @@ func TestMigrateCommands(t *testing.T) {
 
 	migrate := func(action string) (int, string, string) {
 		env, stdout, stderr := testEnv(database)
-		code := run([]string{"migrate", action}, env)
+		code := run([]string{"migrate", action, "--yes"}, env)
 		return code, stdout.String(), stderr.String()
 	}
 
@@ -55,5 +57,64 @@ func TestMigrateCommands(t *testing.T) {
 	}
 	if code, out, _ = migrate("up"); code != exitOK || strings.Count(out, "applied ") != total {
 		t.Errorf("up after down-all = %d:\n%s\nwant %d applied", code, out, total)
+	}
+}
+
+func TestMigrateRollbackNeedsConfirmation(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	database := pool.Config().ConnConfig.Database
+	environ := []string{"SWITCHBOARD_DATABASE_URL=" + pool.Config().ConnString()}
+
+	tests := []struct {
+		name     string
+		args     []string
+		terminal bool
+		stdin    string
+		want     string
+	}{
+		{"down-all from a pipe", []string{"migrate", "down-all"}, false, database + "\n",
+			`"migrate down-all" deletes data and needs confirmation: add --yes`},
+		{"down from a pipe", []string{"migrate", "down"}, false, "",
+			`"migrate down" deletes data and needs confirmation: add --yes`},
+		{"down-all from /dev/null", []string{"migrate", "down-all"}, true, "",
+			`no confirmation received, so nothing was rolled back`},
+		{"wrong database name", []string{"migrate", "down-all"}, true, "switchboard\n",
+			`"switchboard" does not match the database name "` + database + `"; nothing was rolled back`},
+		{"russian", []string{"--lang", "ru", "migrate", "down-all"}, false, "",
+			`"migrate down-all" удаляет данные и требует подтверждения: добавьте --yes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(environ...)
+			env.stdin = strings.NewReader(tt.stdin)
+			env.stdinIsTerminal = tt.terminal
+			if code := run(tt.args, env); code != exitUsage {
+				t.Errorf("exit code %d, want %d; stderr %q", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+			if strings.Contains(stdout.String(), "rolled back") || strings.Contains(stdout.String(), "откачена") {
+				t.Errorf("stdout %q reports a rollback", stdout.String())
+			}
+			if err := storage.CheckMigrations(context.Background(), pool); err != nil {
+				t.Fatalf("migrations after a rejected rollback: %v", err)
+			}
+		})
+	}
+
+	// The database name typed on a terminal confirms the rollback.
+	env, stdout, stderr := testEnv(environ...)
+	env.stdin = strings.NewReader(database + "\n")
+	env.stdinIsTerminal = true
+	if code := run([]string{"migrate", "down"}, env); code != exitOK {
+		t.Fatalf("down confirmed with the database name = %d; stderr %q", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Type the database name to confirm") {
+		t.Errorf("stderr %q lacks the prompt", stderr.String())
+	}
+	if strings.Count(stdout.String(), "rolled back") != 1 {
+		t.Errorf("stdout %q, want one migration rolled back", stdout.String())
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/storage"
 )
 
 func serveCommand(_ *flag.FlagSet, inv *invocation) func(context.Context, []string) error {
@@ -66,6 +68,9 @@ func serveWith(ctx context.Context, cfg config.Config, logger *slog.Logger, star
 		logger.Info("shutdown: closing the database pool")
 		pool.Close()
 	}()
+	if err := checkSchema(ctx, pool, logger); err != nil {
+		return err
+	}
 
 	var redisClient *redis.Client
 	if cfg.Redis.URL != "" {
@@ -115,7 +120,9 @@ func serveWith(ctx context.Context, cfg config.Config, logger *slog.Logger, star
 	nodeStopped := false
 	select {
 	case <-ctx.Done():
-		logger.Info("shutdown: signal received", "grace_period", time.Duration(cfg.Shutdown.GracePeriod).String())
+		logger.Info("shutdown: signal received", "drain", time.Duration(cfg.Shutdown.Drain).String(),
+			"grace_period", time.Duration(cfg.Shutdown.GracePeriod).String())
+		drain(app.readiness, server, time.Duration(cfg.Shutdown.Drain), logger)
 	case <-server.Done():
 		logger.Error("HTTP server stopped unexpectedly")
 	case nodeErr = <-nodeDone:
@@ -144,4 +151,38 @@ func serveWith(ctx context.Context, cfg config.Config, logger *slog.Logger, star
 	}
 	logger.Info("shutdown: node stopped")
 	return errors.Join(httpErr, nodeErr)
+}
+
+// checkSchema rejects a database whose migrations lag behind this binary. Serving it would
+// fail every request that touches a missing table or column, so serve exits and names the
+// command that fixes it. A process manager that restarts serve brings it up once the
+// migrations are applied.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
+	err := storage.CheckMigrations(ctx, pool)
+	if errors.Is(err, storage.ErrMigrationsPending) {
+		logger.Error("database migrations are pending; run `switchboard migrate up` before serve")
+		return newUserError(func(m *messages) string { return m.servePendingMigrations })
+	}
+	if err != nil {
+		return fmt.Errorf("check database migrations: %w", err)
+	}
+	return nil
+}
+
+// drain marks the node not ready and keeps serving for d, so that load balancers see /readyz
+// fail and stop sending new requests before the listener closes. It returns early when the
+// server stops on its own.
+func drain(ready *readiness, server *httpServer, d time.Duration, logger *slog.Logger) {
+	ready.stopping.Store(true)
+	if d <= 0 {
+		return
+	}
+	logger.Info("shutdown: draining, /readyz returns 503", "drain", d.String())
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-server.Done():
+		logger.Error("HTTP server stopped unexpectedly during the drain")
+	}
 }

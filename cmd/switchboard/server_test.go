@@ -204,6 +204,9 @@ func listeningAddress(t *testing.T, stderr *syncBuffer, exited <-chan int) strin
 // function that cancels it as SIGTERM would and returns the exit code.
 func startRun(t *testing.T, args []string, environ ...string) (string, *syncBuffer, *syncBuffer, func() int) {
 	t.Helper()
+	// Tests stop at once without a drain. A test may still set one in environ, because the
+	// last entry of a variable wins.
+	environ = append([]string{"SWITCHBOARD_SHUTDOWN_DRAIN=0s"}, environ...)
 	env, stdout, stderr := testEnv(append(environ,
 		"SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
 		"SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir(),
@@ -255,6 +258,66 @@ func TestServeRunsAndStops(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+func TestServeRejectsPendingMigrations(t *testing.T) {
+	t.Parallel()
+	_, databaseURL := pgtest.NewEmpty(t)
+	for _, tt := range []struct {
+		lang string
+		want string
+	}{
+		{"en", `the database schema is behind this version of Switchboard; run "switchboard migrate up"`},
+		{"ru", `схема базы данных отстаёт от этой версии Switchboard; выполните "switchboard migrate up"`},
+	} {
+		env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL="+databaseURL, "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
+			"SWITCHBOARD_LOG_FORMAT=json", "SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir())
+		if code := run([]string{"--lang", tt.lang, "serve"}, env); code != exitError {
+			t.Errorf("%s: exit code %d, want %d; stderr:\n%s", tt.lang, code, exitError, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "switchboard: "+tt.want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", tt.lang, tt.want, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), `"msg":"database migrations are pending; run `+"`switchboard migrate up`"+` before serve"`) {
+			t.Errorf("%s: the log lacks the pending migrations error:\n%s", tt.lang, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "HTTP server listening") {
+			t.Errorf("%s: serve listened on an unmigrated database", tt.lang)
+		}
+	}
+}
+
+// TestLoginFromLocalhostOrigin checks that the default origins of a loopback listener let a
+// browser that opened http://localhost:<port> log in, while other origins stay rejected.
+func TestLoginFromLocalhostOrigin(t *testing.T) {
+	t.Parallel()
+	server := composeTest(t, pgtest.New(t))
+
+	login := func(origin string) int {
+		req, err := http.NewRequest(http.MethodPost, server.URL+"/api/v1/session", strings.NewReader(`{"login":"nobody","password":"wrong-password"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// composeTest serves config.Default(), whose http.listen is 127.0.0.1:8080.
+	for _, origin := range []string{"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"} {
+		if code := login(origin); code != http.StatusUnauthorized {
+			t.Errorf("login with wrong credentials from %s = %d, want 401 (the origin accepted)", origin, code)
+		}
+	}
+	for _, origin := range []string{"http://localhost:9090", "http://crm.example.com"} {
+		if code := login(origin); code != http.StatusForbidden {
+			t.Errorf("login from %s = %d, want 403 foreign origin", origin, code)
+		}
 	}
 }
 
