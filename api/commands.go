@@ -154,7 +154,9 @@ func (s *Server) commandHandler(spec commandSpec) func(http.ResponseWriter, *htt
 			return
 		}
 		if err := cmd.Validate(); err != nil {
-			s.writeErrorDetail(w, r, &sess, http.StatusBadRequest, protocol.CodeInvalidRequest, err.Error())
+			data := commandErrorData(protocol.CodeInvalidRequest, protocol.ValidationReason(err), s.locale(r, &sess))
+			data.Detail = err.Error()
+			s.writeJSON(w, http.StatusBadRequest, protocol.ErrorBody{Error: data})
 			return
 		}
 
@@ -314,10 +316,10 @@ func (s *Server) writeErrorDetail(w http.ResponseWriter, r *http.Request, sess *
 	}})
 }
 
-// commandErrorData is the error of a failed command: the code, the conflict reason when
-// there is one, and the message for them in locale.
+// commandErrorData is the error of a failed command: the code, the reason that refines a
+// conflict or an invalid request when there is one, and the message for them in locale.
 func commandErrorData(code, reason, locale string) protocol.ErrorData {
-	if code != protocol.CodeConflict {
+	if code != protocol.CodeConflict && code != protocol.CodeInvalidRequest {
 		reason = ""
 	}
 	return protocol.ErrorData{Code: code, Reason: reason, Message: commandErrorMessage(code, reason, locale)}

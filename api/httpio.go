@@ -102,13 +102,15 @@ func errorStatus(err error) (int, string) {
 	return http.StatusInternalServerError, protocol.CodeInternal
 }
 
-// conflictReason returns the reason of a ConflictError in err's chain, or "".
+// conflictReason returns the reason of a ConflictError in err's chain or, for a backend's
+// invalid value that protocol.ValidationReason knows (such as an invalid phone endpoint),
+// that reason; otherwise "".
 func conflictReason(err error) string {
 	var conflict *ConflictError
 	if errors.As(err, &conflict) {
 		return conflict.Reason
 	}
-	return ""
+	return protocol.ValidationReason(err)
 }
 
 // readBody reads the request body within the size limit. The returned code is set when

@@ -102,9 +102,9 @@ func userMessage(code, locale string) string {
 }
 
 // commandErrorMessage returns the message for a failed command: the reason's message when the
-// code is "conflict" and the reason is known, otherwise the code's message.
+// code is "conflict" or "invalid_request" and the reason is known, otherwise the code's message.
 func commandErrorMessage(code, reason, locale string) string {
-	if code == protocol.CodeConflict && reason != "" {
+	if (code == protocol.CodeConflict || code == protocol.CodeInvalidRequest) && reason != "" {
 		if message := reasonMessage(reason, locale); message != "" {
 			return message
 		}
@@ -174,6 +174,15 @@ func reasonMessage(reason, locale string) string {
 	case protocol.ReasonEndpointInUse:
 		return pick("Этот телефон уже занят другим оператором. Укажите свой телефон.",
 			"Another agent is signed in at this phone. Choose your own phone.")
+	case protocol.ReasonNoPhone:
+		return pick("Сначала укажите телефон, за которым вы сидите (например, PJSIP/1005), затем выберите «Готов».",
+			"Enter the phone you sit at first (for example PJSIP/1005), then choose Available.")
+	case protocol.ReasonInvalidEndpoint:
+		return pick("Телефон указан неверно. Введите PJSIP/<номер> или SIP/<номер>, например PJSIP/1005: только латинские буквы, цифры, «-», «_» и «.».",
+			"The phone is not valid. Enter PJSIP/<name> or SIP/<name>, for example PJSIP/1005, using only letters, digits, '-', '_' and '.'.")
+	case protocol.ReasonDispositionWindowOver:
+		return pick("Результат этого звонка сохранить уже нельзя: звонок закончился слишком давно или был не вашим.",
+			"The outcome of this call can no longer be saved: the call ended too long ago or was not yours.")
 	case protocol.ReasonCallInProgress:
 		return pick("Звонок ещё идёт. Результат можно сохранить после его завершения.",
 			"The call is still in progress. Save its outcome after it ends.")

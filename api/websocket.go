@@ -118,6 +118,11 @@ func (h *wsHandler) HandleFrame(ctx context.Context, p ws.Peer, frame []byte) []
 	cmd, err := protocol.DecodeCommand(env)
 	if err != nil {
 		de := protocol.AsDecodeError(err)
+		if de.Reason != "" {
+			data := commandErrorData(de.Code, de.Reason, normalizeLocale(p.User.Locale, h.s.opts.DefaultLocale))
+			data.Detail = de.Detail
+			return h.encode(p, protocol.TypeError, env.ID, data)
+		}
 		return h.errorFrame(p, env.ID, de.Code, de.Detail)
 	}
 

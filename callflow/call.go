@@ -2,6 +2,7 @@ package callflow
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type call struct {
 	causeText  string
 	customerUp bool // the customer channel still exists
 	recorded   bool // the routing engine emitted the call's record
+	recordedAt time.Time
 	// spooled is closed once the record is in the spool, so that a disposition, which
 	// must follow the record, waits for it.
 	spooled chan struct{}
@@ -184,8 +186,47 @@ func (w *worker) stop() { w.once.Do(func() { close(w.quit) }) }
 type agentView struct {
 	state protocol.AgentState
 	call  *protocol.CallState
-	// last is the call the agent last talked on, kept for its disposition.
-	last *call
+	// recent are the calls the agent answered, oldest first, kept so that their outcome can
+	// be saved until DispositionWindow after they end; see rememberCall.
+	recent []*call
+}
+
+// maxRecentCalls bounds an agent's recent calls whatever the window, so that short calls in
+// a long window cannot grow the list without limit.
+const maxRecentCalls = 50
+
+// rememberCall adds c to the agent's recent calls and drops those that ended longer than
+// DispositionWindow ago.
+func (f *Flow) rememberCall(v *agentView, c *call) {
+	cutoff := f.now().Add(-f.opts.DispositionWindow)
+	kept := v.recent[:0]
+	for _, r := range v.recent {
+		if r != c && (!r.recorded || r.recordedAt.After(cutoff)) {
+			kept = append(kept, r)
+		}
+	}
+	clear(v.recent[len(kept):])
+	v.recent = append(kept, c)
+	if n := len(v.recent) - maxRecentCalls; n > 0 {
+		v.recent = slices.Delete(v.recent, 0, n)
+	}
+}
+
+// recentCall returns the agent's recent call with the id if the agent may still save its
+// outcome: the call goes on or ended within DispositionWindow.
+func (f *Flow) recentCall(v *agentView, callID string) (*call, bool) {
+	cutoff := f.now().Add(-f.opts.DispositionWindow)
+	for i := len(v.recent) - 1; i >= 0; i-- {
+		c := v.recent[i]
+		if c.id != callID {
+			continue
+		}
+		if c.recorded && c.recordedAt.Before(cutoff) {
+			return nil, false
+		}
+		return c, true
+	}
+	return nil, false
 }
 
 func (f *Flow) view(agentID string) *agentView {

@@ -23,7 +23,17 @@ var (
 )
 
 // SetStatus signs the agent in (available), pauses them with a reason, or signs them out.
+// An endpoint with available moves a signed-in agent to that phone unless a call rings for
+// them or they are on a call.
 func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStatus) error {
+	if s.Endpoint != "" {
+		// The API validates the endpoint too; this check keeps any other caller from making
+		// the node dial an arbitrary dial string.
+		if err := protocol.ValidateEndpoint(s.Endpoint); err != nil {
+			return fmt.Errorf("%w: agent %s: %w", api.ErrInvalid, agentID, err)
+		}
+	}
+
 	var profile AgentProfile
 	if s.Status == protocol.StateAvailable {
 		p, err := f.opts.Directory.Agent(ctx, agentID)
@@ -46,6 +56,10 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 		switch s.Status {
 		case protocol.StateAvailable:
 			if signedIn {
+				if err := f.changeEndpoint(v, s.Endpoint); err != nil {
+					result = err
+					return
+				}
 				in = routing.AgentReady{AgentID: agentID}
 				break
 			}
@@ -54,7 +68,7 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 				endpoint = profile.Endpoint
 			}
 			if endpoint == "" {
-				result = fmt.Errorf("%w: agent %s has no fixed phone; choose the phone endpoint you sit at", api.ErrInvalid, agentID)
+				result = fmt.Errorf("%w: agent %s has no fixed phone; choose the phone endpoint you sit at", api.Conflict(protocol.ReasonNoPhone), agentID)
 				return
 			}
 			queues := profile.Queues
@@ -84,6 +98,24 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 		return unavailable(err)
 	}
 	return result
+}
+
+// changeEndpoint moves a signed-in agent to endpoint, when it is set and differs from the
+// current one, and tells the desks. It runs on the loop.
+func (f *Flow) changeEndpoint(v *agentView, endpoint string) error {
+	if endpoint == "" || endpoint == v.state.Endpoint {
+		return nil
+	}
+	agentID := v.state.AgentID
+	if err := rejection(f.route(routing.AgentChangeEndpoint{AgentID: agentID, Endpoint: endpoint})); err != nil {
+		return deskError(err, statusConflictReason(v.state.State))
+	}
+	f.log.Info("agent moved to another phone", "agent_id", agentID, "from", v.state.Endpoint, "to", endpoint)
+	v.state.Endpoint = endpoint
+	// AgentReady publishes the state only when it changes; an available agent's desk and the
+	// supervisors learn of the new phone here.
+	f.publish(f.opts.Notifier.PublishAgentState(v.state))
+	return nil
 }
 
 // statusConflictReason explains why the routing engine rejects a status change of an agent in
@@ -233,8 +265,9 @@ func (f *Flow) transferConflictReason(agentID string, t protocol.Transfer, rejec
 	return ""
 }
 
-// SaveDisposition spools the outcome behind the call's record and ends the agent's wrap-up.
-// It is accepted only for the call the agent last talked on, once that call has ended.
+// SaveDisposition spools the outcome behind the call's record and ends the agent's wrap-up of
+// that call. It is accepted for a call the agent answered once the agent's part of it ended,
+// until DispositionWindow after the call ended, also while the agent handles the next call.
 func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.SaveDisposition) error {
 	if len(f.opts.Dispositions) > 0 && !slices.ContainsFunc(f.opts.Dispositions, func(x protocol.Disposition) bool { return x.Code == d.Code }) {
 		return fmt.Errorf("%w: disposition %q is not configured", api.ErrInvalid, d.Code)
@@ -248,18 +281,19 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 	var c *call
 	var result error
 	err := f.do(ctx, func() {
-		v := f.view(agentID)
+		found, ok := f.recentCall(f.view(agentID), d.CallID)
 		switch {
-		case v.last == nil || v.last.id != d.CallID:
-			result = fmt.Errorf("%w: call %s is not the last call of agent %s", api.ErrNotFound, d.CallID, agentID)
-		case !v.last.recorded && v.last.agentID == agentID:
+		case !ok:
+			result = fmt.Errorf("%w: call %s is not a call that agent %s handled in the last %v",
+				api.Conflict(protocol.ReasonDispositionWindowOver), d.CallID, agentID, f.opts.DispositionWindow)
+		case !found.recorded && found.agentID == agentID:
 			result = fmt.Errorf("%w: call %s is still in progress; save its outcome after it ends", api.Conflict(protocol.ReasonCallInProgress), d.CallID)
-		case !v.last.recorded:
+		case !found.recorded:
 			// The agent handed the call on with a transfer and wraps up while it goes on; the
 			// disposition is written right after the call's record.
-			v.last.pending = append(v.last.pending, entry)
+			found.pending = append(found.pending, entry)
 		default:
-			c = v.last
+			c = found
 		}
 	})
 	if err != nil {
@@ -283,7 +317,8 @@ func (f *Flow) SaveDisposition(ctx context.Context, agentID string, d protocol.S
 
 	return unavailable(f.do(ctx, func() {
 		v := f.view(agentID)
-		if v.state.State == protocol.StateWrapup {
+		// The outcome of an earlier call, saved late, must not end the wrap-up of the next.
+		if v.state.State == protocol.StateWrapup && (v.state.Call == nil || v.state.Call.CallID == d.CallID) {
 			f.route(routing.WrapUpDone{AgentID: agentID})
 		}
 		if v.call != nil && v.call.Offer.CallID == d.CallID && v.call.Phase == protocol.PhaseWrapup {
@@ -306,9 +341,7 @@ func (f *Flow) LinkContact(ctx context.Context, agentID, callID string, card pro
 	err = f.do(ctx, func() {
 		found, ok := f.calls[callID]
 		if !ok {
-			if v := f.view(agentID); v.last != nil && v.last.id == callID {
-				found, ok = v.last, true
-			}
+			found, ok = f.recentCall(f.view(agentID), callID)
 		}
 		switch {
 		case !ok:

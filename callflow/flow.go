@@ -37,6 +37,10 @@ type Options struct {
 	VoicemailContext string
 	// Dispositions offered in wrap-up, in the agent's language by the desk.
 	Dispositions []protocol.Disposition
+	// DispositionWindow is how long after a call ends its agent may still save the call's
+	// outcome, also after wrap-up ended and while the next call is handled; default
+	// DefaultDispositionWindow.
+	DispositionWindow time.Duration
 	// RequestTimeout bounds each REST request to Asterisk and each directory query.
 	// Default 5 s.
 	RequestTimeout time.Duration
@@ -50,6 +54,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now. The routing engine's timers follow it.
 	Now func() time.Time
 }
+
+// DefaultDispositionWindow is the default Options.DispositionWindow.
+const DefaultDispositionWindow = 15 * time.Minute
 
 // DefaultVoicemailContext is the voicemail context of asterisk-config/extensions.conf.
 const DefaultVoicemailContext = "switchboard-voicemail"
@@ -106,6 +113,9 @@ func New(engine *routing.Engine, opts Options) (*Flow, error) {
 	}
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = 5 * time.Second
+	}
+	if opts.DispositionWindow <= 0 {
+		opts.DispositionWindow = DefaultDispositionWindow
 	}
 	if opts.CampaignAbandonDelay <= 0 {
 		opts.CampaignAbandonDelay = DefaultCampaignAbandonDelay

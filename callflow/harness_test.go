@@ -69,6 +69,8 @@ type nodeOptions struct {
 	// sim and simURL make the node use another node's arisim, for the restart test.
 	sim    *arisim.Server
 	simURL string
+	// dispositionWindow replaces callflow.DefaultDispositionWindow.
+	dispositionWindow time.Duration
 }
 
 func defaultQueues() []routing.QueueConfig {
@@ -140,6 +142,8 @@ func startNode(t testing.TB, opts nodeOptions) *node {
 		Queues:        names,
 		Dispositions:  []protocol.Disposition{{Code: "resolved", Label: "Resolved"}, {Code: "callback", Label: "Callback"}},
 		Logger:        logger,
+
+		DispositionWindow: opts.dispositionWindow,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -344,7 +344,7 @@ func (f *Flow) callAnswered(o routing.CallAnswered) {
 	v := f.view(o.AgentID)
 	if c, ok := f.calls[o.CallID]; ok {
 		c.answeredAt = o.At
-		v.last = c
+		f.rememberCall(v, c)
 		f.campaignConnected(c, o.AgentID)
 	}
 	if v.call != nil && v.call.Offer.CallID == o.CallID {

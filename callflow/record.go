@@ -42,6 +42,7 @@ func (f *Flow) writeRecord(r routing.CallRecord) {
 	}
 
 	c.recorded = true
+	c.recordedAt = f.now()
 	pending := c.pending
 	c.pending = nil
 	c.worker.submitKept(func(ctx context.Context) {

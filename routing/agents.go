@@ -146,6 +146,36 @@ func (e *Engine) ready(in AgentReady) {
 	}
 }
 
+func (e *Engine) changeEndpoint(in AgentChangeEndpoint) {
+	a, ok := e.agents[in.AgentID]
+	if !ok {
+		e.reject(in, fmt.Errorf("%w: %q", ErrUnknownAgent, in.AgentID))
+		return
+	}
+	if in.Endpoint == "" {
+		e.reject(in, fmt.Errorf("%w: agent %q changes to an empty phone endpoint", ErrInvalidInput, a.id))
+		return
+	}
+	if in.Endpoint == a.endpoint {
+		return
+	}
+	if a.state == AgentReserved || a.state == AgentOnCall {
+		// The ringing or talking leg is on the old phone; moving now would split the call
+		// from the phone routing thinks the agent uses.
+		e.reject(in, fmt.Errorf("%w: agent %q is %s; change the phone after the call", ErrInvalidState, a.id, a.state))
+		return
+	}
+	if other, ok := e.endpoints[in.Endpoint]; ok {
+		e.reject(in, fmt.Errorf("%w: endpoint %q is used by agent %q", ErrEndpointInUse, in.Endpoint, other.id))
+		return
+	}
+
+	delete(e.endpoints, a.endpoint)
+	e.log.Info("agent changed phone", "agent_id", a.id, "from", a.endpoint, "to", in.Endpoint)
+	a.endpoint = in.Endpoint
+	e.endpoints[a.endpoint] = a
+}
+
 func (e *Engine) wrapUpDone(in WrapUpDone) {
 	a, ok := e.agents[in.AgentID]
 	if !ok {

@@ -134,6 +134,8 @@ func (e *Engine) Handle(now time.Time, in Input) []Output {
 		e.pause(in)
 	case AgentReady:
 		e.ready(in)
+	case AgentChangeEndpoint:
+		e.changeEndpoint(in)
 	case WrapUpDone:
 		e.wrapUpDone(in)
 	case AgentAnswered:
@@ -185,6 +187,8 @@ func inputIDs(in Input) (callID, agentID string) {
 	case AgentPause:
 		return "", in.AgentID
 	case AgentReady:
+		return "", in.AgentID
+	case AgentChangeEndpoint:
 		return "", in.AgentID
 	case WrapUpDone:
 		return "", in.AgentID

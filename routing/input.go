@@ -129,6 +129,14 @@ type AgentPause struct {
 	Reason  string
 }
 
+// AgentChangeEndpoint moves a signed-in agent to another phone endpoint, for an agent who
+// hot-desks to a new phone. It is rejected while a call rings for the agent or the agent is on
+// a call, and when another agent is signed in at the endpoint. The agent's state is kept.
+type AgentChangeEndpoint struct {
+	AgentID  string
+	Endpoint string
+}
+
 // AgentReady makes a paused or wrapping-up agent available.
 type AgentReady struct {
 	AgentID string
@@ -189,21 +197,22 @@ type QueryQueues struct{}
 // Tick only advances time; the engine fires the timers that fell due. Run sends it itself.
 type Tick struct{}
 
-func (CallArrived) isInput()     {}
-func (CallEnded) isInput()       {}
-func (AgentSignIn) isInput()     {}
-func (AgentSignOut) isInput()    {}
-func (AgentPause) isInput()      {}
-func (AgentReady) isInput()      {}
-func (WrapUpDone) isInput()      {}
-func (AgentAnswered) isInput()   {}
-func (AgentLegFailed) isInput()  {}
-func (TransferToAgent) isInput() {}
-func (TransferToQueue) isInput() {}
-func (HangUpRequest) isInput()   {}
-func (QueryAgent) isInput()      {}
-func (QueryQueues) isInput()     {}
-func (Tick) isInput()            {}
+func (CallArrived) isInput()         {}
+func (CallEnded) isInput()           {}
+func (AgentSignIn) isInput()         {}
+func (AgentSignOut) isInput()        {}
+func (AgentPause) isInput()          {}
+func (AgentReady) isInput()          {}
+func (AgentChangeEndpoint) isInput() {}
+func (WrapUpDone) isInput()          {}
+func (AgentAnswered) isInput()       {}
+func (AgentLegFailed) isInput()      {}
+func (TransferToAgent) isInput()     {}
+func (TransferToQueue) isInput()     {}
+func (HangUpRequest) isInput()       {}
+func (QueryAgent) isInput()          {}
+func (QueryQueues) isInput()         {}
+func (Tick) isInput()                {}
 
 // Pause reasons the engine sets by itself.
 const (

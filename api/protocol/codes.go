@@ -37,6 +37,7 @@ func Codes() []string {
 // Reasons refine the code "conflict": what in the current state stops the command. They
 // come in the error's "reason" field so that the desk can show a message for each; a
 // conflict without a reason is still possible, and clients show the message then.
+// ReasonInvalidEndpoint refines "invalid_request" instead.
 const (
 	// ReasonCallAlreadyAnswered: the agent answered the call already, in another tab or on the phone.
 	ReasonCallAlreadyAnswered = "call_already_answered"
@@ -81,6 +82,15 @@ const (
 	ReasonAlreadySupervising = "already_supervising"
 	// ReasonNotSupervising: the supervisor has no session to switch or stop.
 	ReasonNotSupervising = "not_supervising"
+	// ReasonNoPhone: the agent has no fixed phone and named none; enter the phone endpoint
+	// first.
+	ReasonNoPhone = "no_phone"
+	// ReasonInvalidEndpoint (code invalid_request): the phone endpoint is not
+	// PJSIP/<resource> or SIP/<resource>.
+	ReasonInvalidEndpoint = "invalid_endpoint"
+	// ReasonDispositionWindowOver: the call ended longer ago than the desk may save its
+	// outcome, or the agent did not handle it.
+	ReasonDispositionWindowOver = "disposition_window_over"
 )
 
 // Reasons lists every conflict reason, so that tests can check that each has a message.
@@ -90,6 +100,7 @@ func Reasons() []string {
 		ReasonTransferTargetUnavailable, ReasonTransferAgentUnknown, ReasonTransferQueueUnknown, ReasonQueueClosed, ReasonAgentOnCall, ReasonAgentRinging,
 		ReasonAgentSignedOut, ReasonEndpointInUse, ReasonCallInProgress, ReasonNoSupervisorPhone,
 		ReasonSupervisorOnCall, ReasonAgentNotTalking, ReasonAlreadySupervising, ReasonNotSupervising,
+		ReasonNoPhone, ReasonInvalidEndpoint, ReasonDispositionWindowOver,
 	}
 }
 

@@ -67,8 +67,10 @@ type Command interface {
 type Ping struct{}
 
 // SetStatus changes the agent's own state. Status is available, paused or logged_out; Reason
-// is required for paused. Endpoint is the phone the agent sits at, for hot-desking; empty
-// keeps the agent's fixed or previous endpoint.
+// is required for paused. Endpoint is the phone the agent sits at, for hot-desking, and is
+// allowed only with available: PJSIP/<resource> or SIP/<resource> (see ValidateEndpoint).
+// Empty keeps the agent's current endpoint or, at sign-in, the fixed one. A signed-in agent
+// who is not ringing or on a call moves to the new endpoint.
 type SetStatus struct {
 	Status   string `json:"status"`
 	Reason   string `json:"reason,omitempty"`
@@ -151,7 +153,7 @@ func DecodeCommand(env Envelope) (Command, error) {
 	}
 
 	if err := cmd.Validate(); err != nil {
-		return nil, &DecodeError{Code: CodeInvalidRequest, Detail: err.Error(), ID: env.ID}
+		return nil, &DecodeError{Code: CodeInvalidRequest, Reason: ValidationReason(err), Detail: err.Error(), ID: env.ID}
 	}
 	return cmd, nil
 }
@@ -228,8 +230,11 @@ func (c *SetStatus) Validate() error {
 		return fmt.Errorf("invalid status %q: send %q, %q or %q", truncate(c.Status, 64), StateAvailable, StatePaused, StateLoggedOut)
 	}
 
-	if len(c.Endpoint) > MaxCodeLength || !utf8.ValidString(c.Endpoint) {
-		return fmt.Errorf("invalid endpoint %q: at most %d bytes of UTF-8", truncate(c.Endpoint, 64), MaxCodeLength)
+	if c.Endpoint != "" {
+		if c.Status != StateAvailable {
+			return fmt.Errorf("endpoint %q is only allowed with status %q", truncate(c.Endpoint, 64), StateAvailable)
+		}
+		return ValidateEndpoint(c.Endpoint)
 	}
 	return nil
 }

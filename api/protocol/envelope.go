@@ -34,10 +34,12 @@ type Envelope struct {
 }
 
 // DecodeError is a frame that the server cannot accept. Code is one of the Code constants
-// and Detail names the offending value for the developer's log; ID is the frame's id when it
-// could be read, so the error reply can refer to the command.
+// and Detail names the offending value for the developer's log; Reason, when set, refines
+// CodeInvalidRequest (see ValidationReason). ID is the frame's id when it could be read, so
+// the error reply can refer to the command.
 type DecodeError struct {
 	Code   string
+	Reason string
 	Detail string
 	ID     string
 }
@@ -122,7 +124,7 @@ func AsDecodeError(err error) *DecodeError {
 	if errors.As(err, &de) {
 		return de
 	}
-	return &DecodeError{Code: CodeInvalidRequest, Detail: err.Error()}
+	return &DecodeError{Code: CodeInvalidRequest, Reason: ValidationReason(err), Detail: err.Error()}
 }
 
 func truncate(s string, n int) string {
