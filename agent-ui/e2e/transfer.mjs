@@ -1,9 +1,13 @@
 // A blind transfer to a queue between two agents, each in their own browser context. The
-// first answers, transfers to the sales queue and goes to wrap-up. The second gets the
+// first answers, picks the sales queue in the transfer picker, which also lists the signed-in
+// colleague as available, and goes to wrap-up. The second gets the
 // screen-pop with the same card, answers and saves the disposition once the caller hangs up.
 import { join } from "node:path";
 import { equal, hasAttribute, hasText, visible } from "./harness/expect.mjs";
 import { checkBridged, ru, screenshot } from "./inbound-call.mjs";
+
+// Labels of the transfer picker, copied from src/locales/ru.json.
+const picker = { available: "Готов", waiting: "в ожидании:" };
 
 export async function runTransfer({ browser, page, baseURL, arisim, agent, colleague, contact, frames, resultsDir, runID }) {
   const byTestId = (id) => page.getByTestId(id);
@@ -29,8 +33,18 @@ export async function runTransfer({ browser, page, baseURL, arisim, agent, colle
   try {
     await signIn(desk, baseURL, colleague);
 
-    await page.getByPlaceholder(ru.transferTarget, { exact: true }).fill("queue:sales");
+    // The picker lists the queues first, then the colleague by name: available, so it can be
+    // picked. Typing filters the list, and Enter picks the first match, the sales queue.
     await page.getByRole("button", { name: ru.transfer, exact: true }).click();
+    const options = byTestId("transfer-options");
+    await hasText(options.getByRole("option").first(), "support", "the first queue at the top of the transfer picker");
+    const colleagueOption = options.getByRole("option", { name: colleague.name });
+    await hasText(colleagueOption, picker.available, "the colleague in the transfer picker with their state");
+    equal(await colleagueOption.getAttribute("aria-disabled"), null, "aria-disabled of the available colleague's option");
+    await page.getByPlaceholder(ru.transferTarget, { exact: true }).fill("sal");
+    await hasText(options, picker.waiting, "the sales queue's waiting calls in the filtered picker");
+    equal(await options.getByRole("option").count(), 1, "the options left after typing sal");
+    await page.getByPlaceholder(ru.transferTarget, { exact: true }).press("Enter");
     await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the first agent's wrap-up form after the transfer");
 
     await hasText(desk.getByTestId("contact-name"), contact.name, "the colleague's screen-pop of the transferred call");

@@ -9,6 +9,7 @@ import {
   Envelope, ErrorData, Hello, User, WrapupStarted,
 } from "./protocol";
 import { logout, updateLocale } from "./session";
+import { TransferTargets, transferPicker } from "./transfer-picker";
 
 const pauseReasons = ["break", "lunch", "training", "meeting"];
 const defaultDispositions = ["resolved", "callback", "sale", "complaint", "wrong_number", "other"];
@@ -245,16 +246,11 @@ export class Desk {
           this.command(held ? "call.unhold" : "call.hold", { call_id: callID })),
         this.button("hangup", t("call.hangup"), "danger", () => this.command("call.hangup", { call_id: callID })),
       );
-      const target = h("input", { "data-testid": "transfer-target", placeholder: t("call.transfer_target") });
-      actions.append(target, this.button("transfer", t("call.transfer"), "", () => {
-        const value = target.value.trim();
-        if (!value) return;
-        // Queue names are words; agent ids are what the directory shows. "queue:sales" picks a queue.
-        const data = value.startsWith("queue:")
-          ? { call_id: callID, queue: value.slice("queue:".length) }
-          : { call_id: callID, agent_id: value };
-        this.command("call.transfer", data);
-      }));
+      actions.append(transferPicker(
+        () => this.conn.send<TransferTargets>("transfer.targets"),
+        (choice) => { void this.command("call.transfer", { call_id: callID, ...choice }); },
+        (err) => this.fail(err as ErrorData),
+      ));
     }
     this.callPanel.append(actions);
 
