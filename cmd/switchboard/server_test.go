@@ -272,8 +272,23 @@ func TestServeRejectsPendingMigrations(t *testing.T) {
 		{"ru", `схема базы данных отстаёт от этой версии Switchboard; выполните "switchboard migrate up"`},
 	} {
 		env, _, stderr := testEnv("SWITCHBOARD_DATABASE_URL="+databaseURL, "SWITCHBOARD_HTTP_LISTEN=127.0.0.1:0",
-			"SWITCHBOARD_LOG_FORMAT=json", "SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir())
-		if code := run([]string{"--lang", tt.lang, "serve"}, env); code != exitError {
+			"SWITCHBOARD_LOG_FORMAT=json", "SWITCHBOARD_SHUTDOWN_DRAIN=0s", "SWITCHBOARD_CALL_LOG_SPOOL_DIR="+t.TempDir())
+		ctx, cancel := context.WithCancel(context.Background())
+		env.signalContext = func(context.Context) (context.Context, context.CancelFunc) { return ctx, cancel }
+		exited := make(chan int, 1)
+		go func() { exited <- run([]string{"--lang", tt.lang, "serve"}, env) }()
+
+		// A serve that does not check the schema runs until it is stopped.
+		var code int
+		select {
+		case code = <-exited:
+		case <-time.After(30 * time.Second):
+			cancel()
+			code = <-exited
+			t.Errorf("%s: serve was still running after 30 s on an unmigrated database", tt.lang)
+		}
+		cancel()
+		if code != exitError {
 			t.Errorf("%s: exit code %d, want %d; stderr:\n%s", tt.lang, code, exitError, stderr.String())
 		}
 		if !strings.Contains(stderr.String(), "switchboard: "+tt.want) {
