@@ -118,6 +118,7 @@ async function main() {
   console.log(`e2e: call ${watched.callID} followed on ${supervisor.login}'s wallboard from the snapshot to wrap-up`);
   await runSupervise({ browser: chromium.browser, page, baseURL: demo.baseURL, arisim, agent, supervisor, contact, pg, database, resultsDir });
 
+  await (await import("./kept-outcome.mjs")).runKeptOutcome({ page, arisim, contact, frames, pg, database, runID });
   await runMissedCall({ page, arisim, contact, frames });
   console.log("e2e: a call rang out on the desk and paused the agent as missed");
 

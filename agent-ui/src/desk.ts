@@ -13,6 +13,22 @@ import { TransferTargets, transferPicker } from "./transfer-picker";
 
 const pauseReasons = ["break", "lunch", "training", "meeting"];
 const defaultDispositions = ["resolved", "callback", "sale", "complaint", "wrong_number", "other"];
+// How long before the wrap-up ends the desk warns about an outcome that is filled in but not saved.
+const wrapupWarningMs = 15_000;
+
+// WrapupDraft is the outcome form of one call as the agent filled it in. The desk keeps it
+// by call id until it is saved, so that a redraw or the next call does not lose it.
+interface WrapupDraft {
+  callID: string;
+  caller: string;
+  code: string;
+  note: string;
+  callback: string;
+}
+
+function isDirty(d: WrapupDraft): boolean {
+  return d.code !== "" || d.note.trim() !== "" || d.callback !== "";
+}
 
 // Desk is the signed-in agent's screen. The server owns every state; the desk draws what the
 // hello, agent.state and call.* frames say and sends commands, never guessing a transition.
@@ -23,10 +39,17 @@ export class Desk {
   private dispositions: Disposition[] = [];
   private online = false;
   private endpoint = "";
+  private drafts = new Map<string, WrapupDraft>();
+  // previous are the unsaved outcomes of calls that the next call replaced on the desk. The
+  // server accepts them until 15 minutes (by default) after the call ends; see call.disposition
+  // in docs/protocol.md.
+  private previous: WrapupDraft[] = [];
+  private wrapupWarning?: ReturnType<typeof setTimeout>;
 
   private header = h("header");
   private callPanel = h("section", { class: "panel", "data-testid": "call-panel" });
   private cardPanel = h("section", { class: "panel", "data-testid": "card-panel" });
+  private previousPanel = h("section", { class: "panel", "data-testid": "previous-outcomes", hidden: true });
   private message = h("p", { role: "status", "data-testid": "message" });
 
   constructor(private root: HTMLElement, private user: User, private onSignedOut: () => void) {
@@ -39,7 +62,7 @@ export class Desk {
   start(): void {
     clear(this.root);
     document.title = t("app.title");
-    this.root.append(this.header, h("main", {}, this.callPanel, this.cardPanel), this.message);
+    this.root.append(this.header, h("main", {}, this.callPanel, this.previousPanel, this.cardPanel), this.message);
     this.renderAll();
     this.conn.open();
   }
@@ -55,7 +78,7 @@ export class Desk {
         const hello = env.data as Hello;
         this.user = hello.user;
         this.agent = hello.agent;
-        this.call = hello.call;
+        this.replaceCall(hello.call);
         // After a reload in wrap-up the server's outcome list comes with the call.
         this.dispositions = hello.call?.dispositions ?? this.dispositions;
         this.renderAll();
@@ -79,7 +102,7 @@ export class Desk {
         break;
       }
       case "call.offered":
-        this.call = { phase: "ringing", offer: env.data as CallOffered };
+        this.replaceCall({ phase: "ringing", offer: env.data as CallOffered });
         this.renderCall();
         this.renderCard();
         break;
@@ -129,7 +152,24 @@ export class Desk {
   private renderAll(): void {
     this.renderHeader();
     this.renderCall();
+    this.renderPrevious();
     this.renderCard();
+  }
+
+  // replaceCall shows next in place of the current call. An outcome that the agent started to
+  // fill in for a call in wrap-up moves to the "previous call" panel instead of being lost.
+  private replaceCall(next?: CallState): void {
+    const current = this.call;
+    if (current?.phase === "wrapup" && current.offer.call_id !== next?.offer.call_id) {
+      const draft = this.drafts.get(current.offer.call_id);
+      if (draft && isDirty(draft) && !this.previous.includes(draft)) {
+        this.previous.push(draft);
+        this.renderPrevious();
+      } else if (draft && !this.previous.includes(draft)) {
+        this.drafts.delete(draft.callID);
+      }
+    }
+    this.call = next;
   }
 
   private renderHeader(): void {
@@ -151,11 +191,12 @@ export class Desk {
     }
     status.addEventListener("change", () => this.setStatus(status.value));
 
-    // Hot-desking: a signed-out agent may name the phone they sit at; an agent with a fixed
-    // phone leaves it empty.
+    // Hot-desking: a signed-out agent may name the phone they sit at, and a paused agent may
+    // move to another phone, for example when theirs is unreachable. An agent with a fixed phone
+    // leaves it empty.
     const endpoint = h("input", {
       "data-testid": "endpoint", class: "endpoint", placeholder: t("status.endpoint_placeholder"),
-      "aria-label": t("status.endpoint"), value: this.endpoint,
+      "aria-label": t("status.endpoint"), value: this.endpoint || this.agent?.endpoint || "",
     });
     endpoint.addEventListener("change", () => { this.endpoint = endpoint.value.trim(); });
 
@@ -180,7 +221,7 @@ export class Desk {
       h("span", { "data-testid": "agent-state", "data-state": state }, this.stateLabel()),
       status,
     ];
-    if (state === "logged_out") parts.push(endpoint);
+    if (state === "logged_out" || state === "paused") parts.push(endpoint);
     parts.push(
       h("span", { class: "spacer" }),
       pageLink("nav-contacts", t("contacts.nav"), "/contacts"),
@@ -206,7 +247,10 @@ export class Desk {
     const [status, reason] = value.split(":");
     const data: Record<string, string> = { status };
     if (reason) data.reason = reason;
-    if (status === "available" && this.agent?.state !== "available" && this.endpoint) data.endpoint = this.endpoint;
+    // The server moves a signed-in agent to a new phone and signs a signed-out one in at it.
+    if (status === "available" && this.agent?.state !== "available" && this.endpoint && this.endpoint !== this.agent?.endpoint) {
+      data.endpoint = this.endpoint;
+    }
     try {
       await this.conn.send("agent.set_status", data);
     } catch (err) {
@@ -223,6 +267,9 @@ export class Desk {
     if (!call) {
       const signedOut = (this.agent?.state ?? "logged_out") === "logged_out";
       this.callPanel.append(h("p", { "data-testid": "no-call" }, signedOut ? t("call.signed_out") : t("call.none")));
+      if (this.agent?.state === "paused" && this.agent.reason === "phone_unreachable") {
+        this.callPanel.append(h("p", { "data-testid": "phone-hint", class: "error" }, t("status.phone_unreachable_hint")));
+      }
       return;
     }
 
@@ -254,8 +301,18 @@ export class Desk {
     }
     this.callPanel.append(actions);
 
+    clearTimeout(this.wrapupWarning);
     if (call.phase === "wrapup") {
-      this.callPanel.append(this.wrapupForm(callID, call.wrapup_until));
+      const draft = this.draft(callID, caller);
+      this.callPanel.append(this.wrapupForm(draft, "", call.wrapup_until, () => {
+        // The next call's offer can arrive before this ack; only the saved call is cleared.
+        if (this.call?.offer.call_id === callID) {
+          this.call = undefined;
+          this.renderCall();
+          this.renderCard();
+        }
+      }));
+      this.warnBeforeWrapupEnds(draft, call.wrapup_until);
     }
   }
 
@@ -270,27 +327,58 @@ export class Desk {
     }
   }
 
-  private wrapupForm(callID: string, until?: string): HTMLElement {
+  private draft(callID: string, caller: string): WrapupDraft {
+    let d = this.drafts.get(callID);
+    if (!d) {
+      d = { callID, caller, code: "", note: "", callback: "" };
+      this.drafts.set(callID, d);
+    }
+    return d;
+  }
+
+  // warnBeforeWrapupEnds shows a warning shortly before the wrap-up of draft's call ends if
+  // the agent has filled the form in without saving it.
+  private warnBeforeWrapupEnds(draft: WrapupDraft, until?: string): void {
+    if (!until) return;
+    const delay = Date.parse(until) - Date.now() - wrapupWarningMs;
+    this.wrapupWarning = setTimeout(() => {
+      const stillOpen = this.call?.offer.call_id === draft.callID && this.call.phase === "wrapup";
+      if (stillOpen && this.drafts.get(draft.callID) === draft && isDirty(draft)) {
+        this.note(t("wrapup.expiring"), true);
+      }
+    }, Math.max(delay, 0));
+  }
+
+  // wrapupForm is the outcome form of draft's call. prefix keeps the test ids and element
+  // ids of the previous-call forms apart from the current call's.
+  private wrapupForm(draft: WrapupDraft, prefix: string, until: string | undefined, onSaved: () => void): HTMLElement {
+    const callID = draft.callID;
+    const id = (name: string) => (prefix ? `${prefix}-${name}-${callID}` : name);
+    const testID = (name: string) => (prefix ? `${prefix}-${name}` : name);
     // The server names the codes; the desk shows its own translation of a known code and the
     // server's label for any other.
     const codes = this.dispositions.length > 0
       ? this.dispositions
       : defaultDispositions.map((code) => ({ code, label: code }));
     const choices = codes.map((d) => ({ code: d.code, label: t(`wrapup.options.${d.code}`, { defaultValue: d.label }) }));
-    const select = h("select", { id: "disposition", "data-testid": "disposition" },
+    const select = h("select", { id: id("disposition"), "data-testid": testID("disposition") },
       h("option", { value: "" }, t("wrapup.choose")),
-      ...choices.map((d) => h("option", { value: d.code }, d.label)),
+      ...choices.map((d) => h("option", { value: d.code, selected: d.code === draft.code }, d.label)),
     );
-    const note = h("textarea", { id: "note", "data-testid": "note", rows: "3" });
-    const callback = h("input", { id: "callback", type: "datetime-local", "data-testid": "callback" });
+    const note = h("textarea", { id: id("note"), "data-testid": testID("note"), rows: "3" });
+    note.value = draft.note;
+    const callback = h("input", { id: id("callback"), type: "datetime-local", "data-testid": testID("callback"), value: draft.callback });
+    select.addEventListener("change", () => { draft.code = select.value; });
+    note.addEventListener("input", () => { draft.note = note.value; });
+    callback.addEventListener("input", () => { draft.callback = callback.value; });
 
-    const form = h("form", { "data-testid": "wrapup-form" },
-      h("h3", {}, t("wrapup.title")),
+    const form = h("form", { "data-testid": testID("wrapup-form") },
+      h("h3", {}, prefix ? t("wrapup.previous_title", { caller: draft.caller }) : t("wrapup.title")),
       until ? h("p", { "data-testid": "wrapup-until" }, t("wrapup.until", { time: new Date(until).toLocaleTimeString(currentLanguage()) })) : null,
-      h("label", { for: "disposition" }, t("wrapup.disposition")), select,
-      h("label", { for: "note" }, t("wrapup.note")), note,
-      h("label", { for: "callback" }, t("wrapup.callback")), callback,
-      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": "save-disposition" }, t("wrapup.save"))),
+      h("label", { for: id("disposition") }, t("wrapup.disposition")), select,
+      h("label", { for: id("note") }, t("wrapup.note")), note,
+      h("label", { for: id("callback") }, t("wrapup.callback")), callback,
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-testid": testID("save-disposition") }, t("wrapup.save"))),
     );
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -301,16 +389,31 @@ export class Desk {
       const data: Record<string, unknown> = { call_id: callID, code: select.value, note: note.value };
       if (callback.value) data.callback_at = new Date(callback.value).toISOString();
       if (await this.command("call.disposition", data)) {
-        // The next call's offer can arrive before this ack; only the saved call is cleared.
-        if (this.call?.offer.call_id === callID) {
-          this.call = undefined;
-          this.renderCall();
-          this.renderCard();
-        }
+        this.drafts.delete(callID);
+        onSaved();
         this.note(t("wrapup.saved"));
       }
     });
     return form;
+  }
+
+  // renderPrevious draws the unsaved outcomes of earlier calls, each until it is saved or
+  // discarded.
+  private renderPrevious(): void {
+    clear(this.previousPanel);
+    this.previousPanel.hidden = this.previous.length === 0;
+    for (const draft of this.previous) {
+      const forget = () => {
+        this.previous = this.previous.filter((d) => d !== draft);
+        this.drafts.delete(draft.callID);
+        this.renderPrevious();
+      };
+      const discard = this.button("previous-discard", t("wrapup.discard"), "", forget);
+      this.previousPanel.append(h("div", { "data-testid": "previous-outcome" },
+        this.wrapupForm(draft, "previous", undefined, forget),
+        discard,
+      ));
+    }
   }
 
   private renderCard(): void {
@@ -392,10 +495,11 @@ export class Desk {
       this.note(t("connection.offline"), true);
       return;
     }
-    // A conflict's reason names what in the current state stops the command. The desk shows
-    // its own translation of the reason, or the server's message for a reason it lacks.
+    // A reason names what stops the command: the current state for a conflict, or the value
+    // for an invalid request. The desk shows its own translation of the reason, or the
+    // server's message for a reason it lacks.
     const reason = (err as ErrorData & { reason?: string }).reason;
-    if (err.code === "conflict" && reason) {
+    if (reason) {
       const explained = t(`error.reason.${reason}`, { defaultValue: "" });
       if (explained) {
         this.note(explained, true);
