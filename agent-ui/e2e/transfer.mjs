@@ -41,6 +41,7 @@ export async function runTransfer({ browser, page, baseURL, arisim, agent, colle
     const colleagueOption = options.getByRole("option", { name: colleague.name });
     await hasText(colleagueOption, picker.available, "the colleague in the transfer picker with their state");
     equal(await colleagueOption.getAttribute("aria-disabled"), null, "aria-disabled of the available colleague's option");
+    await screenshot(page, join(resultsDir, "transfer-picker.png"));
     await page.getByPlaceholder(ru.transferTarget, { exact: true }).fill("sal");
     await hasText(options, picker.waiting, "the sales queue's waiting calls in the filtered picker");
     equal(await options.getByRole("option").count(), 1, "the options left after typing sal");

@@ -55,7 +55,13 @@ export function transferPicker(
     style: "list-style:none;margin:0.25rem 0;padding:0;max-height:16rem;overflow-y:auto",
   });
   const status = h("p", { "data-testid": "transfer-status" });
-  const panel = h("div", { "data-testid": "transfer-picker", hidden: true }, search, status, list);
+  // The panel floats over the card below, so opening it does not stretch the call buttons
+  // beside it.
+  const panel = h("div", {
+    "data-testid": "transfer-picker", hidden: true,
+    style: "position:absolute;z-index:10;top:100%;left:0;min-width:18rem;margin-top:0.25rem;padding:0.5rem;" +
+      "background:#fff;border:1px solid #c4c9d4;border-radius:6px;box-shadow:0 4px 12px rgba(0,0,0,0.15)",
+  }, search, status, list);
   const open = h("button", { type: "button", "data-testid": "transfer", "aria-haspopup": "listbox" }, t("call.transfer"));
 
   let options: Option[] = [];
@@ -162,7 +168,7 @@ export function transferPicker(
     }
   });
 
-  return h("div", { class: "transfer" }, open, panel);
+  return h("div", { class: "transfer", style: "position:relative" }, open, panel);
 }
 
 // toOptions lists the queues in the server's order, then the agents by name in the page's
