@@ -427,6 +427,9 @@ func (w *world) randomInput() Input {
 			Skills: w.randomSkills([]string{"lang", "tech"}, 4), Queues: queues[:1+w.rng.IntN(len(queues))],
 		}
 	case r < 40:
+		if w.rng.IntN(3) == 0 {
+			return AgentChangeEndpoint{AgentID: w.pick(propertyAgents), Endpoint: w.pick(propertyEndpoints)}
+		}
 		return AgentSignOut{AgentID: w.pick(propertyAgents)}
 	case r < 45:
 		return AgentPause{AgentID: w.pick(propertyAgents), Reason: w.pick([]string{"lunch", "training", ""})}
