@@ -196,7 +196,9 @@ export class Desk {
     // leaves it empty.
     const endpoint = h("input", {
       "data-testid": "endpoint", class: "endpoint", placeholder: t("status.endpoint_placeholder"),
-      "aria-label": t("status.endpoint"), value: this.endpoint || this.agent?.endpoint || "",
+      // A paused agent sees the phone they are signed in at; a signed-out one starts empty, so
+      // that an agent with a fixed phone signs in at it.
+      "aria-label": t("status.endpoint"), value: this.endpoint || (state === "paused" ? this.agent?.endpoint : "") || "",
     });
     endpoint.addEventListener("change", () => { this.endpoint = endpoint.value.trim(); });
 
@@ -247,8 +249,10 @@ export class Desk {
     const [status, reason] = value.split(":");
     const data: Record<string, string> = { status };
     if (reason) data.reason = reason;
-    // The server moves a signed-in agent to a new phone and signs a signed-out one in at it.
-    if (status === "available" && this.agent?.state !== "available" && this.endpoint && this.endpoint !== this.agent?.endpoint) {
+    // The server signs a signed-out agent in at the typed phone and moves a paused one to it.
+    const state = this.agent?.state ?? "logged_out";
+    const moved = state === "paused" && this.endpoint !== this.agent?.endpoint;
+    if (status === "available" && this.endpoint && (state === "logged_out" || moved)) {
       data.endpoint = this.endpoint;
     }
     try {
