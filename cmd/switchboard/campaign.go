@@ -81,7 +81,7 @@ func campaignCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []
 			return usageError{newCampaignError(func(m *campaignMessages) string { return m.unknownSubcommand }, sub, "campaign")}
 		}
 		if len(args) != want {
-			return wrongArgs("campaign")
+			return argumentCount("campaign", args, want)
 		}
 		if sub != "add" {
 			for _, name := range slices.Sorted(maps.Keys(given)) {

@@ -173,9 +173,13 @@ func helpTopic(name string, positional []string) string {
 	return name
 }
 
-// wrongArgs reports arguments that do not fit the command, with its usage line.
-func wrongArgs(name string) usageError {
-	return argumentsError(name, func(m *messages) string { return m.wrongArgs })
+// argumentCount reports that args, the positional arguments of topic, are not want in number:
+// it names the first extra argument, or says that some are missing.
+func argumentCount(topic string, args []string, want int) usageError {
+	if len(args) > want {
+		return argumentsError(topic, func(m *messages) string { return m.extraArgument }, args[want])
+	}
+	return argumentsError(topic, func(m *messages) string { return m.missingArguments })
 }
 
 // invalidArgument reports an argument that the command does not accept, such as the action

@@ -105,6 +105,12 @@ func TestRunUsageErrors(t *testing.T) {
 		{"export too many", []string{"export", "contacts", "a.csv", "b.csv"}, `unexpected argument "b.csv"; usage: switchboard export contacts FILE`},
 		{"bad lang", []string{"--lang", "de", "help"}, `invalid --lang "de": use en or ru`},
 		{"unknown help topic", []string{"help", "fly"}, `unknown help topic "fly"`},
+		{"user list extra", []string{"user", "list", "extra"}, `unexpected argument "extra"; usage: switchboard user list`},
+		{"user passwd without login", []string{"user", "passwd"}, "missing arguments; usage: switchboard user passwd"},
+		{"campaign start without name", []string{"campaign", "start"}, "missing arguments; usage: switchboard campaign"},
+		{"campaign start extra", []string{"campaign", "start", "spring", "autumn"}, `unexpected argument "autumn"`},
+		{"dnc add without number", []string{"dnc", "add"}, "missing arguments; usage: switchboard dnc"},
+		{"dnc list extra", []string{"dnc", "list", "+74951234567"}, `unexpected argument "+74951234567"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

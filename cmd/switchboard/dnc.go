@@ -21,8 +21,10 @@ func dncCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []strin
 		switch {
 		case sub != "add" && sub != "remove" && sub != "list":
 			return usageError{newCampaignError(func(m *campaignMessages) string { return m.unknownSubcommand }, sub, "dnc")}
-		case (sub == "list") != (len(args) == 1):
-			return wrongArgs("dnc")
+		case sub == "list" && len(args) != 1:
+			return argumentCount("dnc", args, 1)
+		case sub != "list" && len(args) != 2:
+			return argumentCount("dnc", args, 2)
 		}
 
 		cfg, err := inv.loadConfig()

@@ -21,7 +21,6 @@ type messages struct {
 	errorPrefix    string
 	unknownCommand string // %q command
 	unknownTopic   string // %q topic
-	wrongArgs      string // %s command usage line
 	// invalidArgument and extraArgument take the argument (%q) and the command's usage line.
 	invalidArgument  string
 	extraArgument    string
@@ -173,7 +172,6 @@ Prints the version, the commit and the Go version the binary was built with.
 	errorPrefix:      "switchboard: ",
 	unknownCommand:   "unknown command %q",
 	unknownTopic:     "unknown help topic %q",
-	wrongArgs:        "invalid arguments; usage: %s",
 	invalidArgument:  "invalid argument %q; usage: %s",
 	extraArgument:    "unexpected argument %q; usage: %s",
 	missingArguments: "missing arguments; usage: %s",
@@ -324,7 +322,6 @@ contacts". Заголовки столбцов — на языке сообще�
 	errorPrefix:      "switchboard: ",
 	unknownCommand:   "неизвестная команда %q",
 	unknownTopic:     "неизвестный раздел справки %q",
-	wrongArgs:        "недопустимые аргументы; использование: %s",
 	invalidArgument:  "недопустимый аргумент %q; использование: %s",
 	extraArgument:    "лишний аргумент %q; использование: %s",
 	missingArguments: "не хватает аргументов; использование: %s",

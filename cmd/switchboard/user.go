@@ -120,7 +120,7 @@ func checkUserArgs(subcommand string, args []string, given map[string]bool) erro
 		wantArgs = 1
 	}
 	if len(args) != wantArgs {
-		return wrongArgs(topic)
+		return argumentCount(topic, args, wantArgs)
 	}
 	if subcommand == "add" {
 		if err := checkLogin(args[1]); err != nil {
