@@ -47,6 +47,8 @@ func commandTable() []commandSpec {
 		{protocol.TypeContactHistory, agentsAndSuper, http.MethodGet, "/api/v1/contacts/{contact_id}/history"},
 		{protocol.TypeContactSearch, agentsAndSuper, http.MethodGet, "/api/v1/contacts"},
 		{protocol.TypeTransferTargets, agents, http.MethodGet, "/api/v1/transfer-targets"},
+		{protocol.TypeCallbacksList, agents, http.MethodGet, "/api/v1/callbacks"},
+		{protocol.TypeCallbacksDone, agents, http.MethodPost, "/api/v1/callbacks/{task_id}/done"},
 	}
 }
 
@@ -92,6 +94,14 @@ func (s *Server) execute(ctx context.Context, sess session.Session, msgType stri
 		return targets, nil
 	case *protocol.SaveDisposition:
 		return nil, s.deps.Desk.SaveDisposition(ctx, agentID, *c)
+	case *protocol.ListCallbacks:
+		list, err := s.listCallbacks(ctx, agentID)
+		if err != nil {
+			return nil, err
+		}
+		return list, nil
+	case *protocol.CompleteCallback:
+		return nil, s.completeCallback(ctx, agentID, c.TaskID)
 	case *protocol.CreateContact:
 		card, err := s.deps.Contacts.Create(ctx, agentID, *c)
 		if err != nil {
@@ -204,15 +214,21 @@ func applyPath(r *http.Request, cmd protocol.Command) string {
 		return set("contact_id", r.PathValue("contact_id"), &c.ContactID)
 	case *protocol.GetHistory:
 		return set("contact_id", r.PathValue("contact_id"), &c.ContactID)
+	case *protocol.CompleteCallback:
+		return set("task_id", r.PathValue("task_id"), &c.TaskID)
 	}
 	return ""
 }
 
 // decodeQuery fills a GET command from the query string: limit and before for history; q,
-// tag, limit and offset for a search. The transfer targets take no parameters.
+// tag, limit and offset for a search. The transfer targets and the callbacks take no
+// parameters.
 func decodeQuery(r *http.Request, cmd protocol.Command) string {
 	if _, ok := cmd.(*protocol.GetTransferTargets); ok && r.URL.RawQuery != "" {
 		return fmt.Sprintf("unexpected query %q: transfer-targets takes no parameters", r.URL.RawQuery)
+	}
+	if _, ok := cmd.(*protocol.ListCallbacks); ok && r.URL.RawQuery != "" {
+		return fmt.Sprintf("unexpected query %q: callbacks takes no parameters", r.URL.RawQuery)
 	}
 	if search, ok := cmd.(*protocol.SearchContacts); ok {
 		return decodeSearchQuery(r, search)

@@ -38,17 +38,18 @@ var testUsers = []protocol.User{
 
 // harness is a running API server with in-memory dependencies.
 type harness struct {
-	srv      *api.Server
-	http     *httptest.Server
-	users    *apitest.Users
-	desk     *apitest.Desk
-	contacts *apitest.Contacts
-	state    *apitest.State
-	board    *wallboardStub
-	targets  *transferTargetsStub
-	reg      *prometheus.Registry
-	clock    *manualClock
-	client   *http.Client
+	srv       *api.Server
+	http      *httptest.Server
+	users     *apitest.Users
+	desk      *apitest.Desk
+	contacts  *apitest.Contacts
+	state     *apitest.State
+	board     *wallboardStub
+	targets   *transferTargetsStub
+	callbacks *callbacksStub
+	reg       *prometheus.Registry
+	clock     *manualClock
+	client    *http.Client
 
 	connsMu sync.Mutex
 	conns   map[string]net.Conn // server side of each accepted connection, by client address
@@ -129,15 +130,16 @@ func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contact
 	}
 
 	h := &harness{
-		users:    users,
-		desk:     apitest.NewDesk(),
-		contacts: apitest.NewContacts(),
-		state:    apitest.NewState(),
-		board:    &wallboardStub{},
-		targets:  &transferTargetsStub{},
-		reg:      prometheus.NewRegistry(),
-		clock:    &manualClock{now: time.Now()},
-		conns:    make(map[string]net.Conn),
+		users:     users,
+		desk:      apitest.NewDesk(),
+		contacts:  apitest.NewContacts(),
+		state:     apitest.NewState(),
+		board:     &wallboardStub{},
+		targets:   &transferTargetsStub{},
+		callbacks: newCallbacksStub(),
+		reg:       prometheus.NewRegistry(),
+		clock:     &manualClock{now: time.Now()},
+		conns:     make(map[string]net.Conn),
 	}
 
 	if contacts == nil {
@@ -153,6 +155,7 @@ func newHarnessWithContacts(t testing.TB, opts api.Options, contacts api.Contact
 		Now:       h.clock.Now,
 
 		TransferTargets: h.targets,
+		Callbacks:       h.callbacks,
 	}, opts)
 	if err != nil {
 		t.Fatalf("api.New: %v", err)

@@ -36,6 +36,8 @@ var wantAccess = map[string][]protocol.Role{
 	"GET /api/v1/contacts/{contact_id}/history": {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/contacts":                      {protocol.RoleAgent, protocol.RoleSupervisor},
 	"GET /api/v1/transfer-targets":              {protocol.RoleAgent},
+	"GET /api/v1/callbacks":                     {protocol.RoleAgent},
+	"POST /api/v1/callbacks/{task_id}/done":     {protocol.RoleAgent},
 }
 
 // roleUser is a test user holding exactly one role.
@@ -135,6 +137,7 @@ func TestRolesPerRoute(t *testing.T) {
 // concretePath fills the path parameters of a pattern.
 func concretePath(pattern string) string {
 	r := strings.ReplaceAll(pattern, "{call_id}", "x1")
+	r = strings.ReplaceAll(r, "{task_id}", "1")
 	return strings.ReplaceAll(r, "{contact_id}", "x1")
 }
 

@@ -43,6 +43,9 @@ type Deps struct {
 	// TransferTargets serves transfer.targets. When it is nil and Desk implements
 	// TransferTargetsProvider, Desk is used. Otherwise the query fails with "unavailable".
 	TransferTargets TransferTargetsProvider
+	// Callbacks serves callbacks.list and callbacks.done. When it is nil, they fail with
+	// "unavailable".
+	Callbacks Callbacks
 	// Sessions stores login sessions; nil means a new in-memory store.
 	Sessions session.Store
 	// LoginFailures counts failed logins over LoginWindow; nil means a new in-memory counter,

@@ -179,7 +179,7 @@ func New(opts Options) (*Node, error) {
 	}
 
 	server, err := api.New(
-		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Wallboard: flow,
+		api.Deps{Auth: dir, Desk: flow, Contacts: linkedContacts{Directory: dir, flow: flow}, State: flow, Wallboard: flow, Callbacks: dir.Callbacks(names),
 			Sessions: opts.Sessions, LoginFailures: opts.LoginFailures, Metrics: reg, Logger: logger},
 		api.Options{AllowedOrigins: opts.AllowedOrigins, SecureCookie: opts.SecureCookie, UI: opts.UI},
 	)

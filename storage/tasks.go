@@ -190,3 +190,50 @@ func prefixColumns(prefix, columns string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// AgentCallbacks selects the callbacks an agent may see and close: those assigned to
+// AssigneeID, and the unassigned ones whose queue is one of Queues.
+type AgentCallbacks struct {
+	AssigneeID int64
+	// Queues lists the queues whose unassigned callbacks the agent serves. An empty string
+	// in it keeps unassigned callbacks that have no queue.
+	Queues []string
+	Page
+}
+
+// agentCallbacksWhere is the visibility condition of AgentCallbacks over the parameters
+// $1 (assignee id) and $2 (queues).
+const agentCallbacksWhere = `kind = 'callback' AND status IN ('open', 'in_progress')
+	AND (assignee_id = $1 OR (assignee_id IS NULL AND queue = ANY($2::text[])))`
+
+// ListAgentCallbacks returns the open and in-progress callbacks that f selects, soonest
+// due first.
+func (s *Tasks) ListAgentCallbacks(ctx context.Context, f AgentCallbacks) ([]crm.Task, error) {
+	return s.list(ctx, fmt.Sprintf("list callbacks of user %d", f.AssigneeID),
+		`SELECT `+taskColumns+` FROM tasks WHERE `+agentCallbacksWhere+`
+		ORDER BY due_at NULLS LAST, id LIMIT $3 OFFSET $4`,
+		f.AssigneeID, queueNames(f.Queues), f.limit(), f.offset())
+}
+
+// CompleteAgentCallback marks the callback with id done when f selects it, in one
+// statement, so that a callback reassigned or closed meanwhile is not closed again. A
+// callback that f does not select returns an error wrapping crm.ErrNotFound.
+func (s *Tasks) CompleteAgentCallback(ctx context.Context, id int64, f AgentCallbacks) (crm.Task, error) {
+	got, err := scanTask(s.db.QueryRow(ctx, `
+		UPDATE tasks SET status = 'done', completed_at = now()
+		WHERE `+agentCallbacksWhere+` AND id = $3
+		RETURNING `+taskColumns, f.AssigneeID, queueNames(f.Queues), id))
+	if err != nil {
+		return crm.Task{}, dbError(fmt.Sprintf("complete callback %d of user %d", id, f.AssigneeID), err)
+	}
+	return got, nil
+}
+
+// queueNames sends a nil list as an empty array instead of NULL, so that the queue test is
+// false rather than unknown.
+func queueNames(queues []string) []string {
+	if queues == nil {
+		return []string{}
+	}
+	return queues
+}

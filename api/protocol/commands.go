@@ -32,7 +32,7 @@ func ClientTypes() []string {
 		TypeSuperviseStart, TypeSuperviseMode, TypeSuperviseStop,
 		TypePing, TypeSetStatus, TypeCallAnswer, TypeCallHangup, TypeCallHold, TypeCallUnhold,
 		TypeCallTransfer, TypeCallDisposition, TypeContactCreate, TypeContactGet, TypeContactHistory,
-		TypeContactSearch, TypeTransferTargets,
+		TypeContactSearch, TypeTransferTargets, TypeCallbacksList, TypeCallbacksDone,
 	}
 }
 
@@ -187,6 +187,10 @@ func NewCommand(msgType string) Command {
 		return &SearchContacts{}
 	case TypeTransferTargets:
 		return &GetTransferTargets{}
+	case TypeCallbacksList:
+		return &ListCallbacks{}
+	case TypeCallbacksDone:
+		return &CompleteCallback{}
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func serverDataType(msgType string) any {
 }
 
 // ackResult accepts the fields of every ack result: a card, a history page, a page of
-// search results or the transfer targets.
+// search results, the transfer targets or the callbacks.
 type ackResult struct {
 	Card
 	Interactions []Interaction    `json:"interactions"`
@@ -110,4 +110,5 @@ type ackResult struct {
 	More         bool             `json:"more"`
 	Queues       []TransferQueue  `json:"queues"`
 	Agents       []TransferAgent  `json:"agents"`
+	Callbacks    []Callback       `json:"callbacks"`
 }
