@@ -81,7 +81,23 @@ func decode(data []byte, encoding, source string) (decodedText, error) {
 	if !certain {
 		decoded.warnings = []Issue{{Code: CodeEncodingUncertain, Value: detected}}
 	}
+	if line := firstUTF8Line(data); line > 0 {
+		decoded.warnings = append(decoded.warnings, Issue{Code: CodeMixedEncoding, Line: line, Value: detected})
+	}
 	return decoded, nil
+}
+
+// firstUTF8Line returns the first line of data that holds at least two multi-byte UTF-8
+// sequences and no byte that is invalid in UTF-8, or 0. In a file read with a single-byte
+// code page, such a line was written as UTF-8: Cyrillic text in a code page almost never
+// forms even one valid sequence (see countUTF8Sequences).
+func firstUTF8Line(data []byte) int {
+	for number, line := range bytes.Split(data, []byte{'\n'}) {
+		if valid, invalid := countUTF8Sequences(line); valid >= 2 && invalid == 0 {
+			return number + 1
+		}
+	}
+	return 0
 }
 
 // checkNotText rejects inputs that are certainly not a CSV text file, with a

@@ -185,3 +185,29 @@ func TestImportEncodingOverride(t *testing.T) {
 	checkIssues(t, "warnings with koi8-r forced", report.Warnings)
 	mustContact(t, loadContacts(t, db), "ЦОЙ||")
 }
+
+// A UTF-8 line pasted into a Windows-1251 file is read garbled like the code page says, and the
+// warning names its line and how to fix the file.
+func TestDecodeWarnsAboutUTF8LineInCodePage(t *testing.T) {
+	data := encodeCodePage(t, charmap.Windows1251, "Фамилия;Телефон\nИванов;+7 495 123-45-67\n")
+	data = append(data, []byte("Уткин;+7 495 765-43-21\n")...)
+	decoded, err := decode(data, "", "test.csv")
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if decoded.encoding != EncodingWindows1251 {
+		t.Fatalf("encoding %s, want windows-1251", decoded.encoding)
+	}
+	checkIssues(t, "warnings", decoded.warnings, "3:mixed_encoding")
+	for lang, word := range map[string]string{"en": "is in UTF-8", "ru": "строка в UTF-8"} {
+		if message := decoded.warnings[0].Message(lang); !strings.Contains(message, word) || !strings.Contains(message, "windows-1251") {
+			t.Errorf("%s warning %q lacks %q or the code page", lang, message, word)
+		}
+	}
+
+	// A file wholly in the code page gets no such warning.
+	clean, err := decode(encodeCodePage(t, charmap.Windows1251, "Фамилия;Телефон\nУткин;+7 495 765-43-21\n"), "", "test.csv")
+	if err != nil || len(clean.warnings) != 0 {
+		t.Errorf("clean Windows-1251 file: warnings %v, %v; want none", issueSummary(clean.warnings), err)
+	}
+}

@@ -41,6 +41,10 @@ const (
 	// it scores about the same as Windows-1251 and as KOI8-R, so it was read as
 	// Windows-1251.
 	CodeEncodingUncertain Code = "encoding_uncertain"
+	// CodeMixedEncoding: a warning on the first line of a single-byte file that
+	// holds UTF-8 text, which Value (the code page read) turns into nonsense
+	// such as "РЈС‚".
+	CodeMixedEncoding Code = "mixed_encoding"
 )
 
 // Codes of file errors: the file as a whole cannot be read, and nothing was imported.

@@ -74,6 +74,10 @@ var translations = map[string]translation{
 		en: "the file is not UTF-8, and it reads about equally well as windows-1251 and as koi8-r, so it was read as %[2]s: if the names look garbled, import it again with the encoding set to koi8-r, and set windows-1251 to keep this reading without the warning",
 		ru: "файл не в UTF-8 и примерно одинаково читается как windows-1251 и как koi8-r, поэтому он прочитан как %[2]s: если имена искажены, импортируйте его снова с кодировкой koi8-r, а чтобы оставить это прочтение без предупреждения, укажите windows-1251",
 	},
+	messageKey(CodeMixedEncoding): {
+		en: "this line is in UTF-8 while the file was read as %[2]s, so its letters were imported garbled: save the whole file in one encoding (UTF-8 is best) and import it again",
+		ru: "эта строка в UTF-8, а файл прочитан как %[2]s, поэтому её буквы импортированы искажёнными: сохраните весь файл в одной кодировке (лучше UTF-8) и импортируйте его снова",
+	},
 	messageKey(CodeValueTooLong): {
 		en: "%[1]s: the value is longer than %[3]d characters: shorten it",
 		ru: "%[1]s: значение длиннее %[3]d символов: сократите его",
