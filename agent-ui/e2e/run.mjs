@@ -105,6 +105,7 @@ async function main() {
     queue: "support", agent_id: agent.id, contact_id: created[0].id, caller_number: number,
   });
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
+  await (await import("./callbacks.mjs")).runCallbacks({ page, pg, database, agent, unknown, resultsDir });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
 
   const supervisor = demo.logins.find((l) => l.role === "supervisor");

@@ -1,3 +1,4 @@
+import { CallbackList, CallbacksPanel } from "./callbacks";
 import { Connection } from "./connection";
 import { contactCard } from "./contacts-card";
 import { clear, h } from "./dom";
@@ -51,18 +52,27 @@ export class Desk {
   private cardPanel = h("section", { class: "panel", "data-testid": "card-panel" });
   private previousPanel = h("section", { class: "panel", "data-testid": "previous-outcomes", hidden: true });
   private message = h("p", { role: "status", "data-testid": "message" });
+  private callbacks: CallbacksPanel;
 
   constructor(private root: HTMLElement, private user: User, private onSignedOut: () => void) {
     this.conn = new Connection((env) => this.handle(env), (online) => {
       this.online = online;
       this.renderHeader();
     }, () => this.onSignedOut());
+    this.callbacks = new CallbacksPanel(
+      () => this.conn.send<CallbackList>("callbacks.list"),
+      async (taskID) => {
+        await this.conn.send("callbacks.done", { task_id: taskID });
+        this.note(t("callbacks.closed"));
+      },
+      (err) => this.fail(err as ErrorData),
+    );
   }
 
   start(): void {
     clear(this.root);
     document.title = t("app.title");
-    this.root.append(this.header, h("main", {}, this.callPanel, this.previousPanel, this.cardPanel), this.message);
+    this.root.append(this.header, h("main", {}, this.callbacks.panel, this.callPanel, this.previousPanel, this.cardPanel), this.message);
     this.renderAll();
     this.conn.open();
   }
@@ -82,6 +92,7 @@ export class Desk {
         // After a reload in wrap-up the server's outcome list comes with the call.
         this.dispositions = hello.call?.dispositions ?? this.dispositions;
         this.renderAll();
+        void this.callbacks.refresh();
         break;
       }
       case "agent.state": {
@@ -132,6 +143,8 @@ export class Desk {
           this.renderCard();
         }
         this.note(t("call.ended"));
+        // A call can leave a callback behind, from the outcome or from the queue.
+        void this.callbacks.refresh();
         break;
       }
       case "wrapup.started": {
@@ -151,6 +164,7 @@ export class Desk {
 
   private renderAll(): void {
     this.renderHeader();
+    this.callbacks.render();
     this.renderCall();
     this.renderPrevious();
     this.renderCard();
@@ -226,6 +240,7 @@ export class Desk {
     if (state === "logged_out" || state === "paused") parts.push(endpoint);
     parts.push(
       h("span", { class: "spacer" }),
+      this.callbacks.toggle,
       pageLink("nav-contacts", t("contacts.nav"), "/contacts"),
       h("span", { "data-testid": "connection", class: this.online ? "" : "conn-offline" },
         this.online ? t("connection.online") : t("connection.offline")),
