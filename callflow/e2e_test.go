@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/callflow"
@@ -532,4 +533,33 @@ func TestSupervisorSeesQueueStats(t *testing.T) {
 	if after.Waiting != 0 || after.ServiceLevel == nil || after.AbandonedRatio != 1 {
 		t.Errorf("stats after the abandon = %+v, want nobody waiting, a service level and abandoned ratio 1", after)
 	}
+}
+
+// An agent who leaves the desk during a call is paused (the API's fallback, since routing does
+// not sign out during a call); once the call and its wrap-up end, the pause becomes a sign-out,
+// so the agent leaves the queues and frees the phone.
+func TestAgentWhoLeftDuringCallIsSignedOutAfterIt(t *testing.T) {
+	queues := []routing.QueueConfig{{Name: "support", WrapUp: 200 * time.Millisecond}}
+	n := startNode(t, nodeOptions{queues: queues})
+	n.addAgent("sokolova", "Ольга Соколова", "PJSIP/1007")
+	d := n.signIn("sokolova")
+	d.available()
+
+	callID := n.arrive("79261112233", "", "support")
+	d.expect(protocol.TypeCallOffered, callIs(callID))
+	d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
+	leg := n.agentLeg("PJSIP/1007")
+	eventually(t, "caller and agent bridged", 5*time.Second, func() bool { return n.bridgedWith(callID, leg) })
+
+	d.command(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StatePaused, Reason: api.LogoutPauseReason})
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatalf("caller hangs up: %v", err)
+	}
+	d.expect(protocol.TypeAgentState, stateIs(protocol.StateLoggedOut))
+
+	// The phone is free: another agent may sign in at it.
+	n.addAgent("lebedev", "Илья Лебедев", "")
+	other := n.signIn("lebedev")
+	other.command(protocol.TypeSetStatus, protocol.SetStatus{Status: protocol.StateAvailable, Endpoint: "PJSIP/1007"})
+	other.expect(protocol.TypeAgentState, stateIs(protocol.StateAvailable))
 }

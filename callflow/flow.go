@@ -79,6 +79,9 @@ type Flow struct {
 	// adoptedLegs are agent legs found after a (re)start before their caller's channel, by
 	// call id.
 	adoptedLegs map[string]*leg
+	// followUps are inputs that outputs of the engine ask for; route hands them to the engine
+	// after it has carried out the outputs of the input that caused them.
+	followUps []routing.Input
 	// supervisions are supervisors' sessions by supervisor id, and supervisorLegs the same
 	// sessions by the channel id of the supervisor's phone leg.
 	supervisions   map[string]*supervision
@@ -231,6 +234,13 @@ func (f *Flow) route(in routing.Input) []routing.Output {
 	outs := f.engine.Handle(f.now(), in)
 	for _, out := range outs {
 		f.handleOutput(out)
+	}
+	for len(f.followUps) > 0 {
+		next := f.followUps[0]
+		f.followUps = f.followUps[1:]
+		if err := rejection(f.route(next)); err != nil {
+			f.log.Warn("follow-up input rejected", "input", fmt.Sprintf("%T%+v", next, next), "error", err)
+		}
 	}
 	return outs
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/cti"
 	"github.com/switchboard-cc/switchboard/routing"
@@ -296,6 +297,11 @@ func (f *Flow) agentStateChanged(o routing.AgentStateChanged) {
 	}
 
 	f.publish(f.opts.Notifier.PublishAgentState(v.state))
+	// An agent who left the desk during a call was paused until the call and its wrap-up
+	// ended; now they leave the queues and free their phone.
+	if o.State == routing.AgentPaused && o.Reason == api.LogoutPauseReason {
+		f.followUps = append(f.followUps, routing.AgentSignOut{AgentID: o.AgentID})
+	}
 	if o.State == routing.AgentWrapUp {
 		f.publish(f.opts.Notifier.PublishWrapupStarted(o.AgentID, protocol.WrapupStarted{
 			CallID: o.CallID, Until: o.Until, Dispositions: f.opts.Dispositions,
