@@ -65,7 +65,7 @@ export class Wallboard {
   start(): void {
     clear(this.root);
     document.title = t("wallboard.title");
-    this.root.append(this.header, h("main", {}, this.queuePanel, this.agentPanel), this.message);
+    this.root.append(this.header, h("main", { class: "board" }, this.queuePanel, this.agentPanel), this.message);
     this.render();
     this.conn.open();
     this.ticker = window.setInterval(() => this.updateTimes(), 1000);
