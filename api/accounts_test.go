@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/api/protocol"
 )
 
-// A disabled user keeps working for at most the account check's 30 s, then every request
+// A disabled user keeps working while the account check's answer is cached, then every request
 // gets 401 and the session is gone, so enabling the account again does not revive it.
 func TestDisabledAccountLosesSession(t *testing.T) {
 	h := newHarness(t, testOptions())
@@ -51,7 +51,7 @@ func TestDisabledAccountLosesSession(t *testing.T) {
 	}
 }
 
-// A new password ends the sessions signed in before it, within the account check's 30 s, and
+// A new password ends the sessions signed in before it, once the cached answer expires, and
 // leaves later ones alone.
 func TestNewPasswordEndsOlderSessions(t *testing.T) {
 	h := newHarness(t, testOptions())
