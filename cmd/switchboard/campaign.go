@@ -108,6 +108,10 @@ func campaignCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []
 		switch sub {
 		case "add":
 			c.Name = args[1]
+			if queues := configuredQueueNames(cfg); !slices.Contains(queues, c.Queue) {
+				return usageError{newCampaignError(func(m *campaignMessages) string { return m.unknownQueue },
+					c.Queue, strings.Join(queues, ", "))}
+			}
 			return addCampaign(ctx, inv, pool, c)
 		case "leads":
 			numbers, err := phone.NewNormalizer(cfg.Phone.DefaultRegion)

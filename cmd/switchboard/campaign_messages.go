@@ -13,6 +13,7 @@ type campaignMessages struct {
 	badNumber         string // %q value, %s option
 	badPhone          string // %q value, %v reason
 	missingQueue      string
+	unknownQueue      string // %q queue, %s configured queues
 	notFound          string // %q campaign
 	exists            string // %q campaign
 	invalid           string // %v reason
@@ -58,6 +59,7 @@ var englishCampaign = campaignMessages{
 	badNumber:         "invalid value %q for %s",
 	badPhone:          "invalid phone number %q: %v",
 	missingQueue:      "campaign add needs --queue: name the queue whose agents take the calls",
+	unknownQueue:      "queue %q is not configured, so no agent would take the campaign's calls: use one of %s, or add a [[queue]] table",
 	notFound:          "campaign %q not found: see switchboard campaign list",
 	exists:            "a campaign named %q already exists: choose another name",
 	invalid:           "invalid campaign: %v",
@@ -103,6 +105,7 @@ var russianCampaign = campaignMessages{
 	badNumber:         "недопустимое значение %q для %s",
 	badPhone:          "недопустимый номер телефона %q: %v",
 	missingQueue:      "для campaign add нужен --queue: укажите очередь, операторы которой принимают звонки",
+	unknownQueue:      "очередь %q не настроена, и звонки кампании никто не примет: укажите одну из %s или добавьте таблицу [[queue]]",
 	notFound:          "кампания %q не найдена: см. switchboard campaign list",
 	exists:            "кампания %q уже существует: выберите другое имя",
 	invalid:           "недопустимая кампания: %v",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cc/switchboard/config"
+	"github.com/switchboard-cc/switchboard/node"
 	"github.com/switchboard-cc/switchboard/routing"
 )
 
@@ -71,4 +72,17 @@ func routingHours(h config.Hours) *routing.BusinessHours {
 		}
 	}
 	return hours
+}
+
+// configuredQueueNames returns the names of the queues a node with cfg serves: the
+// [[queue]] tables, or the node's defaults when there are none.
+func configuredQueueNames(cfg config.Config) []string {
+	if len(cfg.Queues) > 0 {
+		return cfg.QueueNames()
+	}
+	var names []string
+	for _, q := range node.DefaultQueues() {
+		names = append(names, q.Name)
+	}
+	return names
 }
