@@ -202,7 +202,8 @@ func setCampaignStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool,
 	if err != nil {
 		return campaignStoreError(err, name)
 	}
-	fmt.Fprintf(inv.env.stdout, campaignText(inv.lang).statusSet, c.Name, c.Status)
+	text := campaignText(inv.lang)
+	fmt.Fprintf(inv.env.stdout, text.statusSet, c.Name, text.state(string(c.Status)))
 	return nil
 }
 
@@ -224,7 +225,7 @@ func listCampaigns(ctx context.Context, inv *invocation, pool *pgxpool.Pool) err
 	w := tabwriter.NewWriter(inv.env.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, strings.Join(text.columns, "\t"))
 	for _, c := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", c.Name, c.Status, c.Queue, c.Policy, c.MaxLines, formatWindow(c), c.TimeZone)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", c.Name, text.state(string(c.Status)), c.Queue, c.Policy, c.MaxLines, formatWindow(c), c.TimeZone)
 	}
 	return w.Flush()
 }
@@ -246,9 +247,9 @@ func campaignStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool, na
 	}
 
 	out := inv.env.stdout
-	fmt.Fprintf(out, text.statusHead, c.Name, c.Status, c.Queue, c.Policy)
+	fmt.Fprintf(out, text.statusHead, c.Name, text.state(string(c.Status)), c.Queue, c.Policy)
 	for _, s := range storage.LeadStatuses() {
-		fmt.Fprintf(out, text.statusLine, s, counts[s])
+		fmt.Fprintf(out, text.statusLine, text.leadState(string(s)), counts[s])
 	}
 	if live == 0 {
 		fmt.Fprint(out, text.noLive)
@@ -298,7 +299,7 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 		case leads.MissingPhone:
 			reason = text.leadMissing
 		case leads.DuplicateInFile:
-			reason = fmt.Sprintf(text.leadDupInFile, p.Reason)
+			reason = fmt.Sprintf(text.leadDupInFile, p.Raw, p.First)
 			duplicates++
 		}
 		lines = append(lines, reportLine{p.Line, fmt.Sprintf(text.leadProblem, p.Line, reason)})

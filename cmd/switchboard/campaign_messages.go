@@ -4,6 +4,9 @@ import "fmt"
 
 // campaignMessages is the text of the campaign and dnc commands in one language.
 type campaignMessages struct {
+	// states and leadStates name the campaign and lead statuses the storage spells.
+	states, leadStates map[string]string
+
 	flagQueue, flagPolicy, flagAbandonTarget, flagMaxLines, flagWindow, flagTimeZone string
 	flagMaxAttempts, flagRetryDelay, flagReason                                      string
 
@@ -34,7 +37,7 @@ type campaignMessages struct {
 	leadDuplicate string // %d line, %s number
 	leadDNC       string // %d line, %s number
 	leadMissing   string
-	leadDupInFile string // %s reason
+	leadDupInFile string // %s number as written, %d earlier line
 
 	dncAdded   string // %s number
 	dncRemoved string // %s number
@@ -71,7 +74,7 @@ var englishCampaign = campaignMessages{
 	noCampaigns: "No campaigns.\n",
 	columns:     []string{"NAME", "STATUS", "QUEUE", "POLICY", "LINES", "WINDOW", "TIME ZONE"},
 	statusHead:  "Campaign %s: %s, queue %s, policy %s\nLeads:\n",
-	statusLine:  "  %-10s %d\n",
+	statusLine:  "  %-15s %d\n",
 	abandonment: "Abandoned: %d of %d answered calls (%.1f%%; target %g%%)\n",
 	noLive:      "Abandoned: no answered calls yet\n",
 
@@ -80,7 +83,13 @@ var englishCampaign = campaignMessages{
 	leadDuplicate: "  line %d: %s is already in the campaign\n",
 	leadDNC:       "  line %d: %s is on the do-not-call list and will not be dialed\n",
 	leadMissing:   "phone is empty",
-	leadDupInFile: "duplicate in the file: %s",
+	leadDupInFile: "%s repeats the number of line %d",
+
+	states: map[string]string{"draft": "draft", "running": "running", "paused": "paused", "done": "done"},
+	leadStates: map[string]string{
+		"new": "new", "dialing": "dialing", "answered": "answered", "abandoned": "abandoned",
+		"no_answer": "no answer", "busy": "busy", "failed": "failed", "dnc": "do not call", "done": "done",
+	},
 
 	dncAdded:   "Added %s to the do-not-call list.\n",
 	dncRemoved: "Removed %s from the do-not-call list.\n",
@@ -112,21 +121,27 @@ var russianCampaign = campaignMessages{
 	isDone:            "кампания %q завершена и не может быть запущена снова: создайте новую кампанию",
 	noTables:          "таблиц кампаний нет: выполните switchboard migrate up",
 
-	created:     "Кампания %s для очереди %s создана (черновик). Загрузите контакты командой switchboard campaign leads и запустите её.\n",
-	statusSet:   "Кампания %s теперь в состоянии %s.\n",
+	created:     "Кампания %s для очереди %s создана (черновик). Загрузите номера командой switchboard campaign leads и запустите её.\n",
+	statusSet:   "Кампания %s: %s.\n",
 	noCampaigns: "Кампаний нет.\n",
 	columns:     []string{"ИМЯ", "СОСТОЯНИЕ", "ОЧЕРЕДЬ", "ПОЛИТИКА", "ЛИНИИ", "ОКНО", "ЧАСОВОЙ ПОЯС"},
-	statusHead:  "Кампания %s: %s, очередь %s, политика %s\nКонтакты:\n",
-	statusLine:  "  %-10s %d\n",
+	statusHead:  "Кампания %s: %s, очередь %s, политика %s\nНомера:\n",
+	statusLine:  "  %-15s %d\n",
 	abandonment: "Брошено: %d из %d отвеченных звонков (%.1f%%; цель %g%%)\n",
 	noLive:      "Брошено: отвеченных звонков ещё нет\n",
 
-	leadsReport:   "Загружено контактов: %d; дубликатов: %d, недопустимых строк: %d, в списке запрета звонков: %d (файл прочитан как %s, разделитель %q).\n",
+	leadsReport:   "Загружено номеров: %d; дубликатов: %d, недопустимых строк: %d, в списке запрета звонков: %d (файл прочитан как %s, разделитель %q).\n",
 	leadProblem:   "  строка %d: %s\n",
 	leadDuplicate: "  строка %d: %s уже есть в кампании\n",
 	leadDNC:       "  строка %d: %s в списке запрета звонков и набираться не будет\n",
 	leadMissing:   "номер телефона пуст",
-	leadDupInFile: "повтор в файле: %s",
+	leadDupInFile: "%s повторяет номер строки %d",
+
+	states: map[string]string{"draft": "черновик", "running": "идёт обзвон", "paused": "на паузе", "done": "завершена"},
+	leadStates: map[string]string{
+		"new": "новый", "dialing": "набирается", "answered": "отвечен", "abandoned": "брошен",
+		"no_answer": "нет ответа", "busy": "занято", "failed": "ошибка", "dnc": "запрет звонков", "done": "обработан",
+	},
 
 	dncAdded:   "Номер %s добавлен в список запрета звонков.\n",
 	dncRemoved: "Номер %s удалён из списка запрета звонков.\n",
@@ -229,3 +244,16 @@ const dncUsageRussian = `Использование: switchboard dnc add|remove|
   dnc remove НОМЕР                удалить номер из списка
   dnc list                        вывести список
 `
+
+// state and leadState return a campaign's or a lead's status s in the catalogue's language;
+// an unknown status stays as stored.
+func (m *campaignMessages) state(s string) string { return nameOr(m.states, s) }
+
+func (m *campaignMessages) leadState(s string) string { return nameOr(m.leadStates, s) }
+
+func nameOr(names map[string]string, s string) string {
+	if name, ok := names[s]; ok {
+		return name
+	}
+	return s
+}

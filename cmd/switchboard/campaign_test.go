@@ -39,7 +39,7 @@ func TestCampaignCommandsLifecycle(t *testing.T) {
 	out = cli.mustRun("", "campaign", "leads", "spring", file)
 	for _, want := range []string{
 		"Imported 1 leads; 1 duplicates, 1 invalid rows, 1 on the do-not-call list",
-		"line 3: invalid phone number \"чепуха\"", "line 4: +74950000003 is on the do-not-call list", "line 5: duplicate in the file",
+		"line 3: invalid phone number \"чепуха\"", "line 4: +74950000003 is on the do-not-call list", "line 5: +74950000001 repeats the number of line 2",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("leads report lacks %q:\n%s", want, out)
@@ -57,7 +57,7 @@ func TestCampaignCommandsLifecycle(t *testing.T) {
 	}
 	cli.mustRun("", "campaign", "pause", "spring")
 	out = cli.mustRun("", "campaign", "status", "spring")
-	if !strings.Contains(out, "paused") || !strings.Contains(out, "new        1") || !strings.Contains(out, "dnc        1") ||
+	if !strings.Contains(out, "paused") || !strings.Contains(out, "new             1") || !strings.Contains(out, "do not call     1") ||
 		!strings.Contains(out, "no answered calls yet") {
 		t.Errorf("status = %q", out)
 	}

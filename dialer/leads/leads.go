@@ -31,6 +31,8 @@ type Problem struct {
 	Raw    string // the phone cell
 	Reason string // why, in English; the CLI shows its own translation of Kind
 	Kind   ProblemKind
+	// First is the earlier line with the same number, for DuplicateInFile.
+	First int
 }
 
 // ProblemKind classifies a rejected row.
@@ -101,7 +103,7 @@ func Parse(r io.Reader, numbers *phone.Normalizer, source string) (List, error) 
 			continue
 		}
 		if first, dup := seen[number.E164]; dup {
-			list.Problems = append(list.Problems, Problem{Line: line, Raw: raw, Kind: DuplicateInFile,
+			list.Problems = append(list.Problems, Problem{Line: line, Raw: raw, Kind: DuplicateInFile, First: first,
 				Reason: fmt.Sprintf("number %s is already on line %d", number.E164, first)})
 			continue
 		}
