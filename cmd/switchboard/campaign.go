@@ -198,7 +198,18 @@ func addCampaign(ctx context.Context, inv *invocation, pool *pgxpool.Pool, c sto
 }
 
 func setCampaignStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool, name string, status storage.CampaignStatus) error {
-	c, err := storage.NewCampaigns(pool).SetStatus(ctx, name, status)
+	campaigns := storage.NewCampaigns(pool)
+	// Pausing a draft would report a pause of a campaign that never dialed.
+	if status == storage.CampaignPaused {
+		current, err := campaigns.GetByName(ctx, name)
+		if err != nil {
+			return campaignStoreError(err, name)
+		}
+		if current.Status == storage.CampaignDraft {
+			return newCampaignError(func(m *campaignMessages) string { return m.notStarted }, name)
+		}
+	}
+	c, err := campaigns.SetStatus(ctx, name, status)
 	if err != nil {
 		return campaignStoreError(err, name)
 	}

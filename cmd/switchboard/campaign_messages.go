@@ -20,7 +20,8 @@ type campaignMessages struct {
 	notFound          string // %q campaign
 	exists            string // %q campaign
 	invalid           string // %v reason
-	isDone            string // %q campaign
+	isDone            string
+	notStarted        string // %q campaign // %q campaign
 	noTables          string
 
 	created     string // %s name, %s queue
@@ -67,6 +68,7 @@ var englishCampaign = campaignMessages{
 	exists:            "a campaign named %q already exists: choose another name",
 	invalid:           "invalid campaign: %v",
 	isDone:            "campaign %q is done and cannot be started again: create a new campaign",
+	notStarted:        "campaign %q has not started, so there is nothing to pause: start it with switchboard campaign start",
 	noTables:          "the campaign tables do not exist: run switchboard migrate up",
 
 	created:     "Created campaign %s for queue %s (draft). Load leads with switchboard campaign leads, then start it.\n",
@@ -119,6 +121,7 @@ var russianCampaign = campaignMessages{
 	exists:            "кампания %q уже существует: выберите другое имя",
 	invalid:           "недопустимая кампания: %v",
 	isDone:            "кампания %q завершена и не может быть запущена снова: создайте новую кампанию",
+	notStarted:        "кампания %q ещё не запущена, приостанавливать нечего: запустите её командой switchboard campaign start",
 	noTables:          "таблиц кампаний нет: выполните switchboard migrate up",
 
 	created:     "Кампания %s для очереди %s создана (черновик). Загрузите номера командой switchboard campaign leads и запустите её.\n",

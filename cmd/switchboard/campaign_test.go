@@ -75,6 +75,7 @@ func TestCampaignCommandsLifecycle(t *testing.T) {
 
 func TestCampaignCommandsRejectBadInput(t *testing.T) {
 	cli := newUserCLI(t)
+	cli.mustRun("", "campaign", "add", "draft-only", "--queue", "sales")
 	cases := []struct {
 		args []string
 		code int
@@ -88,6 +89,7 @@ func TestCampaignCommandsRejectBadInput(t *testing.T) {
 		{[]string{"campaign", "add", "a,b", "--queue", "sales"}, exitError, "invalid campaign"},
 		{[]string{"campaign", "add", "x", "--queue", "sales", "--time-zone", "Mars/Base"}, exitError, "time zone \"Mars/Base\" is unknown"},
 		{[]string{"campaign", "start", "missing"}, exitError, `campaign "missing" not found`},
+		{[]string{"campaign", "pause", "draft-only"}, exitError, `campaign "draft-only" has not started`},
 		{[]string{"campaign", "start", "x", "--queue", "sales"}, exitUsage, "--queue"},
 		{[]string{"campaign", "launch", "x"}, exitUsage, `unknown subcommand "launch" of campaign`},
 		{[]string{"dnc", "add", "12"}, exitError, `invalid phone number "12"`},
