@@ -2,19 +2,11 @@ package campaign_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/crm"
-	"github.com/switchboard-cc/switchboard/crm/password"
-	"github.com/switchboard-cc/switchboard/crm/phone"
-	"github.com/switchboard-cc/switchboard/cti"
-	"github.com/switchboard-cc/switchboard/node"
 	"github.com/switchboard-cc/switchboard/routing"
 	"github.com/switchboard-cc/switchboard/storage"
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
@@ -27,48 +19,15 @@ func TestAnsweredCallWithoutAgentIsAbandoned(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	pool := pgtest.New(t)
-	numbers, err := phone.NewNormalizer("RU")
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := storage.NewUsersWithParams(pool, password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// PJSIP/1003 rings until the control API answers it (arisim's default rule), which no
 	// one does here.
-	agent, err := users.Create(ctx, crm.User{Login: "agent3", DisplayName: "Agent", Roles: []crm.Role{crm.RoleAgent},
-		Locale: crm.LocaleEN, Endpoint: "PJSIP/1003"}, "secret-password-agent")
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	rules := append([]arisim.Rule{
-		{Pattern: "Local/*@outbound", Behaviour: arisim.Answer, AnswerAfter: 500 * time.Millisecond, HangupAfter: 20 * time.Second},
-	}, arisim.DefaultRules()...)
-	sim := arisim.New(arisim.Options{Users: []arisim.Credential{{Username: "sb", Password: "secret:1"}}, Rules: rules})
-	simHTTP := httptest.NewServer(sim.Handler())
-	defer simHTTP.Close()
-	defer sim.Close()
-
-	n, err := node.New(node.Options{
-		Pool: pool, Numbers: numbers, SpoolDir: t.TempDir(),
-		ARI: []cti.ServerConfig{{Name: "pbx1", URL: simHTTP.URL + "/ari", Username: "sb", Password: "secret:1",
-			Application: "switchboard", ReconnectMin: 20 * time.Millisecond}},
-		Queues:         []routing.QueueConfig{{Name: "outreach", RingTimeout: 10 * time.Second, MaxWait: time.Minute}},
-		AllowedOrigins: []string{"http://127.0.0.1"},
-		Dialer:         node.DialerOptions{Interval: 100 * time.Millisecond},
-		Logger:         slog.New(slog.NewTextHandler(testLog{t}, nil)),
+	cn := startCampaignNode(ctx, t, pool, nodeSetup{
+		rules: []arisim.Rule{
+			{Pattern: "Local/*@outbound", Behaviour: arisim.Answer, AnswerAfter: 500 * time.Millisecond, HangupAfter: 20 * time.Second},
+		},
+		queue:  routing.QueueConfig{RingTimeout: 10 * time.Second, MaxWait: time.Minute},
+		phones: []string{"PJSIP/1003"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stopNode := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- n.Run(runCtx) }()
-	if err := n.Desk().SetStatus(ctx, strconv.FormatInt(agent.ID, 10), protocol.SetStatus{Status: protocol.StateAvailable}); err != nil {
-		t.Fatal(err)
-	}
 
 	campaigns, leads := storage.NewCampaigns(pool), storage.NewLeads(pool)
 	c, err := campaigns.Create(ctx, storage.Campaign{
@@ -89,10 +48,7 @@ func TestAnsweredCallWithoutAgentIsAbandoned(t *testing.T) {
 		got, err := campaigns.GetByName(ctx, "lonely")
 		return err == nil && got.Status == storage.CampaignDone
 	})
-	stopNode()
-	if err := <-done; err != nil {
-		t.Errorf("node Run: %v", err)
-	}
+	cn.stop(t)
 
 	list, err := leads.List(ctx, c.ID)
 	if err != nil || len(list) != 1 || list[0].Status != storage.LeadAbandoned {
@@ -118,5 +74,5 @@ func TestAnsweredCallWithoutAgentIsAbandoned(t *testing.T) {
 	if wait := rec.EndedAt.Sub(rec.ArrivedAt); wait < 2*time.Second || wait > 4*time.Second {
 		t.Errorf("call lasted %s after the answer, want about 2 s", wait)
 	}
-	waitFor(t, 10*time.Second, "simulator empty", func() bool { return len(sim.Channels()) == 0 })
+	waitFor(t, 10*time.Second, "simulator empty", func() bool { return len(cn.sim.Channels()) == 0 })
 }

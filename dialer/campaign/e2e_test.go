@@ -3,22 +3,14 @@ package campaign_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/switchboard-cc/switchboard/api/protocol"
 	"github.com/switchboard-cc/switchboard/arisim"
 	"github.com/switchboard-cc/switchboard/crm"
-	"github.com/switchboard-cc/switchboard/crm/password"
-	"github.com/switchboard-cc/switchboard/crm/phone"
-	"github.com/switchboard-cc/switchboard/cti"
-	"github.com/switchboard-cc/switchboard/node"
 	"github.com/switchboard-cc/switchboard/routing"
 	"github.com/switchboard-cc/switchboard/storage"
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
@@ -45,37 +37,6 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 	ctx, cancelTest := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancelTest()
 	pool := pgtest.New(t)
-	numbers, err := phone.NewNormalizer("RU")
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// Two agents whose phones answer after 300 ms.
-	users, err := storage.NewUsersWithParams(pool, password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var agentIDs []string
-	for i, endpoint := range []string{"PJSIP/1001", "PJSIP/1002"} {
-		u, err := users.Create(ctx, crm.User{Login: fmt.Sprintf("agent%d", i+1), DisplayName: "Agent", Roles: []crm.Role{crm.RoleAgent},
-			Locale: crm.LocaleEN, Endpoint: endpoint}, "secret-password-agent")
-		if err != nil {
-			t.Fatalf("create agent: %v", err)
-		}
-		agentIDs = append(agentIDs, strconv.FormatInt(u.ID, 10))
-	}
-
-	rules := append([]arisim.Rule{
-		{Pattern: "Local/" + busyNumber + "@outbound", Behaviour: arisim.Busy},
-		{Pattern: "PJSIP/100[12]", Behaviour: arisim.Answer, AnswerAfter: 300 * time.Millisecond},
-		// Customers answer after 1 s and hang up 1.5 s later, which keeps the test short; the
-		// default outbound rule answers after 3 s and talks for 15 s.
-		{Pattern: "Local/*@outbound", Behaviour: arisim.Answer, AnswerAfter: time.Second, HangupAfter: 1500 * time.Millisecond},
-	}, arisim.DefaultRules()...)
-	sim := arisim.New(arisim.Options{Users: []arisim.Credential{{Username: "sb", Password: "secret:1"}}, Rules: rules})
-	simHTTP := httptest.NewServer(sim.Handler())
-	defer simHTTP.Close()
-	defer sim.Close()
 
 	// The dialer's clock starts at 03:00 in Moscow, outside the 09:00-21:00 window.
 	moscow, err := time.LoadLocation("Europe/Moscow")
@@ -86,28 +47,20 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 	offset.Store(int64(nextAt(time.Now(), moscow, 3).Sub(time.Now())))
 	clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 
-	n, err := node.New(node.Options{
-		Pool: pool, Numbers: numbers, SpoolDir: t.TempDir(),
-		ARI: []cti.ServerConfig{{Name: "pbx1", URL: simHTTP.URL + "/ari", Username: "sb", Password: "secret:1",
-			Application: "switchboard", ReconnectMin: 20 * time.Millisecond}},
-		Queues: []routing.QueueConfig{{Name: "outreach", RingTimeout: 5 * time.Second, WrapUp: 200 * time.Millisecond,
-			MaxWait: time.Minute}},
-		AllowedOrigins: []string{"http://127.0.0.1"},
-		Dialer:         node.DialerOptions{Now: clock, Interval: 100 * time.Millisecond},
-		Logger:         slog.New(slog.NewTextHandler(testLog{t}, nil)),
+	// Two agents whose phones answer after 300 ms.
+	cn := startCampaignNode(ctx, t, pool, nodeSetup{
+		rules: []arisim.Rule{
+			{Pattern: "Local/" + busyNumber + "@outbound", Behaviour: arisim.Busy},
+			{Pattern: "PJSIP/100[12]", Behaviour: arisim.Answer, AnswerAfter: 300 * time.Millisecond},
+			// Customers answer after 1 s and hang up 1.5 s later, which keeps the test short. The
+			// default outbound rule answers after 3 s and talks for 15 s.
+			{Pattern: "Local/*@outbound", Behaviour: arisim.Answer, AnswerAfter: time.Second, HangupAfter: 1500 * time.Millisecond},
+		},
+		queue:  routing.QueueConfig{RingTimeout: 5 * time.Second, WrapUp: 200 * time.Millisecond, MaxWait: time.Minute},
+		phones: []string{"PJSIP/1001", "PJSIP/1002"},
+		now:    clock,
 	})
-	if err != nil {
-		t.Fatalf("node.New: %v", err)
-	}
-	runCtx, stopNode := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- n.Run(runCtx) }()
-
-	for _, id := range agentIDs {
-		if err := n.Desk().SetStatus(ctx, id, protocol.SetStatus{Status: protocol.StateAvailable}); err != nil {
-			t.Fatalf("sign in agent %s: %v", id, err)
-		}
-	}
+	sim := cn.sim
 
 	// The first lead is a known contact, whose card the agent's screen-pop and the record get.
 	knownPhone, err := crm.NewPhone(nil, "+74950000001", crm.PhoneWork)
@@ -183,18 +136,10 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 		return err == nil && got.Status == storage.CampaignDone
 	})
 	stopWatch()
-	stopNode()
+	cn.stop(t)
 	maxInFlight = max(maxInFlight, <-finished)
 	if maxInFlight > 2 {
 		t.Errorf("%d customer numbers dialed at once, want at most 2 for 2 agents", maxInFlight)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("node Run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("node Run did not return after cancel")
 	}
 
 	// Every lead has a final status: five answered, the busy one done after two dials.
@@ -254,7 +199,7 @@ func TestProgressiveCampaignEndToEnd(t *testing.T) {
 
 	// Nothing is left in the simulator and no goroutine outlives the node.
 	waitFor(t, 10*time.Second, "simulator empty", func() bool { return len(sim.Channels()) == 0 && len(sim.Bridges()) == 0 })
-	simHTTP.Close()
+	cn.simHTTP.Close()
 	sim.Close()
 	waitFor(t, 10*time.Second, "goroutines to end", func() bool { return runtime.NumGoroutine() <= goroutinesBefore+2 })
 }
