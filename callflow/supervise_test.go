@@ -41,6 +41,31 @@ func (n *node) talkingCall(d *desk, number string) (callID, leg string) {
 	return callID, leg
 }
 
+// supervisedCall is a talking call of the agent ivanova that the supervisor petrov supervises,
+// with the supervisor's phone answered.
+type supervisedCall struct {
+	agentID     int64
+	callID, leg string
+	supLeg      string
+	agent, sup  *desk
+}
+
+// superviseCall adds the agent and the supervisor, puts the agent on a call, starts a session in
+// mode and answers the supervisor's phone. The caller expects supervise.started.
+func (n *node) superviseCall(mode string) supervisedCall {
+	n.t.Helper()
+	sc := supervisedCall{agentID: n.addAgent("ivanova", "Мария Иванова", agentPhone)}
+	n.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
+
+	sc.agent = n.signIn("ivanova")
+	sc.callID, sc.leg = n.talkingCall(sc.agent, "79161234567")
+
+	sc.sup = n.signIn("petrov")
+	sc.sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(sc.agentID), Mode: mode})
+	sc.supLeg = n.answerPhone(supervisorPhone)
+	return sc
+}
+
 // answerPhone picks up the phone ringing at the endpoint and returns its channel id.
 func (n *node) answerPhone(endpoint string) string {
 	n.t.Helper()
@@ -115,15 +140,8 @@ func modeIs(mode string) func(protocol.Envelope) bool {
 
 func TestSupervisorListensWhispersBargesAndStops(t *testing.T) {
 	n := startNode(t, nodeOptions{})
-	agentID := n.addAgent("ivanova", "Мария Иванова", agentPhone)
-	n.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
-
-	agent := n.signIn("ivanova")
-	callID, leg := n.talkingCall(agent, "79161234567")
-
-	sup := n.signIn("petrov")
-	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeListen})
-	supLeg := n.answerPhone(supervisorPhone)
+	sc := n.superviseCall(protocol.ModeListen)
+	agentID, callID, leg, supLeg, agent, sup := sc.agentID, sc.callID, sc.leg, sc.supLeg, sc.agent, sc.sup
 
 	started := decode[protocol.SuperviseStarted](t, sup.expect(protocol.TypeSuperviseStarted, nil))
 	if started.AgentID != itoa(agentID) || started.CallID != callID || started.Mode != protocol.ModeListen {
@@ -195,15 +213,8 @@ func TestSupervisorListensWhispersBargesAndStops(t *testing.T) {
 
 func TestSupervisionEndsWithAgentsCall(t *testing.T) {
 	n := startNode(t, nodeOptions{})
-	agentID := n.addAgent("ivanova", "Мария Иванова", agentPhone)
-	n.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
-
-	agent := n.signIn("ivanova")
-	callID, leg := n.talkingCall(agent, "79161234567")
-
-	sup := n.signIn("petrov")
-	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeWhisper})
-	supLeg := n.answerPhone(supervisorPhone)
+	sc := n.superviseCall(protocol.ModeWhisper)
+	callID, leg, supLeg, sup := sc.callID, sc.leg, sc.supLeg, sc.sup
 	sup.expect(protocol.TypeSuperviseStarted, nil)
 	n.waitSnoop(leg, supLeg, "both", "out")
 
@@ -219,15 +230,8 @@ func TestSupervisionEndsWithAgentsCall(t *testing.T) {
 
 func TestSupervisionEndsWhenSupervisorHangsUp(t *testing.T) {
 	n := startNode(t, nodeOptions{})
-	agentID := n.addAgent("ivanova", "Мария Иванова", agentPhone)
-	n.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
-
-	agent := n.signIn("ivanova")
-	callID, leg := n.talkingCall(agent, "79161234567")
-
-	sup := n.signIn("petrov")
-	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeBarge})
-	supLeg := n.answerPhone(supervisorPhone)
+	sc := n.superviseCall(protocol.ModeBarge)
+	callID, leg, supLeg, agent, sup := sc.callID, sc.leg, sc.supLeg, sc.agent, sc.sup
 	started := decode[protocol.SuperviseStarted](t, sup.expect(protocol.TypeSuperviseStarted, nil))
 	if started.Mode != protocol.ModeBarge {
 		t.Errorf("supervise.started mode = %q, want barge", started.Mode)
@@ -535,15 +539,8 @@ func TestSupervisionEndsOnTransfer(t *testing.T) {
 // phones and snoops, while the call itself goes on for the next node to adopt.
 func TestStoppingNodeEndsSupervision(t *testing.T) {
 	first := startNode(t, nodeOptions{})
-	agentID := first.addAgent("ivanova", "Мария Иванова", agentPhone)
-	first.addUser("petrov", "Пётр Петров", supervisorPhone, crm.RoleSupervisor)
-
-	agent := first.signIn("ivanova")
-	callID, leg := first.talkingCall(agent, "79161234567")
-
-	sup := first.signIn("petrov")
-	sup.command(protocol.TypeSuperviseStart, protocol.SuperviseStart{AgentID: itoa(agentID), Mode: protocol.ModeListen})
-	supLeg := first.answerPhone(supervisorPhone)
+	sc := first.superviseCall(protocol.ModeListen)
+	callID, leg, supLeg, sup := sc.callID, sc.leg, sc.supLeg, sc.sup
 	sup.expect(protocol.TypeSuperviseStarted, nil)
 	first.waitSnoop(leg, supLeg, "both", "none")
 
