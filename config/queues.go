@@ -242,7 +242,7 @@ func validRange(r string) bool {
 }
 
 // maxSkillLevel is the highest level an agent can have (crm.MaxSkillLevel, and the range
-// the user_skills table accepts): a queue that asked for more would never get an agent.
+// the user_skills table accepts), because a queue that requires more would never get an agent.
 const maxSkillLevel = 10
 
 // ParseSkill splits a "skill:level" pair of Queue.Skills; the level is 1 to 10.

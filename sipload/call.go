@@ -11,7 +11,7 @@ import (
 	"github.com/emiago/sipgo/sip"
 )
 
-// callPlan is what the scheduler decides for one call before it starts.
+// callPlan is the scheduler's decision for one call before it starts.
 type callPlan struct {
 	index  int
 	caller string

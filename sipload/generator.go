@@ -24,9 +24,9 @@ import (
 // OPTIONS probe nor to any INVITE.
 var ErrTargetUnreachable = errors.New("SIP target did not respond")
 
-// sipReadBuffer is the receive buffer asked for the SIP socket. Bursts of responses at
+// sipReadBuffer is the receive buffer size requested for the SIP socket. Bursts of responses at
 // hundreds of calls per second overflow Linux's default of 208 KiB
-// (net.core.rmem_default), and every datagram dropped there costs a retransmission;
+// (net.core.rmem_default), and every datagram dropped there costs a retransmission.
 // Linux caps the request at net.core.rmem_max.
 const sipReadBuffer = 4 << 20
 
@@ -66,7 +66,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("listen for SIP on %s: %w", s.localAddr, err)
 	}
-	// Closed again below on success; this covers the early returns.
+	// Closed again below on success. This covers the early returns.
 	defer sipConn.Close()
 	if err := sipConn.SetReadBuffer(sipReadBuffer); err != nil {
 		log.Warn("SIP socket read buffer not enlarged", "bytes", sipReadBuffer, "error", err)
@@ -134,7 +134,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- server.ServeUDP(sipConn) }()
 	defer func() {
-		// Closing the socket ends ServeUDP; wait for it so no reader outlives Run.
+		// Closing the socket ends ServeUDP. Wait for it so no reader outlives Run.
 		sipConn.Close()
 		<-serveDone
 	}()

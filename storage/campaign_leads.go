@@ -90,7 +90,7 @@ const (
 )
 
 // Add stores the leads of a campaign in one transaction and returns one result per lead, in
-// order. A number the campaign already has is left as it is; a number on the do-not-call
+// order. A number the campaign already has is left as it is. A number on the do-not-call
 // list is stored with status dnc and never dialed. Each lead's contact is the stored
 // contact with that phone number, if there is one.
 func (s *Leads) Add(ctx context.Context, campaignID int64, leads []Lead) ([]AddResult, error) {
@@ -187,7 +187,7 @@ func (s *Leads) ReleaseDialing(ctx context.Context, campaignID int64, now time.T
 	return int(tag.RowsAffected()), nil
 }
 
-// Counts returns the number of the campaign's leads in each status; statuses without leads
+// Counts returns the number of the campaign's leads in each status. Statuses without leads
 // are absent.
 func (s *Leads) Counts(ctx context.Context, campaignID int64) (map[LeadStatus]int, error) {
 	rows, err := s.db.Query(ctx, `SELECT status, count(*) FROM campaign_leads WHERE campaign_id = $1 GROUP BY status`, campaignID)

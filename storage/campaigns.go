@@ -60,7 +60,7 @@ type Campaign struct {
 // campaignNameRE keeps names usable as one Stasis argument and one CLI word.
 var campaignNameRE = regexp.MustCompile(`^[\p{L}\p{N}_.-]{1,64}$`)
 
-// Validate checks the campaign's fields; the error wraps crm.ErrInvalid and names the value.
+// Validate checks the campaign's fields. The error wraps crm.ErrInvalid and names the value.
 func (c Campaign) Validate() error {
 	switch {
 	case !campaignNameRE.MatchString(c.Name):
@@ -147,7 +147,7 @@ func (s *Campaigns) Create(ctx context.Context, c Campaign) (Campaign, error) {
 	return got, dbError("create campaign "+c.Name, err)
 }
 
-// GetByName returns the campaign; crm.ErrNotFound when there is none.
+// GetByName returns the campaign with that name, or crm.ErrNotFound when there is none.
 func (s *Campaigns) GetByName(ctx context.Context, name string) (Campaign, error) {
 	c, err := scanCampaign(s.db.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE name = $1`, name))
 	return c, dbError("get campaign "+name, err)

@@ -34,7 +34,8 @@ func (s *DNC) Add(ctx context.Context, phoneE164, reason string) (DNCEntry, erro
 	return e, dbError("add "+phoneE164+" to the do-not-call list", err)
 }
 
-// Remove takes the number off the list; crm.ErrNotFound when it is not on it.
+// Remove deletes the number from the list. It returns crm.ErrNotFound when the number is
+// not on it.
 func (s *DNC) Remove(ctx context.Context, phoneE164 string) error {
 	tag, err := s.db.Exec(ctx, `DELETE FROM dnc_numbers WHERE phone_e164 = $1`, phoneE164)
 	if err != nil {

@@ -145,7 +145,7 @@ func intOption(inv *invocation, name string, low, high int, dst *int) func(strin
 	}
 }
 
-// parseWindow reads HH:MM-HH:MM as two times after midnight; 24:00 is allowed as an end.
+// parseWindow parses HH:MM-HH:MM as two times after midnight. 24:00 is allowed as an end.
 func parseWindow(v string) (start, end time.Duration, err error) {
 	from, to, ok := strings.Cut(v, "-")
 	if !ok {

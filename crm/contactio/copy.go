@@ -181,7 +181,7 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 //
 // PostgreSQL runs foreign-key checks as triggers, which session_replication_role
 // = replica turns off, as pg_restore does. Setting it needs a superuser or, from
-// PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role to the role;
+// PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role to the role.
 // canSkipForeignKeyChecksSQL lists the other conditions.
 func skipForeignKeyChecks(ctx context.Context, tx pgx.Tx, companyIDs, tagIDs map[string]int64) (bool, error) {
 	var allowed bool
@@ -214,7 +214,7 @@ func skipForeignKeyChecks(ctx context.Context, tx pgx.Tx, companyIDs, tagIDs map
 // canSkipForeignKeyChecksSQL reports whether the import may set
 // session_replication_role to replica while it copies new contacts. The role
 // must be allowed to set it: has_parameter_privilege exists from PostgreSQL 15
-// on, so older servers are asked only whether the role is a superuser. And no
+// on, so on older servers only a superuser qualifies. And no
 // trigger of the tables copied into may change how it fires on INSERT: replica
 // turns off every ordinary trigger, not only the foreign-key checks, so an
 // operator's trigger would otherwise miss the imported rows, and a trigger

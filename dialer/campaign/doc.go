@@ -7,8 +7,8 @@
 // 2-second abandon limit.
 //
 // The Runner learns of dials from two sides. cti's events for the dial's channel
-// ([Runner.Observe]) say why an unanswered dial ended; callflow ([callflow.CampaignCalls])
-// says when a person answered, was connected or abandoned, and when the call's record was
+// ([Runner.Observe]) report why an unanswered dial ended. Callflow ([callflow.CampaignCalls])
+// reports when a person answered, was connected or abandoned, and when the call's record was
 // written. Both only queue the news and return, so neither the event stream nor callflow's
 // loop waits for the database.
 package campaign

@@ -55,7 +55,7 @@ func (r *Runner) onChannelEvent(ctx context.Context, ev event.Event) {
 	case event.OriginateResult:
 		status = dialOutcome(string(e.Status), e.DialStatus)
 		if e.Status == event.OriginateAnswered {
-			// callflow reports the answer once the call is queued; the dial is not over.
+			// callflow reports the answer once the call is queued, but the dial is not over.
 			return
 		}
 	case event.HungUp:
@@ -114,7 +114,7 @@ func (r *Runner) onCallEvent(ctx context.Context, e callflow.CampaignCallEvent) 
 		r.observe(d, pacing.Outcome{Kind: pacing.Abandoned, Duration: now.Sub(d.answeredAt)})
 	case callflow.CampaignEnded:
 		if d.connected {
-			// NOTE: handle time here is talk time only; the agent's wrap-up is not added.
+			// NOTE: handle time here is talk time only. The agent's wrap-up is not added.
 			r.observe(d, pacing.Outcome{Kind: pacing.HandleDone, Duration: e.Talk})
 			r.finish(ctx, d, storage.LeadAnswered, "answered")
 			return
@@ -166,7 +166,7 @@ func (r *Runner) finishAt(ctx context.Context, d *dial, status storage.LeadStatu
 }
 
 // write runs one database write with the request timeout and logs its failure.
-// NOTE: a failed write is not retried; a lead left "dialing" returns to the list at the
+// NOTE: a failed write is not retried. A lead left "dialing" returns to the list at the
 // node's next start.
 func (r *Runner) write(ctx context.Context, what string, fn func(ctx context.Context) error) {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.RequestTimeout)

@@ -45,7 +45,7 @@ func (r *Runner) pace(ctx context.Context) {
 		}
 		run.c = c
 		if c.Status != storage.CampaignRunning {
-			// Pausing or stopping takes effect at this period; dials in flight finish.
+			// Pausing or stopping takes effect at this period, and dials in flight finish.
 			if run.dials == 0 {
 				delete(r.active, c.Name)
 				r.log.Info("campaign no longer dialing", "campaign", c.Name, "status", c.Status)
@@ -127,7 +127,8 @@ func (r *Runner) finishIfListDone(ctx context.Context, run *running, now time.Ti
 	r.log.Info("campaign done: every lead has a final status", "campaign", run.c.Name)
 }
 
-// place originates a dial of the lead on its own goroutine; the result comes back as news.
+// place originates a dial of the lead on its own goroutine. The result comes back to the
+// owner goroutine through the news queue.
 func (r *Runner) place(run *running, l storage.Lead, now time.Time) {
 	d := &dial{camp: run, lead: l, placedAt: now}
 	key := leadKey(run.c.Name, l.ID)

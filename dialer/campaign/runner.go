@@ -16,12 +16,12 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-// Telephony places dials on one Asterisk server; *cti.Server implements it.
+// Telephony places dials on one Asterisk server. *cti.Server implements it.
 type Telephony interface {
 	Originate(ctx context.Context, req cti.OriginateRequest) (string, error)
 }
 
-// Agents reports a queue's agents and a campaign's waiting calls; *callflow.Flow implements it.
+// Agents reports a queue's agents and a campaign's waiting calls. *callflow.Flow implements it.
 type Agents interface {
 	QueueActivity(ctx context.Context, queue, campaign string) (callflow.QueueActivity, error)
 }
@@ -31,17 +31,17 @@ type Options struct {
 	DB        storage.DBTX
 	Telephony Telephony
 	Agents    Agents
-	// Interval is the pacing period; default 500 ms.
+	// Interval is the pacing period. Default 500 ms.
 	Interval time.Duration
-	// RingTimeout is how long a customer's number rings before the dial counts as
-	// unanswered; default 25 s.
+	// RingTimeout is the time a customer's number rings before the dial counts as
+	// unanswered. Default 25 s.
 	RingTimeout time.Duration
-	// OutboundContext is the dialplan context that dials customers' numbers; default
+	// OutboundContext is the dialplan context that dials customers' numbers. Default
 	// "outbound", as in asterisk-config/extensions.conf.
 	OutboundContext string
-	// RequestTimeout bounds each database query and each originate; default 5 s.
+	// RequestTimeout bounds each database query and each originate. Default 5 s.
 	RequestTimeout time.Duration
-	// Now is the clock of calling windows and retry times; nil means time.Now.
+	// Now is the clock of calling windows and retry times. Nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -75,7 +75,8 @@ type running struct {
 	c      storage.Campaign
 	policy pacing.Policy
 	dials  int // dials in flight, answered ones included, for the line limit
-	// lastDial is when this node last placed a dial; done is checked only after a quiet period.
+	// lastDial is the time this node last placed a dial. Whether the campaign is done is
+	// checked only after a quiet period.
 	lastDial time.Time
 }
 
@@ -155,8 +156,8 @@ func (r *Runner) CampaignQueue(campaign, lead string) (string, bool) {
 // CampaignCallEvent implements callflow.CampaignCalls.
 func (r *Runner) CampaignCallEvent(e callflow.CampaignCallEvent) { r.send(e) }
 
-// Observe takes one of cti's events; the Runner keeps those of its dials' channels. It never
-// blocks.
+// Observe queues cti's originate results and hang-ups for the owner goroutine, which matches
+// them to its dials' channels. It never blocks.
 func (r *Runner) Observe(ev event.Event) {
 	switch ev.(type) {
 	case event.OriginateResult, event.HungUp:
