@@ -37,8 +37,8 @@ func newLoginThrottle(counter loginlimit.Counter, log *slog.Logger) *loginThrott
 }
 
 // blocked returns how long the login from this address must wait, or 0. A counter that
-// cannot be read blocks nobody: the session store, which a login needs next, fails on its
-// own when it shares the counter's Redis.
+// cannot be read blocks no login, because the session store that a login needs next fails on
+// its own when it shares the counter's Redis.
 func (l *loginThrottle) blocked(ctx context.Context, login, address string, now time.Time) time.Duration {
 	account, err := l.counter.Wait(ctx, accountKey(login), loginFailuresPerAccount, now)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 var _ api.AccountChecker = (*Directory)(nil)
 
 // AccountStatus reports whether the user still exists and is enabled, and from when their
-// sessions are valid. The API asks it for signed-in users, so disabling a user or setting a
-// new password ends their older sessions.
+// sessions are valid. The API queries it for signed-in users, so disabling a user or setting
+// a new password ends their older sessions.
 func (d *Directory) AccountStatus(ctx context.Context, userID string) (api.AccountStatus, error) {
 	id, err := strconv.ParseInt(userID, 10, 64)
 	if err != nil || id <= 0 {

@@ -11,7 +11,7 @@ import (
 
 // routingQueues turns the [[queue]] tables of the configuration into the routing engine's
 // queues. It returns nil for none, which gives the node its default queues. The
-// configuration is validated already; the engine checks the rest, such as skill names.
+// configuration is validated already, and the engine checks the rest, such as skill names.
 func routingQueues(queues []config.Queue) []routing.QueueConfig {
 	if len(queues) == 0 {
 		return nil
