@@ -20,13 +20,13 @@ type Queue struct {
 	Strategy string `toml:"strategy"`
 	// Skills are "skill:level" pairs every agent of the queue needs.
 	Skills []string `toml:"skills"`
-	// RingTimeout is how long an agent's phone rings before the call goes to another agent.
+	// RingTimeout is the time an agent's phone rings before the call goes to another agent.
 	RingTimeout Duration `toml:"ring_timeout"`
-	// WrapUp is the after-call work time; zero means none.
+	// WrapUp is the after-call work time. Zero means none.
 	WrapUp Duration `toml:"wrap_up"`
-	// MaxWait is the longest wait before the call overflows; zero means no limit.
+	// MaxWait is the maximum wait before the call overflows. Zero means no limit.
 	MaxWait Duration `toml:"max_wait"`
-	// MaxLength is the most calls that may wait; zero means no limit.
+	// MaxLength is the maximum number of calls that may wait. Zero means no limit.
 	MaxLength int `toml:"max_length"`
 	// Overflow is the destination of calls past MaxWait or MaxLength: "" (they hang up), "voicemail",
 	// "callback" or "queue:<name>".
@@ -38,12 +38,12 @@ type Queue struct {
 	ServiceLevelThreshold Duration `toml:"service_level_threshold"`
 	// AgingStep is the wait that raises a call's priority by one level.
 	AgingStep Duration `toml:"aging_step"`
-	// Hours are the opening hours; without a time zone the queue is always open.
+	// Hours are the opening hours. Without a time zone the queue is always open.
 	Hours Hours `toml:"hours"`
 }
 
 // Hours are a queue's opening hours in its time zone. Each weekday lists "HH:MM-HH:MM"
-// ranges; a day without ranges is closed.
+// ranges, and a day without ranges is closed.
 type Hours struct {
 	TimeZone  string   `toml:"time_zone"`
 	Monday    []string `toml:"monday"`
@@ -245,7 +245,7 @@ func validRange(r string) bool {
 // the user_skills table accepts), because a queue that requires more would never get an agent.
 const maxSkillLevel = 10
 
-// ParseSkill splits a "skill:level" pair of Queue.Skills; the level is 1 to 10.
+// ParseSkill splits a "skill:level" pair of Queue.Skills. The level is 1 to 10.
 func ParseSkill(s string) (skill string, level int, ok bool) {
 	m := skillLevel.FindStringSubmatch(s)
 	if m == nil {

@@ -19,19 +19,20 @@ type Config struct {
 	// Only UDP is supported.
 	Target string
 	// LocalAddr is the UDP address the generator sends from and receives responses and
-	// in-dialog requests on; its host is also the Contact and SDP address. Default
+	// in-dialog requests on. Its host is also the Contact and SDP address. Default
 	// 127.0.0.1:0 (any free port).
 	LocalAddr string
 
 	// Rate is the number of new calls per second.
 	Rate float64
-	// Duration stops placing new calls after this long; 0 means no time limit.
+	// Duration is the time after which the generator stops placing new calls. 0 means
+	// no time limit.
 	Duration time.Duration
-	// Calls stops placing new calls after this many; 0 means no count limit. At least
-	// one of Duration and Calls must be set.
+	// Calls is the number of calls after which the generator stops placing new calls.
+	// 0 means no count limit. At least one of Duration and Calls must be set.
 	Calls int
-	// MaxConcurrent is the most calls in progress at once; a call due while that many
-	// are in progress is skipped and counted in Summary.Skipped. Default 10000.
+	// MaxConcurrent is the maximum number of calls in progress at once. A call due while
+	// that many are in progress is skipped and counted in Summary.Skipped. Default 10000.
 	MaxConcurrent int
 
 	// Callers is the pool of caller ids for the From header.
@@ -44,15 +45,16 @@ type Config struct {
 	Username string
 	Password string
 
-	// Hold is how long an answered call stays up before the generator sends BYE.
+	// Hold is the distribution of the time an answered call stays up before the generator
+	// sends BYE.
 	Hold HoldTime
-	// RingTimeout is how long a caller waits for an answer before hanging up with
-	// CANCEL, counted from the INVITE; the call counts as abandoned. Default 30 s.
+	// RingTimeout is the time a caller waits for an answer, counted from the INVITE,
+	// before hanging up with CANCEL. The call then counts as abandoned. Default 30 s.
 	RingTimeout time.Duration
 	// HangupTimeout bounds the wait for the response to a BYE. Default 5 s.
 	HangupTimeout time.Duration
 
-	// ProbeTimeout bounds the OPTIONS request that checks the target answers before the
+	// ProbeTimeout bounds the OPTIONS request that checks the target responds before the
 	// first call. Default 5 s.
 	ProbeTimeout time.Duration
 
@@ -61,7 +63,7 @@ type Config struct {
 	Progress         func(Summary)
 	ProgressInterval time.Duration
 
-	// Logger receives the generator's and sipgo's logs; nil discards them.
+	// Logger receives the generator's and sipgo's logs. Nil discards them.
 	Logger *slog.Logger
 }
 
@@ -123,7 +125,7 @@ func (c Config) validate() (settings, error) {
 	if err := sip.ParseUri(c.Target, &s.target); err != nil || s.target.Host == "" {
 		problems = append(problems, fmt.Errorf("target %q is not a SIP URI: write it as sip:NUMBER@HOST:PORT", c.Target))
 	} else if transport, ok := s.target.UriParams.Get("transport"); ok && transport != "udp" {
-		problems = append(problems, fmt.Errorf("target %q asks for transport %s: only UDP is supported", c.Target, transport))
+		problems = append(problems, fmt.Errorf("target %q requests transport %s: only UDP is supported", c.Target, transport))
 	} else if s.target.Scheme != "sip" {
 		problems = append(problems, fmt.Errorf("target %q has scheme %q: only sip: is supported", c.Target, s.target.Scheme))
 	}

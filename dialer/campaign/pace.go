@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-// quietBeforeDone is how long a campaign must have placed no dial before this node checks
+// quietBeforeDone is the time a campaign must have placed no dial before this node checks
 // whether its list is finished, so the check does not query the database every period.
 const quietBeforeDone = 2 * time.Second
 
