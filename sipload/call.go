@@ -59,7 +59,7 @@ func (g *generator) runCall(stop context.Context, plan callPlan) callResult {
 			return
 		}
 		// RFC 3261 section 9.1: CANCEL only after a provisional response. Without one,
-		// sipgo would wait for one up to Timer B (32 s); the generator gives up at once.
+		// sipgo would wait for one up to Timer B (32 s), but the generator gives up at once.
 		if provisional.Load() {
 			cancelWait(errCallCancelled)
 		} else {

@@ -47,7 +47,7 @@ type generator struct {
 
 // Run places calls as cfg describes until cfg.Duration or cfg.Calls is reached or ctx
 // is cancelled, and returns the summary. When the schedule ends, calls in progress run
-// to the end of their hold time; when ctx is cancelled, answered calls get BYE and
+// to the end of their hold time. When ctx is cancelled, answered calls get BYE and
 // ringing ones CANCEL at once.
 //
 // Before the first call Run sends OPTIONS to the target and returns
@@ -309,7 +309,7 @@ func (g *generator) schedule(ctx context.Context) {
 	}
 }
 
-// sleepUntil waits for due, reporting progress meanwhile; it returns false when ctx
+// sleepUntil waits for due, reporting progress meanwhile. It returns false when ctx
 // ends first.
 func (g *generator) sleepUntil(ctx context.Context, timer *time.Timer, due time.Time, progress <-chan time.Time) bool {
 	wait := time.Until(due)

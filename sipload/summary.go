@@ -8,7 +8,7 @@ import (
 )
 
 // Summary counts the calls of a run. Every attempted call ends in exactly one of
-// Answered, Failed, Abandoned, Stopped, NoResponse and Errors; calls still in
+// Answered, Failed, Abandoned, Stopped, NoResponse and Errors. Calls still in
 // progress when a periodic summary is taken are in InProgress.
 type Summary struct {
 	// Elapsed is the time since the first call was due, including the wait for the
@@ -50,7 +50,7 @@ type Summary struct {
 	// Responded counts calls that got any response, provisional or final.
 	Responded int
 
-	// Setup is the time from the first INVITE to its 2xx, over answered calls; it
+	// Setup is the time from the first INVITE to its 2xx, over answered calls. It
 	// includes the digest challenge round trip.
 	Setup LatencySummary
 }

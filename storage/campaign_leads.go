@@ -34,7 +34,7 @@ func LeadStatuses() []LeadStatus {
 type Lead struct {
 	ID         int64
 	CampaignID int64
-	// Phone is E.164; PhoneRaw is the number as the imported file wrote it.
+	// Phone is the number in E.164. PhoneRaw is the number as the imported file wrote it.
 	Phone     string
 	PhoneRaw  string
 	ContactID int64

@@ -43,8 +43,8 @@ type Campaign struct {
 	AbandonTarget float64
 	MaxLines      int
 	// WindowStart and WindowEnd are the calling window as times after local midnight in
-	// TimeZone (an IANA name). Equal values mean the whole day; a start after the end is a
-	// window across midnight.
+	// TimeZone (an IANA name). Equal values mean the whole day, and a start after the end is
+	// a window across midnight.
 	WindowStart time.Duration
 	WindowEnd   time.Duration
 	TimeZone    string
