@@ -7,15 +7,15 @@ import (
 )
 
 // AccountChecker reports whether a user may still use Switchboard. When the Authenticator
-// implements it, every request and every WebSocket's periodic check asks it (through a cache
-// of accountCheckTTL), so a user disabled, or given a new password, from the command line or
-// by another node loses their sessions within 30 s, on every node and whatever the session
+// implements it, every request and every WebSocket's periodic check queries it through a cache
+// of accountCheckTTL. A user disabled or given a new password, from the command line or by
+// another node, therefore loses their sessions within 30 s on every node, whatever the session
 // store.
 type AccountChecker interface {
 	AccountStatus(ctx context.Context, userID string) (AccountStatus, error)
 }
 
-// AccountStatus is what the API needs to know of a signed-in user's account.
+// AccountStatus is the state of a signed-in user's account that the API checks.
 type AccountStatus struct {
 	// Active is false for a disabled or deleted user.
 	Active bool
@@ -29,15 +29,15 @@ func (s AccountStatus) allows(created time.Time) bool {
 	return s.Active && !created.Before(s.SessionsValidFrom)
 }
 
-// accountCheckTTL is how long an answer of the AccountChecker is reused. With the WebSocket
+// accountCheckTTL is how long a result of the AccountChecker is reused. With the WebSocket
 // gateway's check at every ping (20 s apart), a disabled user's desk ends within 30 s.
 const accountCheckTTL = 10 * time.Second
 
 // accountCacheMaxUsers bounds the cache; past it the cache starts over.
 const accountCacheMaxUsers = 100_000
 
-// accountCache remembers the AccountChecker's answers per user. Its mutex guards the map; the
-// checker is called outside it, so a slow database does not serialise requests.
+// accountCache stores the AccountChecker's results per user. Its mutex guards the map, and
+// the checker is called outside it, so a slow database does not serialise requests.
 type accountCache struct {
 	checker AccountChecker
 	now     func() time.Time

@@ -10,7 +10,7 @@ import (
 	"github.com/switchboard-cc/switchboard/api/protocol"
 )
 
-// A disabled user keeps working while the account check's answer is cached, then every request
+// A disabled user keeps working while the account check's result is cached, then every request
 // gets 401 and the session is gone, so enabling the account again does not revive it.
 func TestDisabledAccountLosesSession(t *testing.T) {
 	h := newHarness(t, testOptions())
@@ -51,7 +51,7 @@ func TestDisabledAccountLosesSession(t *testing.T) {
 	}
 }
 
-// A new password ends the sessions signed in before it, once the cached answer expires, and
+// A new password ends the sessions signed in before it, once the cached result expires, and
 // leaves later ones alone.
 func TestNewPasswordEndsOlderSessions(t *testing.T) {
 	h := newHarness(t, testOptions())
@@ -88,7 +88,7 @@ func statusCommands(h *harness, agentID string) []protocol.SetStatus {
 }
 
 // Signing out of the desk signs an agent out of the queues, so calls stop ringing at their
-// phone; an agent on a call, whom routing cannot sign out, is paused instead.
+// phone. An agent on a call, whom routing cannot sign out, is paused instead.
 func TestLogoutSignsAgentOutOfQueues(t *testing.T) {
 	h := newHarness(t, testOptions())
 	logout := func(cookie *http.Cookie) {

@@ -24,8 +24,8 @@ type call struct {
 	queue   string
 	card    *protocol.Card // nil for an unknown caller
 	arrived time.Time
-	// received is when this node learned of the call, on its own clock; routing counts the
-	// caller's wait from it.
+	// received is the time this node learned of the call, on its own clock. Routing counts
+	// the caller's wait from it.
 	received time.Time
 	routed   bool // the routing engine tracks the call
 

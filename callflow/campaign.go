@@ -59,9 +59,9 @@ type CampaignCallEvent struct {
 type QueueActivity struct {
 	// Idle counts signed-in agents of the queue who are available.
 	Idle int
-	// Talking holds, for each agent ringing or on a call, the time in that state.
+	// Talking contains, for each agent ringing or on a call, the time in that state.
 	Talking []time.Duration
-	// WrapUp holds, for each agent in wrap-up, the time since the wrap-up started.
+	// WrapUp contains, for each agent in wrap-up, the time since the wrap-up started.
 	WrapUp []time.Duration
 	// Waiting counts the campaign's answered calls that no agent has answered yet.
 	Waiting int
@@ -93,7 +93,7 @@ func (f *Flow) queueActivity(queue, campaign string) QueueActivity {
 				status, found = s, true
 				continue
 			}
-			// Timers that fell due since the last turn fire first; their outputs are carried out.
+			// Timers that fell due since the last turn fire first, and their outputs are carried out.
 			f.handleOutput(out)
 		}
 		if !found || !slices.Contains(status.Queues, queue) {
@@ -190,7 +190,7 @@ func (f *Flow) queueCampaignCall(c *call, card protocol.Card, found bool) {
 	f.route(in)
 
 	if !c.customerUp {
-		// The person hung up during the lookup; routing records the call as abandoned.
+		// The person hung up during the lookup, so routing records the call as abandoned.
 		f.route(routing.CallEnded{CallID: c.id, By: c.endedBy, Cause: c.causeLabel()})
 	}
 }
@@ -210,7 +210,7 @@ func (f *Flow) abandonIfWaiting(c *call) {
 	f.hangUpCustomer(c, routing.PartySystem)
 }
 
-// campaignConnected marks the campaign call answered by the agent; it runs on the loop.
+// campaignConnected marks the campaign call answered by the agent. It runs on the loop.
 func (f *Flow) campaignConnected(c *call, agentID string) {
 	if c.campaign == "" || c.campaignConnected || c.campaignAbandoned {
 		return

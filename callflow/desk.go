@@ -27,7 +27,7 @@ var (
 // them or they are on a call.
 func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStatus) error {
 	if s.Endpoint != "" {
-		// The API validates the endpoint too; this check keeps any other caller from making
+		// The API validates the endpoint too. This check keeps any other caller from making
 		// the node dial an arbitrary dial string.
 		if err := protocol.ValidateEndpoint(s.Endpoint); err != nil {
 			return fmt.Errorf("%w: agent %s: %w", api.ErrInvalid, agentID, err)
@@ -101,7 +101,7 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 }
 
 // changeEndpoint moves a signed-in agent to endpoint, when it is set and differs from the
-// current one, and tells the desks. It runs on the loop.
+// current one, and notifies the desks. It runs on the loop.
 func (f *Flow) changeEndpoint(v *agentView, endpoint string) error {
 	if endpoint == "" || endpoint == v.state.Endpoint {
 		return nil
@@ -112,8 +112,8 @@ func (f *Flow) changeEndpoint(v *agentView, endpoint string) error {
 	}
 	f.log.Info("agent moved to another phone", "agent_id", agentID, "from", v.state.Endpoint, "to", endpoint)
 	v.state.Endpoint = endpoint
-	// AgentReady publishes the state only when it changes; an available agent's desk and the
-	// supervisors learn of the new phone here.
+	// AgentReady publishes the state only when it changes, so an available agent's desk and
+	// the supervisors learn of the new phone here.
 	f.publish(f.opts.Notifier.PublishAgentState(v.state))
 	return nil
 }
@@ -255,7 +255,7 @@ func (f *Flow) transferConflictReason(agentID string, t protocol.Transfer, rejec
 		return protocol.ReasonNotOnCall
 	case t.AgentID != "":
 		// The engine deletes signed-out agents, so a transfer to one fails as an unknown
-		// agent. Transfer asks the directory whether such an agent exists at all.
+		// agent. Transfer queries the directory whether such an agent exists at all.
 		return protocol.ReasonTransferTargetUnavailable
 	case errors.Is(rejected, routing.ErrUnknownQueue):
 		return protocol.ReasonTransferQueueUnknown

@@ -535,10 +535,10 @@ func TestSupervisorSeesQueueStats(t *testing.T) {
 	}
 }
 
-// An agent who leaves the desk during a call is paused (the API's fallback, since routing does
-// not sign out during a call); once the call and its wrap-up end, the pause becomes a sign-out,
+// The API pauses an agent who leaves the desk during a call, because routing does not sign out
+// during a call. Once the call and its wrap-up end, the pause becomes a sign-out,
 // so the agent leaves the queues and frees the phone.
-func TestAgentWhoLeftDuringCallIsSignedOutAfterIt(t *testing.T) {
+func TestLogoutDuringCallSignsOutAfterWrapUp(t *testing.T) {
 	queues := []routing.QueueConfig{{Name: "support", WrapUp: 200 * time.Millisecond}}
 	n := startNode(t, nodeOptions{queues: queues})
 	n.addAgent("sokolova", "Ольга Соколова", "PJSIP/1007")

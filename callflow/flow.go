@@ -33,22 +33,22 @@ type Options struct {
 	// MusicClass is the music-on-hold class for waiting callers; default "default".
 	MusicClass string
 	// VoicemailContext is the dialplan context that takes callers a queue overflows to
-	// voicemail, at the extension named like the queue; default DefaultVoicemailContext.
+	// voicemail, at the extension named like the queue. Default DefaultVoicemailContext.
 	VoicemailContext string
 	// Dispositions offered in wrap-up, in the agent's language by the desk.
 	Dispositions []protocol.Disposition
 	// DispositionWindow is how long after a call ends its agent may still save the call's
-	// outcome, also after wrap-up ended and while the next call is handled; default
+	// outcome, also after wrap-up ended and while the next call is handled. Default
 	// DefaultDispositionWindow.
 	DispositionWindow time.Duration
 	// RequestTimeout bounds each REST request to Asterisk and each directory query.
 	// Default 5 s.
 	RequestTimeout time.Duration
-	// Campaigns is the dialer of this node; nil hangs up every campaign call that enters
-	// Stasis.
+	// Campaigns is the dialer of this node. When it is nil, the node hangs up every campaign
+	// call that enters Stasis.
 	Campaigns CampaignCalls
 	// CampaignAbandonDelay is how long an answered campaign call may wait for an agent before
-	// it counts as abandoned and is hung up; default DefaultCampaignAbandonDelay.
+	// it counts as abandoned and is hung up. Default DefaultCampaignAbandonDelay.
 	CampaignAbandonDelay time.Duration
 	Logger               *slog.Logger
 	// Now is the clock; nil means time.Now. The routing engine's timers follow it.
@@ -79,7 +79,7 @@ type Flow struct {
 	// adoptedLegs are agent legs found after a (re)start before their caller's channel, by
 	// call id.
 	adoptedLegs map[string]*leg
-	// followUps are inputs that outputs of the engine ask for; route hands them to the engine
+	// followUps are inputs that outputs of the engine request. route hands them to the engine
 	// after it has carried out the outputs of the input that caused them.
 	followUps []routing.Input
 	// supervisions are supervisors' sessions by supervisor id, and supervisorLegs the same

@@ -298,7 +298,7 @@ func (f *Flow) agentStateChanged(o routing.AgentStateChanged) {
 
 	f.publish(f.opts.Notifier.PublishAgentState(v.state))
 	// An agent who left the desk during a call was paused until the call and its wrap-up
-	// ended; now they leave the queues and free their phone.
+	// ended. Now they leave the queues and free their phone.
 	if o.State == routing.AgentPaused && o.Reason == api.LogoutPauseReason {
 		f.followUps = append(f.followUps, routing.AgentSignOut{AgentID: o.AgentID})
 	}

@@ -55,15 +55,16 @@ type supervision struct {
 	call         *call
 	agentLegID   string // the agent's channel, which snoops attach to
 
-	legID    string // the supervisor's leg; empty until the originate request returns
+	legID    string // the supervisor's leg, empty until the originate request returns
 	answered bool   // the supervisor's leg entered Stasis
 
 	// pausedAgent is set when the session paused the supervisor's own agent sign-in, so that
-	// routing offers no call to the phone the session uses; the end makes them available again.
+	// routing offers no call to the phone the session uses. The session's end makes them
+	// available again.
 	pausedAgent bool
 
-	mode    string // the mode the supervisor asked for last
-	applied string // the mode the media is in; empty until the first connection
+	mode    string // the mode the supervisor requested last
+	applied string // the mode the media is in, empty until the first connection
 	media   supervisionMedia
 	// busy is set while a connectSupervision job is queued or running: media is then
 	// unknown to the loop, so no other job may start from it.
@@ -279,7 +280,7 @@ func (f *Flow) supervisorLegOriginated(s *supervision, id string, err error) {
 	}
 
 	if s.ended {
-		// The session ended while the phone was being dialled; nothing else hangs the leg up.
+		// The session ended while the phone was being dialled, and nothing else hangs the leg up.
 		s.legID = id
 		f.cleanUpSupervision(s)
 		return
@@ -427,7 +428,7 @@ func (f *Flow) cleanUpSupervision(s *supervision) {
 	})
 }
 
-// supervisionPlan is what connectSupervision needs, copied from the loop's state.
+// supervisionPlan is the input of connectSupervision, copied from the loop's state.
 type supervisionPlan struct {
 	mode         string
 	current      supervisionMedia

@@ -35,8 +35,8 @@ func Codes() []string {
 }
 
 // Reasons refine the code "conflict": what in the current state stops the command. They
-// come in the error's "reason" field so that the desk can show a message for each; a
-// conflict without a reason is still possible, and clients show the message then.
+// come in the error's "reason" field so that the desk can show a message for each. A
+// conflict without a reason is still possible, and clients show the error's message then.
 // ReasonInvalidEndpoint refines "invalid_request" instead.
 const (
 	// ReasonCallAlreadyAnswered: the agent answered the call already, in another tab or on the phone.

@@ -17,12 +17,12 @@ const (
 	// TypeSuperviseStop ends the supervisor's session and hangs up the supervisor's phone.
 	TypeSuperviseStop = "supervise.stop"
 
-	// TypeSuperviseStarted tells the supervisor that the phone was answered and the session
+	// TypeSuperviseStarted notifies the supervisor that the phone was answered and the session
 	// is connected to the call.
 	TypeSuperviseStarted = "supervise.started"
-	// TypeSuperviseModeChanged tells the supervisor that a new mode is in effect.
+	// TypeSuperviseModeChanged notifies the supervisor that a new mode is in effect.
 	TypeSuperviseModeChanged = "supervise.mode_changed"
-	// TypeSuperviseEnded tells the supervisor that the session is over, and why.
+	// TypeSuperviseEnded notifies the supervisor that the session is over, and why.
 	TypeSuperviseEnded = "supervise.ended"
 )
 
@@ -86,7 +86,9 @@ type SuperviseModeChanged struct {
 }
 
 // SuperviseEnded reports the end of a session. Reason is one of the SuperviseEnd constants.
-// CallID is empty when the session ended before it knew the call.
+// CallID is the supervised call. The server always sets it, because a session starts only on
+// an agent's current call. The field is still optional (omitempty), so clients should accept
+// it empty.
 type SuperviseEnded struct {
 	AgentID string    `json:"agent_id"`
 	CallID  string    `json:"call_id,omitempty"`
