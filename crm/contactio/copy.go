@@ -172,9 +172,9 @@ func copyNewContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact, com
 // copyNewContacts turns them on again after its COPYs.
 //
 // The rows copyNewContacts writes reference only rows that cannot go away before
-// the import commits: contacts it creates in this transaction, which no other
-// transaction can read, and the companies and tags in companyIDs and tagIDs, which
-// this function locks the way each foreign-key check would, once per row
+// the import commits. Contacts it creates in this transaction are invisible to
+// other transactions. The companies and tags in companyIDs and tagIDs are locked
+// here the way each foreign-key check would lock them, but once per row
 // referenced instead of once per row copied. The checks cost more than a third
 // of the database's time in a bulk import: one query and one row lock for each
 // phone, e-mail, tag link and company of every new contact.
@@ -215,10 +215,10 @@ func skipForeignKeyChecks(ctx context.Context, tx pgx.Tx, companyIDs, tagIDs map
 // session_replication_role to replica while it copies new contacts. The role
 // must be allowed to set it: has_parameter_privilege exists from PostgreSQL 15
 // on, so on older servers only a superuser qualifies. And no
-// trigger of the tables copied into may change how it fires on INSERT: replica
+// trigger of the tables copied into may change how it fires on INSERT. Replica
 // turns off every ordinary trigger, not only the foreign-key checks, so an
-// operator's trigger would otherwise miss the imported rows, and a trigger
-// enabled for replicas only would start to fire.
+// operator's trigger would miss the imported rows. A trigger enabled for
+// replicas only would start to fire.
 const canSkipForeignKeyChecksSQL = `
 SELECT CASE
     WHEN EXISTS (
