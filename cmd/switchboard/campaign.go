@@ -149,10 +149,10 @@ func intOption(inv *invocation, name string, low, high int, dst *int) func(strin
 func parseWindow(v string) (start, end time.Duration, err error) {
 	from, to, ok := strings.Cut(v, "-")
 	if !ok {
-		return 0, 0, errors.New("no dash")
+		return 0, 0, errors.New("missing dash between start and end")
 	}
 	if start, err = parseClock(from); err != nil || start >= 24*time.Hour {
-		return 0, 0, errors.New("bad start")
+		return 0, 0, errors.New("invalid start time")
 	}
 	if end, err = parseClock(to); err != nil {
 		return 0, 0, err
