@@ -28,12 +28,15 @@ func FuzzRedactURL(f *testing.F) {
 		redactedURL := RedactURL(raw)
 		for _, secret := range passwordsIn(raw) {
 			// A password shorter than 4 bytes, or one that also appears elsewhere in the
-			// input, may legitimately remain in the output as part of another component. So
-			// may one made of the mask's own letters, such as "xxxx" inside "xxxxx".
-			if len(secret) < 4 || strings.Count(raw, secret) != 1 || strings.Contains(redacted, secret) {
+			// input, may legitimately remain in the output as part of another component. A
+			// password that contains the mask cannot be told apart from it.
+			if len(secret) < 4 || strings.Count(raw, secret) != 1 || strings.Contains(secret, redacted) {
 				continue
 			}
-			if strings.Contains(redactedURL, secret) {
+			// The mask may spell the password together with its neighbours ("=xxx" in
+			// "=xxxxx"), so the mask is taken out before the search.
+			output := strings.ReplaceAll(redactedURL, redacted, "\x00")
+			if strings.Contains(output, secret) {
 				t.Fatalf("RedactURL(%q) = %q still contains the password %q", raw, redactedURL, secret)
 			}
 		}
