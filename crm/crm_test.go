@@ -70,7 +70,7 @@ func TestContactFullName(t *testing.T) {
 
 func TestUserValidate(t *testing.T) {
 	valid := crm.User{Login: "ivanov", DisplayName: "Иванов И.", Roles: []crm.Role{crm.RoleAgent},
-		Locale: crm.LocaleRU, Skills: []crm.Skill{{Name: "english", Level: 7}}}
+		Locale: crm.LocaleRU, Skills: []crm.Skill{{Name: "english", Level: 7}}, Queues: []string{"support", "sales"}}
 	if err := valid.Validate(); err != nil {
 		t.Fatalf("valid user: %v", err)
 	}
@@ -83,6 +83,9 @@ func TestUserValidate(t *testing.T) {
 		"skill level zero": {Login: "a", DisplayName: "x", Roles: valid.Roles, Locale: crm.LocaleEN, Skills: []crm.Skill{{Name: "x", Level: 0}}},
 		"skill twice": {Login: "a", DisplayName: "x", Roles: valid.Roles, Locale: crm.LocaleEN,
 			Skills: []crm.Skill{{Name: "x", Level: 1}, {Name: "x", Level: 2}}},
+		"empty queue":  {Login: "a", DisplayName: "x", Roles: valid.Roles, Locale: crm.LocaleEN, Queues: []string{""}},
+		"spaced queue": {Login: "a", DisplayName: "x", Roles: valid.Roles, Locale: crm.LocaleEN, Queues: []string{"sales "}},
+		"queue twice":  {Login: "a", DisplayName: "x", Roles: valid.Roles, Locale: crm.LocaleEN, Queues: []string{"sales", "sales"}},
 	} {
 		if err := u.Validate(); !errors.Is(err, crm.ErrInvalid) {
 			t.Errorf("%s: Validate = %v, want ErrInvalid", name, err)

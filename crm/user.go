@@ -63,6 +63,9 @@ type User struct {
 	// when the agent picks a phone at sign-in.
 	Endpoint string
 	Skills   []Skill
+	// Queues names the call queues the agent serves, as the configuration's [[queue]] tables
+	// name them. Empty means every queue of the node.
+	Queues   []string
 	Disabled bool
 	// SessionsValidFrom voids the sessions signed in before it (set by a password change);
 	// zero voids none.
@@ -108,6 +111,16 @@ func (u User) Validate() error {
 			return fmt.Errorf("%w user %q: skill %q is listed twice", ErrInvalid, u.Login, s.Name)
 		}
 		seen[s.Name] = true
+	}
+	queues := make(map[string]bool, len(u.Queues))
+	for _, q := range u.Queues {
+		if q == "" || strings.TrimSpace(q) != q {
+			return fmt.Errorf("%w user %q: queue name %q is empty or has surrounding spaces", ErrInvalid, u.Login, q)
+		}
+		if queues[q] {
+			return fmt.Errorf("%w user %q: queue %q is listed twice", ErrInvalid, u.Login, q)
+		}
+		queues[q] = true
 	}
 	return nil
 }

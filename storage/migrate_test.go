@@ -75,7 +75,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Fatalf("CheckMigrations after up: %v", err)
 	}
 	want := []string{"audit_log", "companies", "contact_tags", "contacts", "emails", "interactions",
-		"phones", "tags", "tasks", "tickets", "user_skills", "users"}
+		"phones", "tags", "tasks", "tickets", "user_queues", "user_skills", "users"}
 	if got := userTables(t, pool); !containsAll(got, want) {
 		t.Fatalf("tables after up = %v, want at least %v", got, want)
 	}

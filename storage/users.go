@@ -13,7 +13,7 @@ import (
 	"github.com/switchboard-cc/switchboard/crm/password"
 )
 
-// Users stores users, their password hashes and skills.
+// Users stores users, their password hashes, skills and queues.
 type Users struct {
 	db     DBTX
 	params password.Params
@@ -43,7 +43,10 @@ func NewUsersWithParams(db DBTX, params password.Params) (*Users, error) {
 	return &Users{db: db, params: params, dummyHash: dummy}, nil
 }
 
-const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.sessions_valid_from, u.created_at, u.updated_at`
+// userColumns reads the user's queues in the same statement as the row, so loading a user
+// costs no extra round trip for them.
+const userColumns = `u.id, u.login, u.display_name, u.roles, u.locale, u.endpoint, u.disabled, u.sessions_valid_from, u.created_at, u.updated_at,
+	ARRAY(SELECT q.queue FROM user_queues q WHERE q.user_id = u.id ORDER BY q.queue)`
 
 // scanUser reads userColumns followed by u.password_hash.
 func scanUser(row pgx.Row) (crm.User, string, error) {
@@ -53,10 +56,11 @@ func scanUser(row pgx.Row) (crm.User, string, error) {
 		locale    string
 		endpoint  *string
 		validFrom *time.Time
+		queues    []string
 		hash      string
 	)
 	err := row.Scan(&u.ID, &u.Login, &u.DisplayName, &roles, &locale, &endpoint, &u.Disabled, &validFrom,
-		&u.CreatedAt, &u.UpdatedAt, &hash)
+		&u.CreatedAt, &u.UpdatedAt, &queues, &hash)
 	if err != nil {
 		return crm.User{}, "", err
 	}
@@ -67,6 +71,9 @@ func scanUser(row pgx.Row) (crm.User, string, error) {
 	}
 	for _, r := range roles {
 		u.Roles = append(u.Roles, crm.Role(r))
+	}
+	if len(queues) > 0 {
+		u.Queues = queues
 	}
 	return u, hash, nil
 }
@@ -99,7 +106,10 @@ func (s *Users) Create(ctx context.Context, u crm.User, plainPassword string) (c
 		if err := row.Scan(&u.ID, &u.CreatedAt, &u.UpdatedAt); err != nil {
 			return dbError(fmt.Sprintf("create user %q", u.Login), err)
 		}
-		return replaceSkills(ctx, tx, u.ID, u.Skills)
+		if err := replaceSkills(ctx, tx, u.ID, u.Skills); err != nil {
+			return err
+		}
+		return replaceQueues(ctx, tx, u.ID, u.Queues)
 	})
 	if err != nil {
 		return crm.User{}, err
@@ -107,8 +117,8 @@ func (s *Users) Create(ctx context.Context, u crm.User, plainPassword string) (c
 	return u, nil
 }
 
-// Update changes the display name, roles, locale, endpoint, disabled flag and skills of
-// the user with u.ID. The login and password stay; see SetPassword.
+// Update changes the display name, roles, locale, endpoint, disabled flag, skills and
+// queues of the user with u.ID. The login and password stay; see SetPassword.
 func (s *Users) Update(ctx context.Context, u crm.User) (crm.User, error) {
 	if err := u.Validate(); err != nil {
 		return crm.User{}, err
@@ -122,7 +132,10 @@ func (s *Users) Update(ctx context.Context, u crm.User) (crm.User, error) {
 		if err := row.Scan(&u.Login, &u.CreatedAt, &u.UpdatedAt); err != nil {
 			return dbError(fmt.Sprintf("update user %d", u.ID), err)
 		}
-		return replaceSkills(ctx, tx, u.ID, u.Skills)
+		if err := replaceSkills(ctx, tx, u.ID, u.Skills); err != nil {
+			return err
+		}
+		return replaceQueues(ctx, tx, u.ID, u.Queues)
 	})
 	if err != nil {
 		return crm.User{}, err
@@ -140,6 +153,22 @@ func replaceSkills(ctx context.Context, tx pgx.Tx, userID int64, skills []crm.Sk
 		if err != nil {
 			return dbError(fmt.Sprintf("add skill %q to user %d", sk.Name, userID), err)
 		}
+	}
+	return nil
+}
+
+// replaceQueues sets the queues of the user to queues, in one statement whatever their
+// number.
+func replaceQueues(ctx context.Context, tx pgx.Tx, userID int64, queues []string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM user_queues WHERE user_id = $1`, userID); err != nil {
+		return dbError(fmt.Sprintf("replace queues of user %d", userID), err)
+	}
+	if len(queues) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO user_queues (user_id, queue) SELECT $1, unnest($2::text[])`, userID, queues)
+	if err != nil {
+		return dbError(fmt.Sprintf("set queues %q of user %d", queues, userID), err)
 	}
 	return nil
 }
@@ -242,7 +271,7 @@ func (s *Users) storeHash(ctx context.Context, id int64, plainPassword string, v
 	return nil
 }
 
-// List returns every user ordered by login, with skills.
+// List returns every user ordered by login, with skills and queues.
 func (s *Users) List(ctx context.Context) ([]crm.User, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u ORDER BY lower(u.login)`)
 	if err != nil {
