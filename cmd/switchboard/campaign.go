@@ -309,6 +309,8 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 		switch p.Kind {
 		case leads.MissingPhone:
 			reason = text.leadMissing
+		case leads.InvalidPhone:
+			reason = text.invalidPhone(p.Raw, p.PhoneReason)
 		case leads.DuplicateInFile:
 			reason = fmt.Sprintf(text.leadDupInFile, p.Raw, p.First)
 			duplicates++

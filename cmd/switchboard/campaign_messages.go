@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
+)
 
 // campaignMessages is the text of the campaign and dnc commands in one language.
 type campaignMessages struct {
@@ -14,7 +18,7 @@ type campaignMessages struct {
 	badPolicy         string // %q value
 	badWindow         string // %q value
 	badNumber         string // %q value, %s option
-	badPhone          string // %q value, %v reason
+	badPhone          string // %q value, %s reason from phoneReasons
 	missingQueue      string
 	unknownQueue      string // %q queue, %s configured queues
 	notFound          string // %q campaign
@@ -40,6 +44,9 @@ type campaignMessages struct {
 	leadMissing   string
 	leadDupInFile string // %s number as written, %d earlier line
 
+	// phoneReasons explain why crm/phone rejected a number, after badPhone's value.
+	phoneReasons map[phone.Reason]string
+
 	dncAdded   string // %s number
 	dncRemoved string // %s number
 	dncEmpty   string
@@ -61,7 +68,7 @@ var englishCampaign = campaignMessages{
 	badPolicy:         "invalid policy %q: use progressive or predictive",
 	badWindow:         "invalid calling window %q: use HH:MM-HH:MM, such as 09:00-21:00",
 	badNumber:         "invalid value %q for %s",
-	badPhone:          "invalid phone number %q: %v",
+	badPhone:          "invalid phone number %q: %s; write it with the country code, for example +7 495 123-45-67",
 	missingQueue:      "campaign add needs --queue: name the queue whose agents take the calls",
 	unknownQueue:      "queue %q is not configured, so no agent would take the campaign's calls: use one of %s, or add a [[queue]] table",
 	notFound:          "campaign %q not found: see switchboard campaign list",
@@ -86,6 +93,19 @@ var englishCampaign = campaignMessages{
 	leadDNC:       "  line %d: %s is on the do-not-call list and will not be dialed\n",
 	leadMissing:   "phone is empty",
 	leadDupInFile: "%s repeats the number of line %d",
+
+	phoneReasons: map[phone.Reason]string{
+		phone.ReasonWithheld:           "it is the mark of a withheld number, not a number",
+		phone.ReasonInputTooLong:       "the text is longer than any phone number",
+		phone.ReasonNoDigits:           "it contains no digits",
+		phone.ReasonNotANumber:         "it is not a telephone number",
+		phone.ReasonUnknownCountryCode: "the country code is unknown",
+		phone.ReasonTooShort:           "it is too short",
+		phone.ReasonTooLong:            "it is too long",
+		phone.ReasonNoAreaCode:         "it lacks an area code",
+		phone.ReasonInvalidLength:      "its length fits no number of its country",
+		phone.ReasonUnstable:           "it has no stable international form",
+	},
 
 	states: map[string]string{"draft": "draft", "running": "running", "paused": "paused", "done": "done"},
 	leadStates: map[string]string{
@@ -114,7 +134,7 @@ var russianCampaign = campaignMessages{
 	badPolicy:         "недопустимая политика %q: укажите progressive или predictive",
 	badWindow:         "недопустимое окно обзвона %q: укажите ЧЧ:ММ-ЧЧ:ММ, например 09:00-21:00",
 	badNumber:         "недопустимое значение %q для %s",
-	badPhone:          "недопустимый номер телефона %q: %v",
+	badPhone:          "недопустимый номер телефона %q: %s; запишите его с кодом страны, например +7 495 123-45-67",
 	missingQueue:      "для campaign add нужен --queue: укажите очередь, операторы которой принимают звонки",
 	unknownQueue:      "очередь %q не настроена, и звонки кампании никто не примет: укажите одну из %s или добавьте таблицу [[queue]]",
 	notFound:          "кампания %q не найдена: см. switchboard campaign list",
@@ -140,6 +160,19 @@ var russianCampaign = campaignMessages{
 	leadMissing:   "номер телефона пуст",
 	leadDupInFile: "%s повторяет номер строки %d",
 
+	phoneReasons: map[phone.Reason]string{
+		phone.ReasonWithheld:           "это обозначение скрытого номера, а не номер",
+		phone.ReasonInputTooLong:       "текст длиннее любого номера телефона",
+		phone.ReasonNoDigits:           "в нём нет цифр",
+		phone.ReasonNotANumber:         "это не номер телефона",
+		phone.ReasonUnknownCountryCode: "код страны неизвестен",
+		phone.ReasonTooShort:           "номер слишком короткий",
+		phone.ReasonTooLong:            "номер слишком длинный",
+		phone.ReasonNoAreaCode:         "в номере нет кода города",
+		phone.ReasonInvalidLength:      "ни один номер этой страны не имеет такой длины",
+		phone.ReasonUnstable:           "у номера нет устойчивой международной записи",
+	},
+
 	states: map[string]string{"draft": "черновик", "running": "идёт обзвон", "paused": "на паузе", "done": "завершена"},
 	leadStates: map[string]string{
 		"new": "новый", "dialing": "набирается", "answered": "отвечен", "abandoned": "брошен",
@@ -157,6 +190,22 @@ func campaignText(lang string) *campaignMessages {
 		return &russianCampaign
 	}
 	return &englishCampaign
+}
+
+// invalidPhone explains why crm/phone rejected raw. A reason without a translation (one
+// added to crm/phone later) falls back to the generic "not a telephone number".
+func (m *campaignMessages) invalidPhone(raw string, reason phone.Reason) string {
+	text, ok := m.phoneReasons[reason]
+	if !ok {
+		text = m.phoneReasons[phone.ReasonNotANumber]
+	}
+	return fmt.Sprintf(m.badPhone, raw, text)
+}
+
+// newPhoneError reports in both languages why crm/phone rejected raw with err.
+func newPhoneError(raw string, err error) *userError {
+	reason, _ := phone.ReasonOf(err)
+	return &userError{en: englishCampaign.invalidPhone(raw, reason), ru: russianCampaign.invalidPhone(raw, reason)}
 }
 
 // newCampaignError formats the same campaign message in both languages.

@@ -111,3 +111,41 @@ func TestCampaignCommandsRejectBadInput(t *testing.T) {
 		t.Errorf("Russian help: exit %d, %q", code, out)
 	}
 }
+
+func TestCampaignLeadsReportInRussian(t *testing.T) {
+	cli := newUserCLI(t)
+	cli.mustRun("", "campaign", "add", "autumn", "--queue", "sales")
+
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	csv := "Телефон;Имя\n+7 495 000-00-01;Анна\n+7 495 12;Борис\nчепуха;Вера\n+999 1234567;Глеб\nanonymous;Дарья\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := cli.mustRun("", "--lang", "ru", "campaign", "leads", "autumn", file)
+	for _, want := range []string{
+		"Загружено номеров: 1; дубликатов: 0, недопустимых строк: 4",
+		`строка 3: недопустимый номер телефона "+7 495 12": номер слишком короткий; запишите его с кодом страны`,
+		`строка 4: недопустимый номер телефона "чепуха": в нём нет цифр`,
+		`строка 5: недопустимый номер телефона "+999 1234567": код страны неизвестен`,
+		`строка 6: недопустимый номер телефона "anonymous": это обозначение скрытого номера, а не номер`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Russian leads report lacks %q:\n%s", want, out)
+		}
+	}
+	// crm/phone's English text is for logs and must not leak into the Russian report.
+	for _, english := range []string{"too short", "contains no digits", "country code", "withheld"} {
+		if strings.Contains(out, english) {
+			t.Errorf("Russian leads report contains the English %q:\n%s", english, out)
+		}
+	}
+
+	code, _, stderr := cli.run("", "--lang", "ru", "dnc", "add", "12")
+	if code != exitError || stderr != "switchboard: недопустимый номер телефона \"12\": номер слишком короткий; запишите его с кодом страны, например +7 495 123-45-67\n" {
+		t.Errorf("Russian dnc add of a short number: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = cli.run("", "dnc", "add", "12")
+	if code != exitError || stderr != "switchboard: invalid phone number \"12\": it is too short; write it with the country code, for example +7 495 123-45-67\n" {
+		t.Errorf("English dnc add of a short number: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -39,7 +39,7 @@ func dncCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []strin
 			}
 			n, err := numbers.Parse(args[1])
 			if err != nil {
-				return newCampaignError(func(m *campaignMessages) string { return m.badPhone }, args[1], err)
+				return newPhoneError(args[1], err)
 			}
 			number = n.E164
 		}

@@ -27,6 +27,10 @@ func FuzzParse(f *testing.F) {
 			if !errors.Is(err, phone.ErrInvalid) && !errors.Is(err, phone.ErrWithheld) {
 				t.Fatalf("Parse(%q) error %v wraps neither ErrInvalid nor ErrWithheld", raw, err)
 			}
+			// Callers translate the reason, so every rejection must carry a known one.
+			if reason, ok := phone.ReasonOf(err); !ok || reason == "" {
+				t.Fatalf("Parse(%q) error %v carries no reason", raw, err)
+			}
 			return
 		}
 		if !e164Pattern.MatchString(n.E164) {

@@ -85,24 +85,24 @@ func (n *Normalizer) Region() string {
 	return n.region
 }
 
-// Parse normalises raw. The error wraps ErrWithheld for a withheld number and ErrInvalid
-// for text that is not a possible telephone number; its message quotes raw. A nil
+// Parse normalises raw. The error is a *ParseError, whose Reason says why raw was rejected
+// and which wraps ErrWithheld for a withheld number and ErrInvalid for text that is not a
+// possible telephone number; its message quotes raw. A nil
 // Normalizer uses DefaultRegion.
 func (n *Normalizer) Parse(raw string) (Number, error) {
 	if n == nil {
 		n = defaultNormalizer
 	}
 	if len(raw) > maxInputLength {
-		return Number{}, fmt.Errorf("%w: %.40q... is %d bytes long, more than a phone number can be (%d)",
-			ErrInvalid, raw, len(raw), maxInputLength)
+		return Number{}, &ParseError{Raw: raw, Reason: ReasonInputTooLong}
 	}
 
 	text := unwrapURI(raw)
 	if IsWithheld(text) {
-		return Number{}, fmt.Errorf("%w: %q hides the caller's number, so it matches no contact", ErrWithheld, raw)
+		return Number{}, &ParseError{Raw: raw, Reason: ReasonWithheld}
 	}
 	if !strings.ContainsFunc(text, unicode.IsDigit) {
-		return Number{}, invalid(raw, "it contains no digits")
+		return Number{}, invalid(raw, ReasonNoDigits)
 	}
 
 	// Plain digits parse the same as the written form but several times faster,
@@ -113,10 +113,10 @@ func (n *Normalizer) Parse(raw string) (Number, error) {
 	}
 	parsed, err := phonenumbers.Parse(input, n.region)
 	if err != nil {
-		return Number{}, invalid(raw, describeParseError(err))
+		return Number{}, invalid(raw, parseErrorReason(err))
 	}
 	if reason := phonenumbers.IsPossibleNumberWithReason(parsed); reason != phonenumbers.IS_POSSIBLE {
-		return Number{}, invalid(raw, describeReason(reason))
+		return Number{}, invalid(raw, possibilityReason(reason))
 	}
 
 	e164 := phonenumbers.Format(parsed, phonenumbers.E164)
@@ -125,10 +125,10 @@ func (n *Normalizer) Parse(raw string) (Number, error) {
 	// the schema stores 7 to 15 digits, the range of real E.164 numbers.
 	digits := len(e164) - 1
 	if digits < minDigits {
-		return Number{}, invalid(raw, "it is too short")
+		return Number{}, invalid(raw, ReasonTooShort)
 	}
 	if digits > maxDigits {
-		return Number{}, invalid(raw, "it is too long")
+		return Number{}, invalid(raw, ReasonTooLong)
 	}
 
 	// The parser drops a national prefix written after the country code ("+49 0 30...").
@@ -137,7 +137,7 @@ func (n *Normalizer) Parse(raw string) (Number, error) {
 	// When the parser's input already was the E.164 form, the parse above was that check.
 	if input != e164 {
 		if again, err := phonenumbers.Parse(e164, n.region); err != nil || phonenumbers.Format(again, phonenumbers.E164) != e164 {
-			return Number{}, invalid(raw, "it has no stable international form")
+			return Number{}, invalid(raw, ReasonUnstable)
 		}
 	}
 
@@ -256,35 +256,34 @@ func unwrapURI(s string) string {
 	return strings.TrimSpace(s)
 }
 
-func invalid(raw, reason string) error {
-	return fmt.Errorf("%w %q: %s; write it with the country code, for example +7 495 123-45-67",
-		ErrInvalid, raw, reason)
+func invalid(raw string, reason Reason) error {
+	return &ParseError{Raw: raw, Reason: reason}
 }
 
-func describeParseError(err error) string {
+func parseErrorReason(err error) Reason {
 	switch {
 	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-		return "the country code is unknown"
+		return ReasonUnknownCountryCode
 	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
-		return "it is too short"
+		return ReasonTooShort
 	case errors.Is(err, phonenumbers.ErrNumTooLong):
-		return "it is too long"
+		return ReasonTooLong
 	default:
-		return "it is not a telephone number"
+		return ReasonNotANumber
 	}
 }
 
-func describeReason(r phonenumbers.ValidationResult) string {
+func possibilityReason(r phonenumbers.ValidationResult) Reason {
 	switch r {
 	case phonenumbers.TOO_SHORT:
-		return "it is too short"
+		return ReasonTooShort
 	case phonenumbers.TOO_LONG:
-		return "it is too long"
+		return ReasonTooLong
 	case phonenumbers.INVALID_COUNTRY_CODE:
-		return "the country code is unknown"
+		return ReasonUnknownCountryCode
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
-		return "it lacks an area code"
+		return ReasonNoAreaCode
 	default:
-		return "its length fits no number of its country"
+		return ReasonInvalidLength
 	}
 }

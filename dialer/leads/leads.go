@@ -29,8 +29,10 @@ type Row struct {
 type Problem struct {
 	Line   int
 	Raw    string // the phone cell
-	Reason string // why, in English; the CLI shows its own translation of Kind
+	Reason string // why, in English, for logs; the CLI translates Kind and PhoneReason
 	Kind   ProblemKind
+	// PhoneReason is crm/phone's cause for rejecting the number, for InvalidPhone.
+	PhoneReason phone.Reason
 	// First is the earlier line with the same number, for DuplicateInFile.
 	First int
 }
@@ -99,7 +101,8 @@ func Parse(r io.Reader, numbers *phone.Normalizer, source string) (List, error) 
 		}
 		number, err := numbers.Parse(raw)
 		if err != nil {
-			list.Problems = append(list.Problems, Problem{Line: line, Raw: raw, Kind: InvalidPhone, Reason: err.Error()})
+			reason, _ := phone.ReasonOf(err)
+			list.Problems = append(list.Problems, Problem{Line: line, Raw: raw, Kind: InvalidPhone, Reason: err.Error(), PhoneReason: reason})
 			continue
 		}
 		if first, dup := seen[number.E164]; dup {

@@ -52,6 +52,27 @@ func TestParseReportsRowsWithLines(t *testing.T) {
 	}
 }
 
+func TestParseGivesPhoneReason(t *testing.T) {
+	file := "phone,name\n+7 495 12,Short\nanonymous,Hidden\n+999 1234567,Nowhere\n"
+	list, err := Parse(strings.NewReader(file), normalizer(t), "leads.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []phone.Reason{phone.ReasonTooShort, phone.ReasonWithheld, phone.ReasonUnknownCountryCode}
+	if len(list.Problems) != len(want) {
+		t.Fatalf("problems = %+v, want %d", list.Problems, len(want))
+	}
+	for i, reason := range want {
+		p := list.Problems[i]
+		if p.Kind != InvalidPhone {
+			t.Errorf("line %d: kind %d, want InvalidPhone", p.Line, p.Kind)
+		}
+		if p.PhoneReason != reason {
+			t.Errorf("line %d (%q): phone reason %q, want %q", p.Line, p.Raw, p.PhoneReason, reason)
+		}
+	}
+}
+
 func TestParseWindows1251(t *testing.T) {
 	encoded, err := charmap.Windows1251.NewEncoder().String("phone,name\n+74951234567,Ёлкин Сергей\n")
 	if err != nil {
