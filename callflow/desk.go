@@ -71,9 +71,10 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 				result = fmt.Errorf("%w: agent %s has no fixed phone; choose the phone endpoint you sit at", api.Conflict(protocol.ReasonNoPhone), agentID)
 				return
 			}
-			queues := profile.Queues
-			if len(queues) == 0 {
-				queues = f.opts.Queues
+			queues, err := f.signInQueues(agentID, profile.Queues)
+			if err != nil {
+				result = err
+				return
 			}
 			v.state.Endpoint = endpoint
 			in = routing.AgentSignIn{AgentID: agentID, Endpoint: endpoint, Skills: profile.Skills, Queues: queues}
@@ -98,6 +99,34 @@ func (f *Flow) SetStatus(ctx context.Context, agentID string, s protocol.SetStat
 		return unavailable(err)
 	}
 	return result
+}
+
+// signInQueues returns the queues the agent signs in to. An agent with no assigned queue
+// serves every configured queue. Otherwise the agent serves the assigned queues that this
+// node serves. An assigned queue that the node does not serve (another node's, or one
+// removed from the configuration since) is logged and skipped, so that it does not keep the
+// agent from the other queues' calls. It runs on the loop.
+func (f *Flow) signInQueues(agentID string, assigned []string) ([]string, error) {
+	if len(assigned) == 0 {
+		return f.opts.Queues, nil
+	}
+	var queues, unserved []string
+	for _, q := range assigned {
+		if slices.Contains(f.opts.Queues, q) {
+			queues = append(queues, q)
+		} else {
+			unserved = append(unserved, q)
+		}
+	}
+	if len(unserved) > 0 {
+		f.log.Warn("agent is assigned to queues this node does not serve", "agent_id", agentID,
+			"queues", unserved, "served", f.opts.Queues)
+	}
+	if len(queues) == 0 {
+		return nil, fmt.Errorf("%w: agent %s is assigned to queues %q, none of which this node serves (%q); change the assignment with \"switchboard user set --queue\"",
+			api.ErrConflict, agentID, assigned, f.opts.Queues)
+	}
+	return queues, nil
 }
 
 // changeEndpoint moves a signed-in agent to endpoint, when it is set and differs from the

@@ -200,6 +200,8 @@ func (f *Flow) requeueAdopted(c *call, card protocol.Card, found bool) {
 
 	v := f.view(l.agentID)
 	if v.state.State == protocol.StateLoggedOut {
+		// NOTE: the adopted agent serves every configured queue, without skills, until they
+		// sign out, because the profile with their assigned queues is not loaded here.
 		queues := f.opts.Queues
 		v.state.Endpoint = l.endpoint
 		if err := rejection(f.route(routing.AgentSignIn{AgentID: l.agentID, Endpoint: l.endpoint, Queues: queues})); err != nil {

@@ -168,7 +168,8 @@ func (d *Directory) LookupCaller(ctx context.Context, number string) (protocol.C
 	return toCard(card), true, nil
 }
 
-// Agent returns the agent's phone and skills.
+// Agent returns the agent's phone, skills and queues. An agent assigned to no queue gets
+// an empty Queues, which the call flow and Callbacks read as every configured queue.
 func (d *Directory) Agent(ctx context.Context, agentID string) (callflow.AgentProfile, error) {
 	id, err := parseID("agent", agentID)
 	if err != nil {
@@ -179,7 +180,7 @@ func (d *Directory) Agent(ctx context.Context, agentID string) (callflow.AgentPr
 		return callflow.AgentProfile{}, apiError(err)
 	}
 
-	p := callflow.AgentProfile{AgentID: agentID, Name: u.DisplayName, Endpoint: u.Endpoint}
+	p := callflow.AgentProfile{AgentID: agentID, Name: u.DisplayName, Endpoint: u.Endpoint, Queues: u.Queues}
 	for _, s := range u.Skills {
 		p.Skills = append(p.Skills, routing.SkillLevel{Skill: s.Name, Level: s.Level})
 	}
