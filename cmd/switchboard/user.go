@@ -14,10 +14,10 @@ import (
 // because the subcommand is known only after parsing, and then rejects the ones that do not
 // apply.
 var userSubcommandOptions = map[string][]string{
-	"add":    {"name", "role", "phone", "skill", "locale", "password-stdin"},
+	"add":    {"name", "role", "phone", "skill", "queue", "locale", "password-stdin"},
 	"list":   {"json"},
 	"passwd": {"password-stdin"},
-	"set":    {"name", "role", "phone", "no-phone", "skill", "no-skills", "locale", "disable", "enable"},
+	"set":    {"name", "role", "phone", "no-phone", "skill", "no-skills", "queue", "no-queues", "locale", "disable", "enable"},
 }
 
 // userOptions are the options of "switchboard user", already checked as they are parsed.
@@ -28,6 +28,8 @@ type userOptions struct {
 	noPhone       bool
 	skills        []crm.Skill
 	noSkills      bool
+	queues        []string
+	noQueues      bool
 	locale        crm.Locale
 	disable       bool
 	enable        bool
@@ -66,6 +68,13 @@ func userCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []stri
 		}
 		return inv.rejectOption(err)
 	})
+	fs.Func("queue", msg.flagQueue, func(value string) error {
+		queues, err := parseQueues(opts.queues, value)
+		if err == nil {
+			opts.queues = queues
+		}
+		return inv.rejectOption(err)
+	})
 	fs.Func("locale", msg.flagLocale, func(value string) error {
 		locale, err := parseLocale(value)
 		opts.locale = locale
@@ -73,6 +82,7 @@ func userCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []stri
 	})
 	fs.BoolVar(&opts.noPhone, "no-phone", false, msg.flagNoPhone)
 	fs.BoolVar(&opts.noSkills, "no-skills", false, msg.flagNoSkills)
+	fs.BoolVar(&opts.noQueues, "no-queues", false, msg.flagNoQueues)
 	fs.BoolVar(&opts.disable, "disable", false, msg.flagDisable)
 	fs.BoolVar(&opts.enable, "enable", false, msg.flagEnable)
 	fs.BoolVar(&opts.passwordStdin, "password-stdin", false, msg.flagPasswordStdin)
@@ -137,7 +147,7 @@ func checkUserArgs(subcommand string, args []string, given map[string]bool) erro
 			"--"+name, "switchboard "+topic, "switchboard help "+topic)}
 	}
 
-	for _, pair := range [][2]string{{"phone", "no-phone"}, {"skill", "no-skills"}, {"disable", "enable"}} {
+	for _, pair := range [][2]string{{"phone", "no-phone"}, {"skill", "no-skills"}, {"queue", "no-queues"}, {"disable", "enable"}} {
 		if given[pair[0]] && given[pair[1]] {
 			return usageError{newUserError(userMessage(func(u *userMessages) string { return u.conflictingOptions }),
 				"--"+pair[0], "--"+pair[1])}

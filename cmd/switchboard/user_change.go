@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/switchboard-cc/switchboard/config"
 	"github.com/switchboard-cc/switchboard/crm"
 	"github.com/switchboard-cc/switchboard/storage"
 )
@@ -33,13 +34,9 @@ type userTx struct {
 	audit *storage.AuditLog
 }
 
-// inUserTx opens the database named by the configuration and runs fn in one transaction,
-// committing when fn returns nil.
-func (inv *invocation) inUserTx(ctx context.Context, fn func(ctx context.Context, c userTx) error) error {
-	cfg, err := inv.loadConfig()
-	if err != nil {
-		return err
-	}
+// inUserTx opens the database named by cfg and runs fn in one transaction, committing when
+// fn returns nil.
+func (inv *invocation) inUserTx(ctx context.Context, cfg config.Config, fn func(ctx context.Context, c userTx) error) error {
 	pool, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return err
@@ -78,6 +75,13 @@ func addUser(ctx context.Context, inv *invocation, login string, opts *userOptio
 	if err != nil {
 		return err
 	}
+	cfg, err := inv.loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := checkQueues(opts.queues, configuredQueueNames(cfg)); err != nil {
+		return err
+	}
 	u := crm.User{
 		Login:       login,
 		DisplayName: opts.name,
@@ -85,9 +89,10 @@ func addUser(ctx context.Context, inv *invocation, login string, opts *userOptio
 		Locale:      opts.locale,
 		Endpoint:    opts.phone,
 		Skills:      opts.skills,
+		Queues:      opts.queues,
 	}
 
-	err = inv.inUserTx(ctx, func(ctx context.Context, c userTx) error {
+	err = inv.inUserTx(ctx, cfg, func(ctx context.Context, c userTx) error {
 		if err := checkLoginFree(ctx, c.users, login); err != nil {
 			return err
 		}
@@ -126,9 +131,13 @@ func changePassword(ctx context.Context, inv *invocation, login string, fromStdi
 	if err != nil {
 		return err
 	}
+	cfg, err := inv.loadConfig()
+	if err != nil {
+		return err
+	}
 
 	var u crm.User
-	err = inv.inUserTx(ctx, func(ctx context.Context, c userTx) error {
+	err = inv.inUserTx(ctx, cfg, func(ctx context.Context, c userTx) error {
 		found, err := c.users.GetByLogin(ctx, login)
 		if errors.Is(err, crm.ErrNotFound) {
 			return unknownLoginError(login)
@@ -158,11 +167,19 @@ func changePassword(ctx context.Context, inv *invocation, login string, fromStdi
 
 // setUser changes the fields of login that opts gives and records the differences.
 func setUser(ctx context.Context, inv *invocation, login string, opts *userOptions) error {
+	cfg, err := inv.loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := checkQueues(opts.queues, configuredQueueNames(cfg)); err != nil {
+		return err
+	}
+
 	var (
 		before, after crm.User
 		changes       []fieldChange
 	)
-	err := inv.inUserTx(ctx, func(ctx context.Context, c userTx) error {
+	err = inv.inUserTx(ctx, cfg, func(ctx context.Context, c userTx) error {
 		id, err := lockUser(ctx, c.tx, login)
 		if err != nil {
 			return err
@@ -207,7 +224,7 @@ func setUser(ctx context.Context, inv *invocation, login string, opts *userOptio
 	}
 	fmt.Fprintf(inv.env.stdout, msg.updated, after.Login)
 	for _, ch := range changes {
-		fmt.Fprintf(inv.env.stdout, msg.change, fieldLabel(msg, ch.field), displayValue(msg, ch.from), displayValue(msg, ch.to))
+		fmt.Fprintf(inv.env.stdout, msg.change, fieldLabel(msg, ch.field), displayField(msg, ch.field, ch.from), displayField(msg, ch.field, ch.to))
 	}
 	if after.Disabled && !before.Disabled {
 		fmt.Fprint(inv.env.stdout, msg.sessionsEnd)
@@ -249,6 +266,12 @@ func applyUserOptions(u crm.User, opts *userOptions) crm.User {
 	if opts.noSkills {
 		u.Skills = nil
 	}
+	if opts.given["queue"] {
+		u.Queues = opts.queues
+	}
+	if opts.noQueues {
+		u.Queues = nil
+	}
 	if opts.given["locale"] {
 		u.Locale = opts.locale
 	}
@@ -273,7 +296,7 @@ type fieldChange struct {
 func diffUsers(before, after crm.User) []fieldChange {
 	old, updated := userFields(before), userFields(after)
 	var changes []fieldChange
-	for _, field := range []string{"name", "roles", "locale", "phone", "skills", "disabled"} {
+	for _, field := range []string{"name", "roles", "locale", "phone", "skills", "queues", "disabled"} {
 		from, _ := json.Marshal(old[field])
 		to, _ := json.Marshal(updated[field])
 		if string(from) != string(to) {
@@ -284,14 +307,18 @@ func diffUsers(before, after crm.User) []fieldChange {
 }
 
 // userFields returns the fields of u that the command line sets, as JSON values for the
-// audit log: roles and skills as lists of strings, sorted so that order alone is no
-// change, and no phone as null.
+// audit log: roles, skills and queues as lists of strings, sorted so that order alone is
+// no change, and no phone as null. An empty queue list means every queue.
 func userFields(u crm.User) map[string]any {
 	roles := make([]string, len(u.Roles))
 	for i, r := range u.Roles {
 		roles[i] = string(r)
 	}
 	slices.Sort(roles)
+	queues := slices.Sorted(slices.Values(u.Queues))
+	if queues == nil {
+		queues = []string{}
+	}
 
 	var phone any
 	if u.Endpoint != "" {
@@ -303,6 +330,7 @@ func userFields(u crm.User) map[string]any {
 		"locale":   string(u.Locale),
 		"phone":    phone,
 		"skills":   skillStrings(u.Skills),
+		"queues":   queues,
 		"disabled": u.Disabled,
 	}
 }

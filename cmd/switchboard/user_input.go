@@ -78,6 +78,34 @@ func parseSkill(skills []crm.Skill, value string) ([]crm.Skill, error) {
 	return append(skills, crm.Skill{Name: name, Level: level}), nil
 }
 
+// parseQueues adds the comma-separated queue names in value to queues, skipping repeats.
+// Whether the configuration defines them is checked once the configuration is loaded
+// (checkQueues), because --config may follow this option on the command line.
+func parseQueues(queues []string, value string) ([]string, error) {
+	for part := range strings.SplitSeq(value, ",") {
+		name := strings.TrimSpace(part)
+		if name == "" {
+			return nil, newUserError(userMessage(func(u *userMessages) string { return u.badQueueList }), value)
+		}
+		if !slices.Contains(queues, name) {
+			queues = append(queues, name)
+		}
+	}
+	return queues, nil
+}
+
+// checkQueues rejects the first of queues that is not among the configured ones, naming
+// the configured queues in the message.
+func checkQueues(queues, configured []string) error {
+	for _, name := range queues {
+		if !slices.Contains(configured, name) {
+			return usageError{newUserError(userMessage(func(u *userMessages) string { return u.unknownQueue }),
+				name, strings.Join(configured, ", "))}
+		}
+	}
+	return nil
+}
+
 // dialString is an Asterisk dial string for one device: a channel technology (PJSIP, SIP,
 // IAX2, DAHDI, Local) and a resource. "&" (several devices) and "," (Dial options) are
 // rejected, because the call flow originates to exactly one phone.

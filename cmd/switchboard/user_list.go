@@ -15,16 +15,18 @@ import (
 // userJSON is one user in the output of "user list --json". The keys are part of the
 // command's interface for scripts: add keys, never rename them.
 type userJSON struct {
-	ID       int64       `json:"id"`
-	Login    string      `json:"login"`
-	Name     string      `json:"name"`
-	Roles    []string    `json:"roles"`
-	Locale   string      `json:"locale"`
-	Phone    *string     `json:"phone"` // null when the agent picks a phone at sign-in
-	Skills   []skillJSON `json:"skills"`
-	Disabled bool        `json:"disabled"`
-	Created  time.Time   `json:"created_at"`
-	Updated  time.Time   `json:"updated_at"`
+	ID     int64       `json:"id"`
+	Login  string      `json:"login"`
+	Name   string      `json:"name"`
+	Roles  []string    `json:"roles"`
+	Locale string      `json:"locale"`
+	Phone  *string     `json:"phone"` // null when the agent picks a phone at sign-in
+	Skills []skillJSON `json:"skills"`
+	// Queues is empty for an agent who serves every queue.
+	Queues   []string  `json:"queues"`
+	Disabled bool      `json:"disabled"`
+	Created  time.Time `json:"created_at"`
+	Updated  time.Time `json:"updated_at"`
 }
 
 type skillJSON struct {
@@ -64,6 +66,7 @@ func writeUsersJSON(inv *invocation, users []crm.User) error {
 			Roles:    make([]string, len(u.Roles)),
 			Locale:   string(u.Locale),
 			Skills:   make([]skillJSON, len(u.Skills)),
+			Queues:   userFields(u)["queues"].([]string),
 			Disabled: u.Disabled,
 			Created:  u.CreatedAt.UTC(),
 			Updated:  u.UpdatedAt.UTC(),
@@ -94,7 +97,7 @@ func writeUsersTable(inv *invocation, users []crm.User) error {
 	// tabwriter measures cells in runes, so Cyrillic names line up.
 	w := tabwriter.NewWriter(inv.env.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, strings.Join([]string{msg.columnLogin, msg.columnName, msg.columnRoles, msg.columnLocale,
-		msg.columnPhone, msg.columnSkills, msg.columnDisabled}, "\t"))
+		msg.columnPhone, msg.columnSkills, msg.columnQueues, msg.columnDisabled}, "\t"))
 	for _, u := range users {
 		fields := userFields(u)
 		fmt.Fprintln(w, strings.Join([]string{
@@ -104,6 +107,7 @@ func writeUsersTable(inv *invocation, users []crm.User) error {
 			string(u.Locale),
 			displayValue(msg, fields["phone"]),
 			displayValue(msg, fields["skills"]),
+			displayField(msg, "queues", fields["queues"]),
 			displayValue(msg, u.Disabled),
 		}, "\t"))
 	}
@@ -135,6 +139,15 @@ func displayValue(msg *userMessages, value any) string {
 	return fmt.Sprint(value)
 }
 
+// displayField renders the field of userFields for a person, as displayValue does, except
+// that an empty queue list reads as every queue.
+func displayField(msg *userMessages, field string, value any) string {
+	if queues, ok := value.([]string); ok && field == "queues" && len(queues) == 0 {
+		return msg.everyQueue
+	}
+	return displayValue(msg, value)
+}
+
 // fieldLabel names a field of userFields in the message language.
 func fieldLabel(msg *userMessages, field string) string {
 	labels := map[string]string{
@@ -143,6 +156,7 @@ func fieldLabel(msg *userMessages, field string) string {
 		"locale":   msg.columnLocale,
 		"phone":    msg.columnPhone,
 		"skills":   msg.columnSkills,
+		"queues":   msg.columnQueues,
 		"disabled": msg.columnDisabled,
 	}
 	return strings.ToLower(labels[field])

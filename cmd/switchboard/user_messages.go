@@ -9,6 +9,8 @@ type userMessages struct {
 	flagNoPhone       string
 	flagSkill         string
 	flagNoSkills      string
+	flagQueue         string
+	flagNoQueues      string
 	flagLocale        string
 	flagDisable       string
 	flagEnable        string
@@ -26,6 +28,8 @@ type userMessages struct {
 	badRole            string // %q role
 	badSkill           string // %q value, %d maximum level
 	duplicateSkill     string // %q skill name
+	badQueueList       string // %q value
+	unknownQueue       string // %q queue, %s configured queues
 	badPhone           string // %q value
 	badLocale          string // %q value
 	loginTaken         string // %q login
@@ -58,9 +62,13 @@ type userMessages struct {
 	columnLocale   string
 	columnPhone    string
 	columnSkills   string
+	columnQueues   string
 	columnDisabled string
-	yes            string
-	no             string
+	// everyQueue is the text shown for an empty queue list, with which an agent serves every
+	// queue.
+	everyQueue string
+	yes        string
+	no         string
 }
 
 var englishUser = userMessages{
@@ -70,6 +78,8 @@ var englishUser = userMessages{
 	flagNoPhone:       "remove the fixed phone, so the agent picks a phone at sign-in",
 	flagSkill:         "routing skill as `NAME:LEVEL`, for example english:3; repeat for several",
 	flagNoSkills:      "remove every skill",
+	flagQueue:         "call `QUEUES` the agent serves, as the configuration's [[queue]] tables name them, comma-separated or repeated; an agent with none serves every queue",
+	flagNoQueues:      "remove every queue, so the agent serves every queue",
 	flagLocale:        "language of the user's screens: ru or en",
 	flagDisable:       "disable the user: sign-in fails from now on",
 	flagEnable:        "enable a disabled user",
@@ -80,13 +90,15 @@ var englishUser = userMessages{
 	optionNotAccepted:  `option %s does not apply to "%s"; "%s" lists its options`,
 	conflictingOptions: "options %s and %s contradict each other; give only one of them",
 	missingOption:      `option %s is required for "%s"`,
-	nothingToChange:    "nothing to change: give at least one of --name, --role, --phone, --no-phone, --skill, --no-skills, --locale, --disable, --enable",
+	nothingToChange:    "nothing to change: give at least one of --name, --role, --phone, --no-phone, --skill, --no-skills, --queue, --no-queues, --locale, --disable, --enable",
 	badLogin:           "invalid login %q: use 1 to %d characters without spaces, such as ivanov or a.petrova",
 	emptyName:          `the name is empty; set the name colleagues see, for example --name "Анна Петрова"`,
 	badName:            "invalid name %q: remove the line breaks and other control characters",
 	badRole:            "unknown role %q; use agent, supervisor, marketer or admin",
 	badSkill:           "invalid skill %q: write NAME:LEVEL with a name of letters, digits, _ or - and a level from 1 to %d, for example english:3",
 	duplicateSkill:     "skill %q is given twice; give each skill once",
+	badQueueList:       "invalid queue list %q: give queue names separated by commas, for example sales,support",
+	unknownQueue:       "queue %q is not configured: use one of %s, or add a [[queue]] table with that name to the configuration",
 	badPhone:           "invalid phone %q: use the Asterisk dial-string form TECH/RESOURCE, for example PJSIP/1001",
 	badLocale:          "invalid locale %q: use ru or en",
 	loginTaken:         `login %q is already taken; choose another login, or change that user with "switchboard user set"`,
@@ -117,7 +129,9 @@ var englishUser = userMessages{
 	columnLocale:   "LOCALE",
 	columnPhone:    "PHONE",
 	columnSkills:   "SKILLS",
+	columnQueues:   "QUEUES",
 	columnDisabled: "DISABLED",
+	everyQueue:     "(all)",
 	yes:            "yes",
 	no:             "no",
 }
@@ -129,6 +143,8 @@ var russianUser = userMessages{
 	flagNoPhone:       "убрать постоянный телефон, чтобы оператор выбирал телефон при входе",
 	flagSkill:         "навык маршрутизации в виде `НАЗВАНИЕ:УРОВЕНЬ`, например english:3; для нескольких повторите ключ",
 	flagNoSkills:      "убрать все навыки",
+	flagQueue:         "`ОЧЕРЕДИ`, которые обслуживает оператор, с именами из таблиц [[queue]] конфигурации, через запятую или повтором ключа; оператор без очередей обслуживает все очереди",
+	flagNoQueues:      "убрать все очереди, чтобы оператор обслуживал все очереди",
 	flagLocale:        "язык экранов пользователя: ru или en",
 	flagDisable:       "отключить пользователя: с этого момента вход не удаётся",
 	flagEnable:        "включить отключённого пользователя",
@@ -139,13 +155,15 @@ var russianUser = userMessages{
 	optionNotAccepted:  `ключ %s не относится к команде "%s"; список её ключей: "%s"`,
 	conflictingOptions: "ключи %s и %s противоречат друг другу; укажите только один из них",
 	missingOption:      `для "%[2]s" нужен ключ %[1]s`,
-	nothingToChange:    "нечего менять: укажите хотя бы один из ключей --name, --role, --phone, --no-phone, --skill, --no-skills, --locale, --disable, --enable",
+	nothingToChange:    "нечего менять: укажите хотя бы один из ключей --name, --role, --phone, --no-phone, --skill, --no-skills, --queue, --no-queues, --locale, --disable, --enable",
 	badLogin:           "недопустимый логин %q: используйте от 1 до %d символов без пробелов, например ivanov или a.petrova",
 	emptyName:          `имя пустое; укажите имя, которое видят коллеги, например --name "Анна Петрова"`,
 	badName:            "недопустимое имя %q: уберите переводы строк и другие управляющие символы",
 	badRole:            "неизвестная роль %q; используйте agent, supervisor, marketer или admin",
 	badSkill:           "недопустимый навык %q: пишите НАЗВАНИЕ:УРОВЕНЬ, где название из букв, цифр, _ или -, а уровень от 1 до %d, например english:3",
 	duplicateSkill:     "навык %q указан дважды; укажите каждый навык один раз",
+	badQueueList:       "недопустимый список очередей %q: перечислите имена очередей через запятую, например sales,support",
+	unknownQueue:       "очередь %q не настроена: укажите одну из %s или добавьте в конфигурацию таблицу [[queue]] с этим именем",
 	badPhone:           "недопустимый телефон %q: используйте форму строки набора Asterisk ТЕХНОЛОГИЯ/РЕСУРС, например PJSIP/1001",
 	badLocale:          "недопустимый язык %q: используйте ru или en",
 	loginTaken:         `логин %q уже занят; выберите другой логин или измените этого пользователя командой "switchboard user set"`,
@@ -176,7 +194,9 @@ var russianUser = userMessages{
 	columnLocale:   "ЯЗЫК",
 	columnPhone:    "ТЕЛЕФОН",
 	columnSkills:   "НАВЫКИ",
+	columnQueues:   "ОЧЕРЕДИ",
 	columnDisabled: "ОТКЛЮЧЁН",
+	everyQueue:     "(все)",
 	yes:            "да",
 	no:             "нет",
 }
@@ -193,11 +213,11 @@ operating-system user who ran the command; passwords are never recorded.
   add LOGIN      create a user
   list           list the users
   passwd LOGIN   set a new password
-  set LOGIN      change the name, roles, phone, skills, locale, or disable or enable
+  set LOGIN      change the name, roles, phone, skills, queues, locale, or disable or enable
 
 "switchboard help user add" (list, passwd, set) describes a command's options.
 `
-	userAddUsageEnglish = `Usage: switchboard user add LOGIN --name NAME --role ROLES [--phone TECH/RESOURCE] [--skill NAME:LEVEL]... [--locale ru|en] [--password-stdin]
+	userAddUsageEnglish = `Usage: switchboard user add LOGIN --name NAME --role ROLES [--phone TECH/RESOURCE] [--skill NAME:LEVEL]... [--queue QUEUES] [--locale ru|en] [--password-stdin]
 
 Creates a user. LOGIN is 1 to 64 characters without spaces and is compared without case.
 
@@ -205,6 +225,9 @@ Creates a user. LOGIN is 1 to 64 characters without spaces and is compared witho
   --role ROLES             agent, supervisor, marketer, admin; comma-separated or repeated (required)
   --phone TECH/RESOURCE    fixed phone, for example PJSIP/1001; without it the agent picks a phone at sign-in
   --skill NAME:LEVEL       routing skill with a level from 1 to 10, for example english:3; repeat for several
+  --queue QUEUES           call queues the agent serves, comma-separated or repeated, for example sales,support;
+                           each must be a [[queue]] of the configuration (or support or sales when it has none);
+                           without it the agent serves every queue
   --locale ru|en           language of the user's screens (default: ru)
   --password-stdin         read the password from standard input
 
@@ -219,8 +242,10 @@ saved in the shell history and visible to every user of the machine in ps.
 `
 	userListUsageEnglish = `Usage: switchboard user list [--json]
 
-Lists every user with login, name, roles, locale, phone, skills and whether the user is
-disabled. --json prints an array of objects for scripts instead of the table.
+Lists every user with login, name, roles, locale, phone, skills, queues and whether the
+user is disabled. An agent with no queues serves every queue, shown as "(all)" in the table
+and as an empty list in JSON. --json prints an array of objects for scripts instead of the
+table.
 `
 	userPasswdUsageEnglish = `Usage: switchboard user passwd LOGIN [--password-stdin]
 
@@ -228,7 +253,7 @@ Sets a new password. Without --password-stdin a random password of 26 characters
 generated and printed once; with it, the password is read from a pipe or a file, as for
 "user add". Sessions signed in with the old password end within 30 seconds on every node.
 `
-	userSetUsageEnglish = `Usage: switchboard user set LOGIN [--name NAME] [--role ROLES] [--phone TECH/RESOURCE | --no-phone] [--skill NAME:LEVEL... | --no-skills] [--locale ru|en] [--disable | --enable]
+	userSetUsageEnglish = `Usage: switchboard user set LOGIN [--name NAME] [--role ROLES] [--phone TECH/RESOURCE | --no-phone] [--skill NAME:LEVEL... | --no-skills] [--queue QUEUES | --no-queues] [--locale ru|en] [--disable | --enable]
 
 Changes only the fields given:
 
@@ -238,6 +263,9 @@ Changes only the fields given:
   --no-phone               removes the fixed phone, so the agent picks one at sign-in
   --skill NAME:LEVEL       replaces all skills with those given (level 1 to 10); repeat for several
   --no-skills              removes every skill
+  --queue QUEUES           replaces the queues with those given, comma-separated or repeated; each must be
+                           a [[queue]] of the configuration
+  --no-queues              removes every queue, so the agent serves every queue
   --locale ru|en           language of the user's screens
   --disable                sign-in fails from now on; sessions already signed in end within 30 seconds
   --enable                 allows sign-in again
@@ -252,11 +280,11 @@ Changes only the fields given:
   add ЛОГИН      создать пользователя
   list           вывести список пользователей
   passwd ЛОГИН   задать новый пароль
-  set ЛОГИН      изменить имя, роли, телефон, навыки, язык, отключить или включить
+  set ЛОГИН      изменить имя, роли, телефон, навыки, очереди, язык, отключить или включить
 
 "switchboard help user add" (list, passwd, set) описывает ключи команды.
 `
-	userAddUsageRussian = `Использование: switchboard user add ЛОГИН --name ИМЯ --role РОЛИ [--phone ТЕХНОЛОГИЯ/РЕСУРС] [--skill НАЗВАНИЕ:УРОВЕНЬ]... [--locale ru|en] [--password-stdin]
+	userAddUsageRussian = `Использование: switchboard user add ЛОГИН --name ИМЯ --role РОЛИ [--phone ТЕХНОЛОГИЯ/РЕСУРС] [--skill НАЗВАНИЕ:УРОВЕНЬ]... [--queue ОЧЕРЕДИ] [--locale ru|en] [--password-stdin]
 
 Создаёт пользователя. ЛОГИН — от 1 до 64 символов без пробелов, регистр не учитывается.
 
@@ -264,6 +292,9 @@ Changes only the fields given:
   --role РОЛИ                     agent, supervisor, marketer, admin через запятую или повтором ключа (обязательно)
   --phone ТЕХНОЛОГИЯ/РЕСУРС       постоянный телефон, например PJSIP/1001; без него оператор выбирает телефон при входе
   --skill НАЗВАНИЕ:УРОВЕНЬ        навык маршрутизации с уровнем от 1 до 10, например english:3; для нескольких повторите
+  --queue ОЧЕРЕДИ                 очереди, которые обслуживает оператор, через запятую или повтором ключа, например
+                                  sales,support; каждая должна быть таблицей [[queue]] конфигурации (или support
+                                  и sales, если таблиц нет); без ключа оператор обслуживает все очереди
   --locale ru|en                  язык экранов пользователя (по умолчанию ru)
   --password-stdin                прочитать пароль со стандартного ввода
 
@@ -278,8 +309,9 @@ Changes only the fields given:
 `
 	userListUsageRussian = `Использование: switchboard user list [--json]
 
-Выводит всех пользователей: логин, имя, роли, язык, телефон, навыки и признак отключения.
-С --json выводит для скриптов массив объектов вместо таблицы.
+Выводит всех пользователей: логин, имя, роли, язык, телефон, навыки, очереди и признак
+отключения. Оператор без очередей обслуживает все очереди: в таблице это "(все)", в JSON —
+пустой список. С --json выводит для скриптов массив объектов вместо таблицы.
 `
 	userPasswdUsageRussian = `Использование: switchboard user passwd ЛОГИН [--password-stdin]
 
@@ -287,7 +319,7 @@ Changes only the fields given:
 выводится один раз; с ним пароль читается из канала или файла, как в "user add". Уже
 открытые со старым паролем сеансы завершаются в течение 30 секунд на всех узлах.
 `
-	userSetUsageRussian = `Использование: switchboard user set ЛОГИН [--name ИМЯ] [--role РОЛИ] [--phone ТЕХНОЛОГИЯ/РЕСУРС | --no-phone] [--skill НАЗВАНИЕ:УРОВЕНЬ... | --no-skills] [--locale ru|en] [--disable | --enable]
+	userSetUsageRussian = `Использование: switchboard user set ЛОГИН [--name ИМЯ] [--role РОЛИ] [--phone ТЕХНОЛОГИЯ/РЕСУРС | --no-phone] [--skill НАЗВАНИЕ:УРОВЕНЬ... | --no-skills] [--queue ОЧЕРЕДИ | --no-queues] [--locale ru|en] [--disable | --enable]
 
 Меняет только указанные поля:
 
@@ -297,6 +329,9 @@ Changes only the fields given:
   --no-phone                      убирает постоянный телефон, оператор выбирает его при входе
   --skill НАЗВАНИЕ:УРОВЕНЬ        заменяет все навыки указанными (уровень от 1 до 10); для нескольких повторите
   --no-skills                     убирает все навыки
+  --queue ОЧЕРЕДИ                 заменяет очереди указанными, через запятую или повтором ключа; каждая должна быть
+                                  таблицей [[queue]] конфигурации
+  --no-queues                     убирает все очереди, и оператор обслуживает все очереди
   --locale ru|en                  язык экранов пользователя
   --disable                       с этого момента вход не удаётся; открытые сеансы завершаются в течение 30 секунд
   --enable                        снова разрешает вход

@@ -202,17 +202,17 @@ func TestUserList(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("table has %d lines, want a header and 2 users:\n%s", len(lines), table)
 	}
-	for _, want := range []string{"LOGIN", "NAME", "ROLES", "PHONE", "SKILLS", "DISABLED"} {
+	for _, want := range []string{"LOGIN", "NAME", "ROLES", "PHONE", "SKILLS", "QUEUES", "DISABLED"} {
 		if !strings.Contains(lines[0], want) {
 			t.Errorf("header %q lacks %s", lines[0], want)
 		}
 	}
 	anna := strings.Fields(lines[1])
-	if want := []string{"anna", "Анна", "Петрова", "agent", "ru", "PJSIP/1001", "english:3,", "russian:5", "no"}; strings.Join(anna, " ") != strings.Join(want, " ") {
+	if want := []string{"anna", "Анна", "Петрова", "agent", "ru", "PJSIP/1001", "english:3,", "russian:5", "(all)", "no"}; strings.Join(anna, " ") != strings.Join(want, " ") {
 		t.Errorf("anna's row = %q, want the fields %q", lines[1], want)
 	}
 	zed := strings.Fields(lines[2])
-	if want := []string{"zed", "Zed", "Smith", "agent,", "supervisor", "en", "-", "-", "yes"}; strings.Join(zed, " ") != strings.Join(want, " ") {
+	if want := []string{"zed", "Zed", "Smith", "agent,", "supervisor", "en", "-", "-", "(all)", "yes"}; strings.Join(zed, " ") != strings.Join(want, " ") {
 		t.Errorf("zed's row = %q, want the fields %q", lines[2], want)
 	}
 	// Columns line up although Cyrillic letters take two bytes.
@@ -493,6 +493,17 @@ func TestUserErrorsBeforeDatabase(t *testing.T) {
 			`invalid skill "english:0"`, `недопустимый навык "english:0"`},
 		{"skill twice", "", []string{"user", "set", "anna", "--skill", "english:3", "--skill", "english:5"},
 			`skill "english" is given twice`, `навык "english" указан дважды`},
+		{"empty queue name", "", []string{"user", "set", "anna", "--queue", "sales,"},
+			`invalid queue list "sales,": give queue names separated by commas, for example sales,support`,
+			`недопустимый список очередей "sales,": перечислите имена очередей через запятую, например sales,support`},
+		{"unknown queue", "", []string{"user", "add", "anna", "--name", "Анна", "--role", "agent", "--queue", "vip"},
+			`queue "vip" is not configured: use one of support, sales`, `очередь "vip" не настроена: укажите одну из support, sales`},
+		{"unknown queue on set", "", []string{"user", "set", "anna", "--queue", "sales", "--queue", "vip"},
+			`queue "vip" is not configured`, `очередь "vip" не настроена`},
+		{"queue and no queues", "", []string{"user", "set", "anna", "--queue", "sales", "--no-queues"},
+			`options --queue and --no-queues contradict each other`, `ключи --queue и --no-queues противоречат друг другу`},
+		{"no-queues on add", "", []string{"user", "add", "anna", "--name", "Анна", "--role", "agent", "--no-queues"},
+			`option --no-queues does not apply to "switchboard user add"`, `ключ --no-queues не относится к команде "switchboard user add"`},
 		{"empty name", "", []string{"user", "add", "anna", "--name", "  ", "--role", "agent"},
 			`the name is empty; set the name colleagues see`, `имя пустое; укажите имя, которое видят коллеги`},
 		{"empty name on set", "", []string{"user", "set", "anna", "--name="},
