@@ -56,8 +56,10 @@ type call struct {
 	adopted    bool
 	adoptedLeg *leg
 
-	// campaign and lead are set for a dial of the dialer that a person answered.
+	// campaign and lead are set for a dial of the dialer that a person answered, and
+	// leadName when the call list named the lead.
 	campaign, lead    string
+	leadName          string
 	campaignConnected bool // an agent answered the campaign call
 	campaignAbandoned bool // no agent answered in time, so this node hung it up
 }

@@ -19,11 +19,20 @@ const DefaultCampaignAbandonDelay = 2 * time.Second
 // CampaignCalls is the dialer's side of its answered calls. The loop calls it, so its
 // methods must return at once.
 type CampaignCalls interface {
-	// CampaignQueue returns the queue whose agents take an answered dial of the lead, or
-	// false for a dial that this node did not place.
-	CampaignQueue(campaign, lead string) (queue string, ok bool)
+	// CampaignDial returns the dial of the lead that the campaign placed, or false for a
+	// dial that this node did not place.
+	CampaignDial(campaign, lead string) (dial CampaignDial, ok bool)
 	// CampaignCallEvent reports a step of an answered dial.
 	CampaignCallEvent(e CampaignCallEvent)
+}
+
+// CampaignDial is the dialer's record of a dial, read when the person answers it.
+type CampaignDial struct {
+	// Queue is the queue whose agents take the answered call.
+	Queue string
+	// LeadName is the lead's name from the call list, for the screen-pop of a number that
+	// no contact has. It is empty when the list gave no name.
+	LeadName string
 }
 
 // CampaignCallEventKind is a step of an answered campaign call.
@@ -124,11 +133,14 @@ func (f *Flow) onCampaignArrived(e event.CallArrived) {
 	if _, ok := f.calls[e.ChannelID]; ok {
 		return
 	}
-	var campaign, lead, queue string
+	var (
+		campaign, lead string
+		dial           CampaignDial
+	)
 	ok := len(e.Args) >= 3 && f.opts.Campaigns != nil
 	if ok {
 		campaign, lead = e.Args[1], e.Args[2]
-		queue, ok = f.opts.Campaigns.CampaignQueue(campaign, lead)
+		dial, ok = f.opts.Campaigns.CampaignDial(campaign, lead)
 	}
 	if !ok {
 		f.hangupStray(e.Server, e.ChannelID, "campaign call that this node did not dial")
@@ -148,15 +160,15 @@ func (f *Flow) onCampaignArrived(e event.CallArrived) {
 		id: e.ChannelID, server: e.Server, tel: tel, worker: f.startWorker(),
 		caller:  protocol.Caller{Number: f.normalize(number)},
 		spooled: make(chan struct{}),
-		dialed:  number, queue: queue, arrived: e.Time, customerUp: true, endedBy: routing.PartyCaller,
-		campaign: campaign, lead: lead,
+		dialed:  number, queue: dial.Queue, arrived: e.Time, customerUp: true, endedBy: routing.PartyCaller,
+		campaign: campaign, lead: lead, leadName: dial.LeadName,
 	}
 	c.received = f.now()
 	if c.arrived.IsZero() {
 		c.arrived = c.received
 	}
 	f.calls[c.id] = c
-	f.log.Info("campaign call answered", "call_id", c.id, "campaign", campaign, "lead", lead, "queue", queue)
+	f.log.Info("campaign call answered", "call_id", c.id, "campaign", campaign, "lead", lead, "queue", dial.Queue)
 	f.campaignEvent(c, CampaignAnswered, "")
 
 	// The abandon delay runs from the answer, so a slow lookup counts against it.
@@ -177,7 +189,8 @@ func (f *Flow) onCampaignArrived(e event.CallArrived) {
 }
 
 // queueCampaignCall puts the answered dial in its queue with the contact's card, if one was
-// found, for the agent's screen-pop.
+// found, for the agent's screen-pop. Without a card the screen-pop names the lead as the
+// call list does (see campaignOffer).
 func (f *Flow) queueCampaignCall(c *call, card protocol.Card, found bool) {
 	if found {
 		c.card = &card
@@ -237,4 +250,13 @@ func dialedNumber(channelName string) string {
 	}
 	number, _, _ := strings.Cut(rest, "@")
 	return number
+}
+
+// campaignOffer returns the campaign and lead of a campaign call for its screen-pop, or nil
+// for any other call.
+func campaignOffer(c *call) *protocol.CampaignCall {
+	if c.campaign == "" {
+		return nil
+	}
+	return &protocol.CampaignCall{Campaign: c.campaign, LeadID: c.lead, LeadName: c.leadName}
 }

@@ -317,7 +317,7 @@ func (f *Flow) callOffered(o routing.CallOffered) {
 	offer := protocol.CallOffered{
 		CallID: c.id, Queue: o.Queue, Caller: c.caller,
 		WaitSeconds: o.At.Sub(c.arrived).Seconds(), OfferedAt: o.At,
-		Unknown: c.card == nil, Contact: c.card,
+		Unknown: c.card == nil, Contact: c.card, Campaign: campaignOffer(c),
 	}
 	if c.leg != nil && c.leg.agentID == o.AgentID {
 		offer.RingTimeoutSeconds = c.leg.ringTimeout.Seconds()

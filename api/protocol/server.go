@@ -124,16 +124,28 @@ type CallState struct {
 
 // CallOffered is the screen-pop: an agent has been reserved for a call and their phone is
 // ringing. Either Contact is set, or Unknown is true and Caller.Number is what the desk
-// pre-fills in the new-contact form.
+// pre-fills in the new-contact form. Campaign is set for a call an outbound campaign placed,
+// with or without a contact, and Caller.Number is then the dialed number.
 type CallOffered struct {
-	CallID             string    `json:"call_id"`
-	Queue              string    `json:"queue"`
-	Caller             Caller    `json:"caller"`
-	WaitSeconds        float64   `json:"wait_seconds"`
-	RingTimeoutSeconds float64   `json:"ring_timeout_seconds,omitempty"`
-	OfferedAt          time.Time `json:"offered_at"`
-	Unknown            bool      `json:"unknown"`
-	Contact            *Card     `json:"contact,omitempty"`
+	CallID             string        `json:"call_id"`
+	Queue              string        `json:"queue"`
+	Caller             Caller        `json:"caller"`
+	WaitSeconds        float64       `json:"wait_seconds"`
+	RingTimeoutSeconds float64       `json:"ring_timeout_seconds,omitempty"`
+	OfferedAt          time.Time     `json:"offered_at"`
+	Unknown            bool          `json:"unknown"`
+	Contact            *Card         `json:"contact,omitempty"`
+	Campaign           *CampaignCall `json:"campaign,omitempty"`
+}
+
+// CampaignCall names the outbound campaign that placed a call and the lead it dialed, so
+// the desk can name the person an agent calls even when no contact has the number.
+type CampaignCall struct {
+	// Campaign is the campaign's name.
+	Campaign string `json:"campaign"`
+	LeadID   string `json:"lead_id"`
+	// LeadName is the name the call list gave the lead, or empty when it gave none.
+	LeadName string `json:"lead_name,omitempty"`
 }
 
 // Caller is the calling party as the network presented it. Number is in E.164 when the

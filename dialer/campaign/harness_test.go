@@ -26,6 +26,7 @@ import (
 // signed in, for the campaign tests.
 type campaignNode struct {
 	node    *node.Node
+	agents  []string // user ids of the signed-in agents, one per phone of nodeSetup
 	sim     *arisim.Server
 	simHTTP *httptest.Server
 	done    chan error
@@ -87,7 +88,7 @@ func startCampaignNode(ctx context.Context, t *testing.T, pool *pgxpool.Pool, se
 		t.Fatalf("node.New: %v", err)
 	}
 	runCtx, stopRun := context.WithCancel(ctx)
-	cn := &campaignNode{node: n, sim: sim, simHTTP: simHTTP, done: make(chan error, 1), stopRun: stopRun}
+	cn := &campaignNode{node: n, agents: agentIDs, sim: sim, simHTTP: simHTTP, done: make(chan error, 1), stopRun: stopRun}
 	go func() { cn.done <- n.Run(runCtx) }()
 
 	for _, id := range agentIDs {

@@ -150,7 +150,7 @@ func (r *Runner) finishAt(ctx context.Context, d *dial, status storage.LeadStatu
 		delete(r.dials, d.id)
 	}
 	r.mu.Lock()
-	delete(r.queues, key)
+	delete(r.placed, key)
 	r.mu.Unlock()
 
 	r.log.Info("dial ended", "campaign", d.camp.c.Name, "lead", d.lead.ID, "call_id", d.id,

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/switchboard-cc/switchboard/callflow"
 	"github.com/switchboard-cc/switchboard/cti"
 	"github.com/switchboard-cc/switchboard/dialer/pacing"
 	"github.com/switchboard-cc/switchboard/storage"
@@ -136,10 +137,10 @@ func (r *Runner) place(run *running, l storage.Lead, now time.Time) {
 	run.dials++
 	run.lastDial = now
 
-	// The queue is known before the originate, because the person may answer and enter
-	// Stasis before the request returns.
+	// The queue and the lead's name are known before the originate, because the person may
+	// answer and enter Stasis before the request returns.
 	r.mu.Lock()
-	r.queues[key] = run.c.Queue
+	r.placed[key] = callflow.CampaignDial{Queue: run.c.Queue, LeadName: l.Name}
 	r.mu.Unlock()
 
 	req := cti.OriginateRequest{

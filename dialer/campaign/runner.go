@@ -56,8 +56,8 @@ type Runner struct {
 
 	// mu guards the fields below it, which other goroutines write or read.
 	mu      sync.Mutex
-	news    []any             // events, callflow steps and originate results for the owner
-	queues  map[string]string // campaign/lead of a dial in flight → the campaign's queue
+	news    []any                            // events, callflow steps and originate results for the owner
+	placed  map[string]callflow.CampaignDial // campaign/lead of a dial in flight → its queue and lead
 	wake    chan struct{}
 	stopped bool
 
@@ -135,7 +135,7 @@ func New(opts Options) (*Runner, error) {
 	return &Runner{
 		opts: opts, log: opts.Logger.With("component", "dialer"),
 		campaigns: storage.NewCampaigns(opts.DB), leads: storage.NewLeads(opts.DB),
-		queues: make(map[string]string), wake: make(chan struct{}, 1),
+		placed: make(map[string]callflow.CampaignDial), wake: make(chan struct{}, 1),
 		active: make(map[string]*running), dials: make(map[string]*dial), byLead: make(map[string]*dial),
 		orphans: make(map[string][]orphan), started: make(map[string]time.Time),
 	}, nil
@@ -145,12 +145,12 @@ func leadKey(campaign string, leadID int64) string {
 	return campaign + "/" + strconv.FormatInt(leadID, 10)
 }
 
-// CampaignQueue implements callflow.CampaignCalls.
-func (r *Runner) CampaignQueue(campaign, lead string) (string, bool) {
+// CampaignDial implements callflow.CampaignCalls.
+func (r *Runner) CampaignDial(campaign, lead string) (callflow.CampaignDial, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	q, ok := r.queues[campaign+"/"+lead]
-	return q, ok
+	d, ok := r.placed[campaign+"/"+lead]
+	return d, ok
 }
 
 // CampaignCallEvent implements callflow.CampaignCalls.
