@@ -27,6 +27,8 @@ type userRow struct {
 	// endpoint is the agent's fixed phone, or "" for hot-desking.
 	endpoint string
 	skills   []skill
+	// queues are the call queues the agent serves. None means every queue of the node.
+	queues []string
 }
 
 type skill struct {

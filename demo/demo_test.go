@@ -105,7 +105,7 @@ func TestGenerateInvariants(t *testing.T) {
 func tableCounts(t *testing.T, pool *pgxpool.Pool) map[string]int {
 	t.Helper()
 	counts := map[string]int{}
-	for _, table := range []string{"users", "user_skills", "companies", "contacts", "phones", "emails", "tags", "contact_tags", "interactions", "tickets", "tasks", "audit_log"} {
+	for _, table := range []string{"users", "user_skills", "user_queues", "companies", "contacts", "phones", "emails", "tags", "contact_tags", "interactions", "tickets", "tasks", "audit_log"} {
 		var n int
 		if err := pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatalf("count %s: %v", table, err)
@@ -184,6 +184,9 @@ func TestSeedContent(t *testing.T) {
 		{"open tickets", `SELECT count(*) FROM tickets WHERE status NOT IN ('resolved', 'closed')`, func(n int) bool { return n > 0 }},
 		{"open callbacks", `SELECT count(*) FROM tasks WHERE kind = 'callback'`, func(n int) bool { return n > 5 }},
 		{"only argon2id hashes", `SELECT count(*) FROM users WHERE password_hash NOT LIKE '$argon2id$%'`, func(n int) bool { return n == 0 }},
+		{"agents assigned to queues", `SELECT count(DISTINCT user_id) FROM user_queues`, func(n int) bool { return n == 4 }},
+		{"only the demo node's queues", `SELECT count(*) FROM user_queues WHERE queue NOT IN ('support', 'sales')`, func(n int) bool { return n == 0 }},
+		{"an agent serving every queue", `SELECT count(*) FROM users u WHERE 'agent' = ANY (u.roles) AND NOT EXISTS (SELECT 1 FROM user_queues q WHERE q.user_id = u.id)`, func(n int) bool { return n == 1 }},
 	}
 	for _, q := range queries {
 		var n int

@@ -84,7 +84,9 @@ func (g *generator) addUsers() {
 const DemoSupervisorPhone = "PJSIP/2001"
 
 // addUsersTo sets the demo users, one or more per role. It draws no random numbers, so
-// ResetPasswords finds the same logins.
+// ResetPasswords finds the same logins. The agents' queues are the node's default queues,
+// support and sales, which the demo serves. agent5 has none, so it serves every queue, as
+// an agent with no assigned queue does.
 func (g *generator) addUsersTo(users *[]userRow) {
 	*users = []userRow{
 		{login: "admin", role: "admin", displayName: "Ирина Соколова", locale: "ru"},
@@ -93,13 +95,13 @@ func (g *generator) addUsersTo(users *[]userRow) {
 		{login: "supervisor", role: "supervisor", displayName: "Дмитрий Орлов", locale: "ru", endpoint: DemoSupervisorPhone},
 		{login: "marketer", role: "marketer", displayName: "Алина Захарова", locale: "ru"},
 		{login: "agent1", role: "agent", displayName: "Анна Петрова", locale: "ru", endpoint: "PJSIP/1001",
-			skills: []skill{{"support", 8}, {"sales", 3}}},
+			skills: []skill{{"support", 8}, {"sales", 3}}, queues: []string{"support"}},
 		{login: "agent2", role: "agent", displayName: "Сергей Волков", locale: "ru", endpoint: "PJSIP/1002",
-			skills: []skill{{"sales", 9}, {"support", 4}}},
+			skills: []skill{{"sales", 9}, {"support", 4}}, queues: []string{"sales"}},
 		{login: "agent3", role: "agent", displayName: "Мария Кузнецова", locale: "ru", endpoint: "PJSIP/1003",
-			skills: []skill{{"vip", 9}, {"support", 6}, {"sales", 5}}},
+			skills: []skill{{"vip", 9}, {"support", 6}, {"sales", 5}}, queues: []string{"support", "sales"}},
 		{login: "agent4", role: "agent", displayName: "Emily Clarke", locale: "en", endpoint: "PJSIP/1004",
-			skills: []skill{{"english", 10}, {"support", 5}}},
+			skills: []skill{{"english", 10}, {"support", 5}}, queues: []string{"support"}},
 		{login: "agent5", role: "agent", displayName: "Олег Никитин", locale: "ru",
 			skills: []skill{{"support", 5}, {"sales", 6}}},
 	}

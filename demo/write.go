@@ -91,13 +91,19 @@ func insertUsers(ctx context.Context, tx pgx.Tx, users []userRow, hashes []strin
 		return nil, err
 	}
 
-	var skills [][]any
+	var skills, queues [][]any
 	for i, u := range users {
 		for _, s := range u.skills {
 			skills = append(skills, []any{ids[i], s.name, int16(s.level)})
 		}
+		for _, q := range u.queues {
+			queues = append(queues, []any{ids[i], q})
+		}
 	}
-	return ids, copyRows(ctx, tx, "user_skills", []string{"user_id", "skill", "level"}, skills)
+	if err := copyRows(ctx, tx, "user_skills", []string{"user_id", "skill", "level"}, skills); err != nil {
+		return nil, err
+	}
+	return ids, copyRows(ctx, tx, "user_queues", []string{"user_id", "queue"}, queues)
 }
 
 func insertCompanies(ctx context.Context, tx pgx.Tx, data dataset) ([]int64, error) {
