@@ -85,8 +85,7 @@ const DemoSupervisorPhone = "PJSIP/2001"
 
 // addUsersTo sets the demo users, one or more per role. It draws no random numbers, so
 // ResetPasswords finds the same logins. The agents' queues are the node's default queues,
-// support and sales, which the demo serves. agent5 has none, so it serves every queue, as
-// an agent with no assigned queue does.
+// support and sales, which the demo serves. agent5 has none and so serves every queue.
 func (g *generator) addUsersTo(users *[]userRow) {
 	*users = []userRow{
 		{login: "admin", role: "admin", displayName: "Ирина Соколова", locale: "ru"},
