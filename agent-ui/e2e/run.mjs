@@ -4,7 +4,8 @@
 //   make test-ui        (or, after `make build` and with SWITCHBOARD_TEST_PG_URL set: npm run test:e2e)
 //
 // The scenarios run in order in one server and browser: a known caller's call (inbound-call.mjs),
-// an unknown caller's call with a new contact and a callback, a transfer to a queue between two
+// an unknown caller's call with a new contact and a callback, a campaign call that names its
+// lead from the call list (campaign-call.mjs), a transfer to a queue between two
 // agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
 // call, a supervisor follows a call on the wallboard in a browser context of its own
 // (wallboard.mjs). After each call, the call record, contact and callback task are checked
@@ -27,6 +28,7 @@ import { startDemo } from "./harness/demo.mjs";
 import { equal, ok, until } from "./harness/expect.mjs";
 import { Postgres } from "./harness/postgres.mjs";
 import { Processes } from "./harness/processes.mjs";
+import { runCampaignCall } from "./campaign-call.mjs";
 import { runConsole } from "./console.mjs";
 import { runContacts } from "./contacts.mjs";
 import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
@@ -107,6 +109,9 @@ async function main() {
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   await (await import("./callbacks.mjs")).runCallbacks({ page, pg, database, agent, unknown, resultsDir });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  await runCampaignCall({ page, pg, database, number: await unknownNumber(pg, database), frames, runID });
+  console.log("e2e: a campaign call rang the desk with the lead's name from the call list");
 
   const supervisor = demo.logins.find((l) => l.role === "supervisor");
   if (!supervisor) {

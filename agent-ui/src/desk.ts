@@ -294,10 +294,16 @@ export class Desk {
 
     const offer = call.offer;
     const callID = offer.call_id;
-    const caller = offer.contact?.name ?? offer.caller.name ?? offer.caller.number;
+    // A campaign call's person is named by the contact's card, else by the call list.
+    const caller = offer.contact?.name || offer.caller.name || offer.campaign?.lead_name || offer.caller.number;
     this.callPanel.append(
-      h("h2", {}, this.phaseTitle(call.phase)),
+      h("h2", {}, this.phaseTitle(call.phase, offer.campaign !== undefined)),
       h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number)),
+    );
+    if (offer.campaign) {
+      this.callPanel.append(h("p", { "data-testid": "campaign" }, t("call.campaign", { campaign: offer.campaign.campaign })));
+    }
+    this.callPanel.append(
       h("p", {}, `${t("call.queue")}: ${offer.queue} · ${t("call.waited")}: ${Math.round(offer.wait_seconds)} ${t("call.seconds")}`),
     );
 
@@ -335,10 +341,10 @@ export class Desk {
     }
   }
 
-  private phaseTitle(phase: CallState["phase"]): string {
+  private phaseTitle(phase: CallState["phase"], campaign: boolean): string {
     switch (phase) {
       case "ringing":
-        return t("call.incoming");
+        return campaign ? t("call.campaign_ringing") : t("call.incoming");
       case "wrapup":
         return t("call.ended");
       default:
@@ -476,6 +482,16 @@ export class Desk {
     });
     const open = this.button("create-contact", t("card.create_contact"), "", () => { form.hidden = false; first.focus(); });
 
+    // A campaign's lead without a contact is named as the call list names it.
+    const lead = offer.campaign;
+    if (lead?.lead_name) {
+      return h("div", { "data-testid": "unknown-card" },
+        h("h2", { "data-testid": "lead-name" }, lead.lead_name),
+        h("p", {}, offer.caller.number),
+        h("p", { "data-testid": "lead-source" }, t("card.campaign_lead", { campaign: lead.campaign })),
+        open, form,
+      );
+    }
     return h("div", { "data-testid": "unknown-card" },
       h("h2", {}, t("card.unknown")),
       h("p", {}, offer.caller.number),

@@ -62,6 +62,14 @@ export interface CallOffered {
   offered_at: string;
   unknown: boolean;
   contact?: Card;
+  // campaign is set for a call an outbound campaign placed; caller.number is then the number dialed.
+  campaign?: CampaignCall;
+}
+
+export interface CampaignCall {
+  campaign: string;
+  lead_id: string;
+  lead_name?: string;
 }
 
 export interface CallState {
