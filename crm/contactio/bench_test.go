@@ -190,8 +190,8 @@ func benchmarkImport(b *testing.B, data []byte) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(benchmarkRows*b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(phases.parse.Seconds()/float64(b.N), "parse-s/op")
-	b.ReportMetric(phases.write.Seconds()/float64(b.N), "write-s/op")
+	b.ReportMetric(phases.read.Seconds()/float64(b.N), "read-s/op")
+	b.ReportMetric(phases.imported.Seconds()/float64(b.N), "validate+write-s/op")
 	b.ReportMetric(goCPU.Seconds()/float64(b.N), "go-cpu-s/op")
 	b.ReportMetric(serverCPU.Seconds()/float64(b.N), "pg-cpu-s/op")
 }
@@ -247,7 +247,7 @@ func processCPU(b *testing.B) time.Duration {
 
 // phaseRecorder is a slog.Handler that sums the phase durations Import logs.
 type phaseRecorder struct {
-	parse, write time.Duration
+	read, imported time.Duration
 }
 
 func (p *phaseRecorder) Enabled(context.Context, slog.Level) bool { return true }
@@ -255,10 +255,10 @@ func (p *phaseRecorder) Enabled(context.Context, slog.Level) bool { return true 
 func (p *phaseRecorder) Handle(_ context.Context, record slog.Record) error {
 	record.Attrs(func(attr slog.Attr) bool {
 		switch attr.Key {
-		case "parse_duration":
-			p.parse += attr.Value.Duration()
-		case "write_duration":
-			p.write += attr.Value.Duration()
+		case "read_duration":
+			p.read += attr.Value.Duration()
+		case "import_duration":
+			p.imported += attr.Value.Duration()
 		}
 		return true
 	})

@@ -6,8 +6,9 @@ import "strings"
 // a phone number (or, for rows without phones, an e-mail address).
 type contactGroup struct {
 	contact contactRow
-	// rows is the number of file rows merged into the group.
-	rows int
+	// members are the indexes of the group's rows among the valid rows, in
+	// file order; the first one is the row whose fields win.
+	members []int
 	// byEmail marks a group without phones, which is matched against existing
 	// contacts by e-mail instead of phone.
 	byEmail bool
@@ -45,17 +46,7 @@ func groupRows(rows []contactRow) []contactGroup {
 
 	firstRowOf := make(map[string]int, len(rows))
 	for i, row := range rows {
-		var keys []string
-		if len(row.phones) > 0 {
-			for _, p := range row.phones {
-				keys = append(keys, "phone:"+p.key())
-			}
-		} else {
-			for _, e := range row.emails {
-				keys = append(keys, "email:"+strings.ToLower(e))
-			}
-		}
-		for _, key := range keys {
+		for _, key := range mergeKeys(row) {
 			if first, ok := firstRowOf[key]; ok {
 				union(first, i)
 			} else {
@@ -72,14 +63,35 @@ func groupRows(rows []contactRow) []contactGroup {
 		if !ok {
 			index = len(groups)
 			groupOf[root] = index
-			groups = append(groups, contactGroup{contact: row, rows: 1, byEmail: len(row.phones) == 0})
+			groups = append(groups, contactGroup{contact: row, members: []int{i}, byEmail: len(row.phones) == 0})
 			continue
 		}
 		mergeInto(&groups[index].contact, row)
-		groups[index].rows++
+		groups[index].members = append(groups[index].members, i)
 	}
 	return groups
 }
+
+// mergeKeys returns the keys by which row merges with other rows: its phone
+// numbers, or its e-mail addresses when it has no phone.
+func mergeKeys(row contactRow) []string {
+	if len(row.phones) > 0 {
+		keys := make([]string, len(row.phones))
+		for i, p := range row.phones {
+			keys[i] = phoneMergeKey(p)
+		}
+		return keys
+	}
+	keys := make([]string, len(row.emails))
+	for i, e := range row.emails {
+		keys[i] = emailMergeKey(e)
+	}
+	return keys
+}
+
+func phoneMergeKey(p phoneEntry) string { return "phone:" + p.key() }
+
+func emailMergeKey(address string) string { return "email:" + strings.ToLower(address) }
 
 // mergeInto adds row to contact with the rule used for existing contacts too:
 // names, company and position are filled only where empty, phones, e-mails and

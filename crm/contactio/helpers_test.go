@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -189,4 +191,22 @@ func checkIssues(t *testing.T, what string, got []Issue, want ...string) {
 
 func joinLines(lines ...string) string {
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// parseFile reads and validates data the way Import does, without writing
+// anything.
+func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune, normalizer *phone.Normalizer, source string) (parsedFile, error) {
+	file, err := readSource(data, encoding, delimiter, source)
+	if err != nil {
+		return parsedFile{}, err
+	}
+	results := make([]rowResult, len(file.records.Rows))
+	if err := parseRows(ctx, file, normalizer, results, 0, len(results)); err != nil {
+		return parsedFile{}, err
+	}
+	parsed := newParsedFile(file)
+	for _, res := range results {
+		parsed.add(res)
+	}
+	return parsed, nil
 }

@@ -14,7 +14,36 @@ import (
 	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
-// parsedFile is a whole file decoded and validated, not yet written anywhere.
+// sourceFile is a file read as a whole, with its header mapped, before any of
+// its rows is validated.
+type sourceFile struct {
+	records Records
+	header  header
+	// warnings are the file-level issues of decoding and of the header.
+	warnings []Issue
+}
+
+// readSource decodes data, splits it into records and maps the header. It
+// returns a *FileError when the file cannot be read as a whole, before anything
+// is written.
+func readSource(data []byte, encoding string, delimiter rune, source string) (sourceFile, error) {
+	records, err := ReadRecords(data, ReadOptions{Encoding: encoding, Delimiter: delimiter, Source: source})
+	if err != nil {
+		return sourceFile{}, err
+	}
+	h, err := mapHeader(records.Header, records.HeaderLine, source)
+	if err != nil {
+		return sourceFile{}, err
+	}
+	return sourceFile{
+		records:  records,
+		header:   h,
+		warnings: append(append([]Issue{}, records.Warnings...), h.warnings...),
+	}, nil
+}
+
+// parsedFile is the outcome of validating a file's rows, not yet written
+// anywhere.
 type parsedFile struct {
 	encoding  string
 	bom       bool
@@ -27,45 +56,40 @@ type parsedFile struct {
 	warnings   []Issue
 }
 
+func newParsedFile(file sourceFile) parsedFile {
+	return parsedFile{
+		encoding:  file.records.Encoding,
+		bom:       file.records.BOM,
+		delimiter: file.records.Delimiter,
+		dataRows:  len(file.records.Rows),
+		rows:      make([]contactRow, 0, len(file.records.Rows)),
+		warnings:  file.warnings,
+	}
+}
+
+// add takes the next row's result, in file order.
+func (p *parsedFile) add(res rowResult) {
+	if res.rejected() {
+		p.rejected++
+		p.rejections = append(p.rejections, res.rejections...)
+		return
+	}
+	p.warnings = append(p.warnings, res.warnings...)
+	p.rows = append(p.rows, res.row)
+}
+
 // parseChunkSize is the number of rows a worker validates between checks of
-// the context. Phone parsing dominates the cost (tens of microseconds a number),
-// so rows are validated on all cores.
+// the context. Phone parsing dominates the cost (several microseconds a
+// number), so rows are validated on all cores.
 const parseChunkSize = 1024
 
-// parseFile decodes data and validates every row. It returns a *FileError when
-// the file cannot be read as a whole; problems in single rows go into the result.
-func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune, normalizer *phone.Normalizer, source string) (parsedFile, error) {
-	records, err := ReadRecords(data, ReadOptions{Encoding: encoding, Delimiter: delimiter, Source: source})
-	if err != nil {
-		return parsedFile{}, err
-	}
-	result := parsedFile{encoding: records.Encoding, bom: records.BOM, delimiter: records.Delimiter, warnings: records.Warnings}
-
-	h, err := mapHeader(records.Header, records.HeaderLine, source)
-	if err != nil {
-		return parsedFile{}, err
-	}
-	result.warnings = append(result.warnings, h.warnings...)
-	result.dataRows = len(records.Rows)
-
-	results := make([]rowResult, len(records.Rows))
-	if err := forEachChunk(ctx, len(records.Rows), func(i int) {
-		results[i] = parseRow(records.Rows[i].Cells, records.Rows[i].Line, h, normalizer)
-	}); err != nil {
-		return parsedFile{}, err
-	}
-
-	result.rows = make([]contactRow, 0, len(results))
-	for _, res := range results {
-		if res.rejected() {
-			result.rejected++
-			result.rejections = append(result.rejections, res.rejections...)
-			continue
-		}
-		result.warnings = append(result.warnings, res.warnings...)
-		result.rows = append(result.rows, res.row)
-	}
-	return result, nil
+// parseRows validates the records [from, to) of file into results[from:to] on
+// all cores.
+func parseRows(ctx context.Context, file sourceFile, normalizer *phone.Normalizer, results []rowResult, from, to int) error {
+	return forEachChunk(ctx, from, to, func(i int) {
+		record := file.records.Rows[i]
+		results[i] = parseRow(record.Cells, record.Line, file.header, normalizer)
+	})
 }
 
 // stripSeparatorLine recognises the "sep=;" line that Excel writes before the
@@ -85,16 +109,16 @@ func stripSeparatorLine(text string) (string, rune) {
 	return text[len(line):], declared
 }
 
-// forEachChunk calls fn for every index in [0, n) on GOMAXPROCS goroutines and
-// waits for all of them. It stops early and returns the context's error when ctx
-// is cancelled.
-func forEachChunk(ctx context.Context, n int, fn func(i int)) error {
+// forEachChunk calls fn for every index in [from, to) on GOMAXPROCS goroutines
+// and waits for all of them. It stops early and returns the context's error when
+// ctx is cancelled.
+func forEachChunk(ctx context.Context, from, to int, fn func(i int)) error {
 	chunks := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for start := range chunks {
-				for i := start; i < min(start+parseChunkSize, n); i++ {
+				for i := start; i < min(start+parseChunkSize, to); i++ {
 					fn(i)
 				}
 			}
@@ -102,7 +126,7 @@ func forEachChunk(ctx context.Context, n int, fn func(i int)) error {
 	}
 
 	var err error
-	for start := 0; start < n; start += parseChunkSize {
+	for start := from; start < to; start += parseChunkSize {
 		if err = ctx.Err(); err != nil {
 			break
 		}

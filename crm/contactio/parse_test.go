@@ -242,13 +242,13 @@ func TestGroupRowsTransitively(t *testing.T) {
 		t.Fatalf("%d groups, want 3: А+Б+В by phones, Г+Д by e-mail, Е", len(groups))
 	}
 	first := groups[0]
-	if first.rows != 3 || first.contact.lastName != "А" || first.contact.firstName != "Борис" {
-		t.Errorf("first group %d rows, name %q %q, want 3 rows named А Борис", first.rows, first.contact.lastName, first.contact.firstName)
+	if !slices.Equal(first.members, []int{0, 1, 2}) || first.contact.lastName != "А" || first.contact.firstName != "Борис" {
+		t.Errorf("first group rows %v, name %q %q, want rows [0 1 2] named А Борис", first.members, first.contact.lastName, first.contact.firstName)
 	}
 	if first.contact.note != "первый\nвторой" {
 		t.Errorf("first group note %q, want each note once", first.contact.note)
 	}
-	if groups[1].rows != 2 || !groups[1].byEmail || groups[1].contact.lastName != "Г" {
+	if len(groups[1].members) != 2 || !groups[1].byEmail || groups[1].contact.lastName != "Г" {
 		t.Errorf("second group %+v, want Г and Д merged by e-mail", groups[1])
 	}
 }

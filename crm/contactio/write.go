@@ -3,10 +3,11 @@ package contactio
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // importLockKey is the transaction-level advisory lock that serialises imports.
@@ -16,16 +17,18 @@ import (
 const importLockKey int64 = 0x636f6e74696d70
 
 // Staging tables live for one transaction. They have no indexes, because every
-// statement below reads them whole. The phones and e-mails of every group are
-// staged for matching. contactio_contacts holds only the groups matched to
-// existing contacts, because new contacts are copied straight into contacts.
+// statement below reads them whole. They hold the groups that finish merges
+// into a contact already in the database, with their phones and e-mails.
 const createStagingSQL = `
 CREATE TEMP TABLE contactio_contacts (
     grp         integer NOT NULL,
     contact_id  bigint  NOT NULL,
     -- apply is false for a group whose fields were merged into another group
-    -- matched to the same existing contact; its phones and e-mails still count.
+    -- matched to the same contact; its phones and e-mails still count.
     apply       boolean NOT NULL,
+    -- own marks a contact that a batch of this import wrote from the group's
+    -- first row; the staged note is the group's whole note.
+    own         boolean NOT NULL,
     last_name   text    NOT NULL,
     first_name  text    NOT NULL,
     middle_name text    NOT NULL,
@@ -45,45 +48,8 @@ CREATE TEMP TABLE contactio_phones (
 CREATE TEMP TABLE contactio_emails (
     grp      integer NOT NULL,
     ord      integer NOT NULL,
-    address  text    NOT NULL,
-    -- match marks the e-mails of groups without phones, which find existing
-    -- contacts by e-mail.
-    match    boolean NOT NULL
+    address  text    NOT NULL
 ) ON COMMIT DROP;`
-
-// matchExistingSQL finds, for each group, the live contacts that already have
-// one of its phones (or, for groups without phones, one of its e-mails). The
-// oldest contact, the one with the lowest id, wins.
-const matchExistingSQL = `
-SELECT sp.grp, min(p.contact_id), count(DISTINCT p.contact_id)
-FROM contactio_phones sp
-JOIN phones p ON p.e164 = sp.e164 AND p.extension = sp.extension
-JOIN contacts c ON c.id = p.contact_id AND c.deleted_at IS NULL
-GROUP BY sp.grp
-UNION ALL
-SELECT se.grp, min(e.contact_id), count(DISTINCT e.contact_id)
-FROM contactio_emails se
-JOIN emails e ON lower(e.address) = lower(se.address)
-JOIN contacts c ON c.id = e.contact_id AND c.deleted_at IS NULL
-WHERE se.match
-GROUP BY se.grp`
-
-// insertCompaniesSQL creates the companies named by new contacts ($1 their
-// groups, $2 the names) and by existing contacts without a company. The first
-// spelling in the file wins.
-const insertCompaniesSQL = `
-INSERT INTO companies (name)
-SELECT DISTINCT ON (lower(candidate.name)) candidate.name
-FROM (
-    SELECT s.grp, s.company AS name
-    FROM contactio_contacts s
-    JOIN contacts c ON c.id = s.contact_id
-    WHERE s.company <> '' AND s.apply AND c.company_id IS NULL
-    UNION ALL
-    SELECT grp, name FROM unnest($1::integer[], $2::text[]) AS named(grp, name)
-) candidate
-ORDER BY lower(candidate.name), candidate.grp
-ON CONFLICT (lower(name)) DO NOTHING`
 
 // selectNamedIDsSQL returns the id of the row of table %s whose name equals
 // each of $1 case-insensitively, as the table's unique index on lower(name)
@@ -93,8 +59,10 @@ SELECT named.name, t.id
 FROM unnest($1::text[]) AS named(name)
 JOIN %s t ON lower(t.name) = lower(named.name)`
 
-// updateContactsSQL applies the merge rule of mergeInto to existing contacts and
-// skips contacts it would not change, so their updated_at stays.
+// updateContactsSQL applies the merge rule of mergeInto to contacts in the
+// database and skips contacts it would not change, so their updated_at stays.
+// A contact of this import holds its group's first row, so the rule gives the
+// group's merged fields, except for the note, which is staged whole.
 const updateContactsSQL = `
 WITH merged AS (
     SELECT c.id,
@@ -104,7 +72,8 @@ WITH merged AS (
            coalesce(c.company_id, co.id) AS company_id,
            CASE WHEN c.position = '' THEN s.position ELSE c.position END AS position,
            c.vip OR s.vip AS vip,
-           CASE WHEN s.note = '' OR strpos(c.note, s.note) > 0 THEN c.note
+           CASE WHEN s.own THEN s.note
+                WHEN s.note = '' OR strpos(c.note, s.note) > 0 THEN c.note
                 WHEN c.note = '' THEN s.note
                 ELSE c.note || E'\n' || s.note END AS note
     FROM contactio_contacts s
@@ -154,244 +123,190 @@ INSERT INTO contact_tags (contact_id, tag_id)
 SELECT * FROM unnest($1::bigint[], $2::bigint[])
 ON CONFLICT DO NOTHING`
 
-// writeResult is the outcome of writeGroups: how many contacts it created and
-// the warnings found while matching rows with existing contacts.
+// setPrimaryEmailSQL makes the first e-mail of a group primary when its
+// contact, written by this import from a first row without e-mails, has none.
+const setPrimaryEmailSQL = `
+UPDATE emails e SET is_primary = true
+FROM contactio_contacts s
+JOIN contactio_emails se ON se.grp = s.grp AND se.ord = 1
+WHERE s.own
+  AND e.contact_id = s.contact_id
+  AND lower(e.address) = lower(se.address)
+  AND NOT EXISTS (SELECT 1 FROM emails p WHERE p.contact_id = s.contact_id AND p.is_primary)`
+
+// deleteUnusedCompaniesSQL deletes the companies of $1, created by this import,
+// that no contact is in: the batches create the company of every row, also of
+// rows that finish merges into a contact that has a company.
+const deleteUnusedCompaniesSQL = `
+DELETE FROM companies co
+WHERE co.id = ANY($1)
+  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = co.id)`
+
+// writeResult is the outcome of an import's writes: how many contacts it
+// created and the warnings found while matching rows with stored contacts.
 type writeResult struct {
 	created  int
 	warnings []Issue
 }
 
-// existingMatch is an existing contact found for a group.
-type existingMatch struct {
-	contactID int64
-	matches   int
-}
-
-// writeGroups writes the groups in one transaction. It stages phones and
-// e-mails and matches them with existing contacts. Then it copies the new
-// contacts with their phones, e-mails and tags straight into the CRM tables and
-// merges the groups matched to existing contacts with set-based statements.
-func writeGroups(ctx context.Context, db *pgxpool.Pool, groups []contactGroup, rejected int, opts ImportOptions) (writeResult, error) {
-	var result writeResult
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", importLockKey); err != nil {
-			return fmt.Errorf("lock contact import: %w", err)
-		}
-		// The joins and sorts below handle one row per phone of the file; with
-		// the default 4 MB a 100,000-row file spills them to disk.
-		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
-			return fmt.Errorf("set work_mem for contact import: %w", err)
-		}
-		// The staging tables are never analysed, so the planner guesses millions
-		// of rows for their joins and JIT-compiles each statement. That cost
-		// 0.1 to 0.2 s per statement in BenchmarkImport100k (PostgreSQL 15).
-		if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
-			return fmt.Errorf("turn off JIT for contact import: %w", err)
-		}
-		if _, err := tx.Exec(ctx, createStagingSQL); err != nil {
-			return fmt.Errorf("create import staging tables: %w", err)
-		}
-		if err := copyKeys(ctx, tx, groups); err != nil {
-			return err
-		}
-
-		matches, err := matchExisting(ctx, tx)
-		if err != nil {
-			return err
-		}
-		contacts, created, warnings := planContacts(groups, matches)
-		result.created, result.warnings = created, warnings
-
-		if err := allocateContactIDs(ctx, tx, contacts, created); err != nil {
-			return err
-		}
-		if err := copyExistingContacts(ctx, tx, contacts); err != nil {
-			return err
-		}
-		companyIDs, err := insertCompanies(ctx, tx, contacts)
-		if err != nil {
-			return err
-		}
-		tagIDs, err := insertTags(ctx, tx, contacts)
-		if err != nil {
-			return err
-		}
-		if err := copyNewContacts(ctx, tx, contacts, companyIDs, tagIDs); err != nil {
-			return err
-		}
-		if err := mergeExisting(ctx, tx, contacts, tagIDs); err != nil {
-			return err
-		}
-		return recordAudit(ctx, tx, groups, result.created, rejected, opts)
-	})
-	if err != nil {
-		return writeResult{}, fmt.Errorf("import contacts from %s: %w", sourceName(opts.Source), err)
-	}
-	return result, nil
-}
-
-// stagedContact is the plan for one group: a new contact, or the existing
-// contact it merges into.
+// stagedContact is a group that finish merges into a contact in the database:
+// a stored contact, or the contact a batch wrote from the group's first row.
 type stagedContact struct {
-	group     int
 	contactID int64
-	isNew     bool
 	apply     bool
+	own       bool
 	contact   contactRow
 }
 
-// planContacts decides, from the matches, which groups become new contacts and
-// which update existing ones. Groups matched to the same existing contact are
-// merged into the first of them, because one UPDATE can apply only one source
-// row to a contact. It returns the staged rows, the number of new contacts and
-// a warning for every group whose phones belong to several contacts.
-func planContacts(groups []contactGroup, matches map[int]existingMatch) ([]stagedContact, int, []Issue) {
-	staged := make([]stagedContact, len(groups))
-	firstGroupOf := map[int64]int{}
-	created := 0
-	var warnings []Issue
-	for i, g := range groups {
-		staged[i] = stagedContact{group: i, apply: true, contact: g.contact}
-		m, ok := matches[i]
-		if !ok {
-			staged[i].isNew = true
-			created++
-			continue
-		}
-		staged[i].contactID = m.contactID
-		if m.matches > 1 {
-			warnings = append(warnings, Issue{Line: g.contact.line, Code: CodeSeveralContacts, Count: m.matches})
-		}
-		if first, ok := firstGroupOf[m.contactID]; ok {
-			mergeInto(&staged[first].contact, g.contact)
-			staged[i].apply = false
-			continue
-		}
-		firstGroupOf[m.contactID] = i
-	}
-	return staged, created, warnings
+// mergePlan is what finish changes.
+type mergePlan struct {
+	// deleteIDs are contacts the batches wrote for rows that belong to another
+	// contact after all.
+	deleteIDs []int64
+	staged    []stagedContact
+	created   int
+	warnings  []Issue
 }
 
-// copyKeys stages the phones and e-mails of every group, which matchExisting
-// compares with the stored ones.
-func copyKeys(ctx context.Context, tx pgx.Tx, groups []contactGroup) error {
-	var phoneRows, emailRows [][]any
-	for i, g := range groups {
-		for ord, p := range g.contact.phones {
-			phoneRows = append(phoneRows, []any{int32(i), int32(ord + 1), p.number.E164, p.number.Extension, p.raw, p.kind})
-		}
-		for ord, address := range g.contact.emails {
-			emailRows = append(emailRows, []any{int32(i), int32(ord + 1), address, g.byEmail})
+// finish merges what the batches could not: rows that share a contact with an
+// earlier row, and contacts written by a batch that a later row joins to
+// another contact or to a stored one. It groups all valid rows as if the whole
+// file had been read first, so the result does not depend on the batch size.
+func (w *batchWriter) finish(ctx context.Context, rows []contactRow, rejected int, opts ImportOptions) (writeResult, error) {
+	plan, err := w.plan(groupRows(rows))
+	if err != nil {
+		return writeResult{}, err
+	}
+	if len(plan.deleteIDs) > 0 {
+		if _, err := w.tx.Exec(ctx, "DELETE FROM contacts WHERE id = ANY($1)", plan.deleteIDs); err != nil {
+			return writeResult{}, fmt.Errorf("delete %d contacts merged into others: %w", len(plan.deleteIDs), err)
 		}
 	}
+	if len(plan.staged) > 0 {
+		if err := w.mergeStaged(ctx, plan.staged); err != nil {
+			return writeResult{}, err
+		}
+		if len(w.newCompanies) > 0 {
+			if _, err := w.tx.Exec(ctx, deleteUnusedCompaniesSQL, w.newCompanies); err != nil {
+				return writeResult{}, fmt.Errorf("delete unused companies: %w", err)
+			}
+		}
+	}
+	if err := recordAudit(ctx, w.tx, len(rows), plan.created, rejected, opts); err != nil {
+		return writeResult{}, err
+	}
+	return writeResult{created: plan.created, warnings: plan.warnings}, nil
+}
 
+// plan decides, for every group, which contact it ends up in. A group whose
+// rows match no stored contact is one new contact, the one written for its
+// first row; the contacts written for its other rows go. A group that matches
+// stored contacts merges into the oldest of them, the one with the lowest id,
+// and every contact written for its rows goes. Groups matched to the same
+// stored contact are merged into the first of them, because one UPDATE can
+// apply only one source row to a contact.
+func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
+	var plan mergePlan
+	firstStagedOf := map[int64]int{}
+	for _, g := range groups {
+		var stored []int64
+		for _, m := range g.members {
+			for _, id := range w.storedMatches[m] {
+				if !slices.Contains(stored, id) {
+					stored = append(stored, id)
+				}
+			}
+		}
+
+		if len(stored) == 0 {
+			plan.created++
+			if len(g.members) == 1 {
+				continue
+			}
+			first := w.contactIDs[g.members[0]]
+			if first == 0 {
+				return mergePlan{}, fmt.Errorf("%w: line %d", errFirstRowNotWritten, g.contact.line)
+			}
+			plan.deleteIDs = appendWritten(plan.deleteIDs, w.contactIDs, g.members[1:])
+			plan.staged = append(plan.staged, stagedContact{contactID: first, apply: true, own: true, contact: g.contact})
+			continue
+		}
+
+		plan.deleteIDs = appendWritten(plan.deleteIDs, w.contactIDs, g.members)
+		target := slices.Min(stored)
+		if len(stored) > 1 {
+			plan.warnings = append(plan.warnings, Issue{Line: g.contact.line, Code: CodeSeveralContacts, Count: len(stored)})
+		}
+		if first, ok := firstStagedOf[target]; ok {
+			mergeInto(&plan.staged[first].contact, g.contact)
+			plan.staged = append(plan.staged, stagedContact{contactID: target, contact: g.contact})
+			continue
+		}
+		firstStagedOf[target] = len(plan.staged)
+		plan.staged = append(plan.staged, stagedContact{contactID: target, apply: true, contact: g.contact})
+	}
+	return plan, nil
+}
+
+// errFirstRowNotWritten means a group that matches no stored contact has no
+// contact for its first row, which writeBatch always writes for such a row.
+var errFirstRowNotWritten = errors.New("no contact was written for the first row of a new contact")
+
+// appendWritten appends the ids of the contacts written for rows members.
+func appendWritten(ids, contactIDs []int64, members []int) []int64 {
+	for _, m := range members {
+		if id := contactIDs[m]; id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// mergeStaged stages the planned groups and merges each into its contact: it
+// fills the contact's empty fields and adds the phones, e-mails and tags it
+// lacks.
+func (w *batchWriter) mergeStaged(ctx context.Context, staged []stagedContact) error {
+	if _, err := w.tx.Exec(ctx, createStagingSQL); err != nil {
+		return fmt.Errorf("create import staging tables: %w", err)
+	}
+	var contactRows, phoneRows, emailRows [][]any
+	for grp, s := range staged {
+		c := s.contact
+		contactRows = append(contactRows, []any{int32(grp), s.contactID, s.apply, s.own,
+			c.lastName, c.firstName, c.middleName, c.company, c.position, c.note, c.vip})
+		for ord, p := range c.phones {
+			phoneRows = append(phoneRows, []any{int32(grp), int32(ord + 1), p.number.E164, p.number.Extension, p.raw, p.kind})
+		}
+		for ord, address := range c.emails {
+			emailRows = append(emailRows, []any{int32(grp), int32(ord + 1), address})
+		}
+	}
 	tables := []struct {
 		name    string
 		columns []string
 		rows    [][]any
 	}{
+		{"contactio_contacts", []string{"grp", "contact_id", "apply", "own", "last_name", "first_name", "middle_name", "company", "position", "note", "vip"}, contactRows},
 		{"contactio_phones", []string{"grp", "ord", "e164", "extension", "raw", "kind"}, phoneRows},
-		{"contactio_emails", []string{"grp", "ord", "address", "match"}, emailRows},
+		{"contactio_emails", []string{"grp", "ord", "address"}, emailRows},
 	}
 	for _, t := range tables {
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
+		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
 			return fmt.Errorf("copy %d rows into %s: %w", len(t.rows), t.name, err)
 		}
 	}
-	return nil
-}
 
-func matchExisting(ctx context.Context, tx pgx.Tx) (map[int]existingMatch, error) {
-	rows, err := tx.Query(ctx, matchExistingSQL)
-	if err != nil {
-		return nil, fmt.Errorf("match imported contacts with existing ones: %w", err)
-	}
-	defer rows.Close()
-
-	matches := map[int]existingMatch{}
-	for rows.Next() {
-		var group int32
-		var m existingMatch
-		var count int64
-		if err := rows.Scan(&group, &m.contactID, &count); err != nil {
-			return nil, fmt.Errorf("scan existing contact match: %w", err)
-		}
-		m.matches = int(count)
-		matches[int(group)] = m
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("match imported contacts with existing ones: %w", err)
-	}
-	return matches, nil
-}
-
-// copyExistingContacts stages the groups matched to existing contacts.
-func copyExistingContacts(ctx context.Context, tx pgx.Tx, staged []stagedContact) error {
-	var rows [][]any
-	for _, s := range staged {
-		if s.isNew {
-			continue
-		}
-		c := s.contact
-		rows = append(rows, []any{int32(s.group), s.contactID, s.apply,
-			c.lastName, c.firstName, c.middleName, c.company, c.position, c.note, c.vip})
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	columns := []string{"grp", "contact_id", "apply", "last_name", "first_name", "middle_name", "company", "position", "note", "vip"}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"contactio_contacts"}, columns, pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("copy %d contacts into contactio_contacts: %w", len(rows), err)
-	}
-	return nil
-}
-
-// allocateContactIDs takes ids for the new contacts from the identity sequence
-// of contacts.id in one statement, in file order, so that their rows and the
-// rows of their phones, e-mails and tags can be copied straight into the tables.
-func allocateContactIDs(ctx context.Context, tx pgx.Tx, staged []stagedContact, created int) error {
-	if created == 0 {
-		return nil
-	}
-	var sequence *string
-	if err := tx.QueryRow(ctx, "SELECT pg_get_serial_sequence('contacts', 'id')").Scan(&sequence); err != nil {
-		return fmt.Errorf("find the id sequence of contacts: %w", err)
-	}
-	if sequence == nil {
-		return errNoSequence
-	}
-
-	rows, err := tx.Query(ctx, "SELECT nextval($1::regclass) FROM generate_series(1, $2)", *sequence, created)
-	if err != nil {
-		return fmt.Errorf("allocate ids for %d new contacts: %w", created, err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return fmt.Errorf("allocate ids for %d new contacts: %w", created, err)
-	}
-	next := 0
-	for i := range staged {
-		if staged[i].isNew {
-			staged[i].contactID = ids[next]
-			next++
-		}
-	}
-	return nil
-}
-
-// mergeExisting applies the groups matched to existing contacts: it fills
-// their empty fields and adds the phones, e-mails and tags they lack.
-func mergeExisting(ctx context.Context, tx pgx.Tx, staged []stagedContact, tagIDs map[string]int64) error {
 	steps := []struct {
 		name string
 		sql  string
 	}{
-		{"update existing contacts", updateContactsSQL},
-		{"insert phones of existing contacts", insertExistingPhonesSQL},
-		{"insert e-mails of existing contacts", insertExistingEmailsSQL},
+		{"update merged contacts", updateContactsSQL},
+		{"insert phones of merged contacts", insertExistingPhonesSQL},
+		{"insert e-mails of merged contacts", insertExistingEmailsSQL},
+		{"set the primary e-mail of merged contacts", setPrimaryEmailSQL},
 	}
 	for _, step := range steps {
-		if _, err := tx.Exec(ctx, step.sql); err != nil {
+		if _, err := w.tx.Exec(ctx, step.sql); err != nil {
 			return fmt.Errorf("%s: %w", step.name, err)
 		}
 	}
@@ -402,13 +317,10 @@ func mergeExisting(ctx context.Context, tx pgx.Tx, staged []stagedContact, tagID
 	seen := map[link]bool{}
 	var contactIDs, linkedTagIDs []int64
 	for _, s := range staged {
-		if s.isNew {
-			continue
-		}
 		for _, tag := range s.contact.tags {
-			tagID, ok := tagIDs[tag]
+			tagID, ok := w.tagIDs[tag]
 			if !ok {
-				return fmt.Errorf("tag existing contacts: %w: %q", errNameNotFound, tag)
+				return fmt.Errorf("tag merged contacts: %w: %q", errNameNotFound, tag)
 			}
 			l := link{s.contactID, tagID}
 			if seen[l] {
@@ -422,18 +334,14 @@ func mergeExisting(ctx context.Context, tx pgx.Tx, staged []stagedContact, tagID
 	if len(contactIDs) == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, insertExistingTagLinksSQL, contactIDs, linkedTagIDs); err != nil {
-		return fmt.Errorf("tag existing contacts: %w", err)
+	if _, err := w.tx.Exec(ctx, insertExistingTagLinksSQL, contactIDs, linkedTagIDs); err != nil {
+		return fmt.Errorf("tag merged contacts: %w", err)
 	}
 	return nil
 }
 
 // recordAudit records the import in the audit log.
-func recordAudit(ctx context.Context, tx pgx.Tx, groups []contactGroup, created, rejected int, opts ImportOptions) error {
-	rows := 0
-	for _, g := range groups {
-		rows += g.rows
-	}
+func recordAudit(ctx context.Context, tx pgx.Tx, rows, created, rejected int, opts ImportOptions) error {
 	details, err := json.Marshal(map[string]any{
 		"source":   opts.Source,
 		"rows":     rows,
