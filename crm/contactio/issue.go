@@ -3,6 +3,10 @@ package contactio
 import (
 	"errors"
 	"fmt"
+
+	"golang.org/x/text/message"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
 // Code identifies a problem found in an import file. The text shown to users is
@@ -16,7 +20,8 @@ const (
 	CodeNoName Code = "no_name"
 	// CodeNoContact: the row has neither a phone nor an e-mail.
 	CodeNoContact Code = "no_contact"
-	// CodeInvalidPhone: Value in Column is not a valid phone number.
+	// CodeInvalidPhone: Value in Column is not a valid phone number, for the
+	// reason in PhoneReason.
 	CodeInvalidPhone Code = "invalid_phone"
 	// CodeExtensionTooLong: the extension of Value in Column has more than
 	// Count digits.
@@ -91,6 +96,9 @@ type Issue struct {
 	// Size is a length in bytes of UTF-8 text, for the codes that report an
 	// oversized value or record.
 	Size int
+	// PhoneReason is the cause that crm/phone gave for rejecting Value, for
+	// CodeInvalidPhone. It is empty for every other code.
+	PhoneReason phone.Reason
 }
 
 // FileError reports a file that cannot be imported at all. Import returns it
@@ -133,9 +141,10 @@ func fileError(source string, issue Issue, cause error) *FileError {
 }
 
 // issueArgs returns the arguments every catalog message takes, in a fixed order,
-// so each translation can pick the ones it needs by position.
-func issueArgs(issue Issue) []any {
-	return []any{issue.Column, issue.Value, issue.Count, issue.Size}
+// so each translation can pick the ones it needs by position. The fifth is the
+// phone reason as a phrase in the printer's language.
+func issueArgs(p *message.Printer, issue Issue) []any {
+	return []any{issue.Column, issue.Value, issue.Count, issue.Size, phoneReasonPhrase(p, issue.PhoneReason)}
 }
 
 func messageKey(code Code) string {

@@ -6,6 +6,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
+
+	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
 // Catalog keys that are not issue codes.
@@ -19,7 +21,16 @@ const (
 	keySemicolon  = "delimiter_semicolon"
 	keyTab        = "delimiter_tab"
 	keyBOM        = "with_bom"
+	// keyInvalidPhoneNoReason renders CodeInvalidPhone when the issue carries no
+	// reason that the catalog can translate.
+	keyInvalidPhoneNoReason = "invalid_phone_no_reason"
 )
+
+// phoneReasonKey returns the catalog key of the phrase that explains a reason of
+// crm/phone. The phrase goes inside the parentheses of the CodeInvalidPhone message.
+func phoneReasonKey(reason phone.Reason) string {
+	return "phone_reason." + string(reason)
+}
 
 // translation is one message in English and Russian. Every argument is referred
 // to by its index (%[n]), because fmt-style printers report unused arguments
@@ -27,8 +38,8 @@ const (
 type translation struct{ en, ru string }
 
 // translations is the whole user-facing vocabulary of the package. Issue
-// messages receive (column, value, count, size) and file errors the same; the
-// line is added by keyAtLine.
+// messages receive (column, value, count, size, phone reason phrase) and file
+// errors the same; the line is added by keyAtLine.
 var translations = map[string]translation{
 	messageKey(CodeNoName): {
 		en: "no name: fill in Last name, First name or Full name",
@@ -39,8 +50,52 @@ var translations = map[string]translation{
 		ru: "нет ни телефона, ни e-mail: укажите номер телефона (например, +7 495 123-45-67) или адрес e-mail",
 	},
 	messageKey(CodeInvalidPhone): {
+		en: `%[1]s: "%[2]s" is not a valid phone number (%[5]s): write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
+		ru: "%[1]s: «%[2]s» — неверный номер телефона (%[5]s): укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+	},
+	keyInvalidPhoneNoReason: {
 		en: `%[1]s: "%[2]s" is not a valid phone number: write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
 		ru: "%[1]s: «%[2]s» — неверный номер телефона: укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+	},
+	phoneReasonKey(phone.ReasonWithheld): {
+		en: "a withheld-number mark, not a number",
+		ru: "отметка скрытого номера, а не номер",
+	},
+	phoneReasonKey(phone.ReasonInputTooLong): {
+		en: "longer than any phone number",
+		ru: "длиннее любого номера телефона",
+	},
+	phoneReasonKey(phone.ReasonNoDigits): {
+		en: "no digits",
+		ru: "нет цифр",
+	},
+	phoneReasonKey(phone.ReasonNotANumber): {
+		en: "not readable as a phone number",
+		ru: "не читается как номер телефона",
+	},
+	phoneReasonKey(phone.ReasonUnknownCountryCode): {
+		en: "unknown country code",
+		ru: "неизвестный код страны",
+	},
+	phoneReasonKey(phone.ReasonTooShort): {
+		en: "too few digits",
+		ru: "слишком мало цифр",
+	},
+	phoneReasonKey(phone.ReasonTooLong): {
+		en: "too many digits",
+		ru: "слишком много цифр",
+	},
+	phoneReasonKey(phone.ReasonNoAreaCode): {
+		en: "no area code",
+		ru: "нет кода города",
+	},
+	phoneReasonKey(phone.ReasonInvalidLength): {
+		en: "no number of that country has this many digits",
+		ru: "у номеров этой страны не бывает столько цифр",
+	},
+	phoneReasonKey(phone.ReasonUnstable): {
+		en: "no stable international form, check the zeros after the country code",
+		ru: "нет однозначной международной формы, проверьте нули после кода страны",
 	},
 	messageKey(CodeExtensionTooLong): {
 		en: `%[1]s: the extension in "%[2]s" has more than %[3]d digits: check the number`,
@@ -174,6 +229,25 @@ var translations = map[string]translation{
 	keySemicolon:  {en: "semicolon", ru: "точка с запятой"},
 	keyTab:        {en: "tab", ru: "табуляция"},
 	keyBOM:        {en: "with BOM", ru: "с BOM"},
+}
+
+// issueMessageKey returns the catalog key of the issue's message.
+func issueMessageKey(issue Issue) string {
+	if issue.Code == CodeInvalidPhone {
+		if _, ok := translations[phoneReasonKey(issue.PhoneReason)]; !ok {
+			return keyInvalidPhoneNoReason
+		}
+	}
+	return messageKey(issue.Code)
+}
+
+// phoneReasonPhrase returns the phrase for reason in the printer's language, or
+// "" when the catalog has none (an empty reason, or one added to crm/phone later).
+func phoneReasonPhrase(p *message.Printer, reason phone.Reason) string {
+	if _, ok := translations[phoneReasonKey(reason)]; !ok {
+		return ""
+	}
+	return p.Sprintf(phoneReasonKey(reason))
 }
 
 // messages is built once from translations and only read afterwards.

@@ -257,7 +257,7 @@ func TestReportFormat(t *testing.T) {
 	report := Report{
 		Source: "contacts.csv", Encoding: EncodingUTF8, BOM: true, Delimiter: ';',
 		DataRows: 12345, Imported: 12000, Merged: 300, Rejected: 45,
-		Rejections: []Issue{{Line: 7, Code: CodeInvalidPhone, Column: "Телефон", Value: "12345"}},
+		Rejections: []Issue{{Line: 7, Code: CodeInvalidPhone, Column: "Телефон", Value: "12345", PhoneReason: phone.ReasonTooShort}},
 		Warnings:   []Issue{{Line: 1, Code: CodeUnknownColumn, Column: "Skype"}},
 	}
 	cases := map[string]string{
@@ -265,7 +265,7 @@ func TestReportFormat(t *testing.T) {
 			"contacts.csv: encoding utf-8 (with BOM), delimiter semicolon, data rows: 12,345",
 			"Imported: 12,000, merged: 300, rejected: 45",
 			"Rejected rows:",
-			`  line 7: Телефон: "12345" is not a valid phone number: write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
+			`  line 7: Телефон: "12345" is not a valid phone number (too few digits): write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
 			"Warnings:",
 			`  line 1: column "Skype" is not recognised and was ignored`,
 		),
@@ -273,7 +273,7 @@ func TestReportFormat(t *testing.T) {
 			"contacts.csv: кодировка utf-8 (с BOM), разделитель точка с запятой, строк данных: 12 345",
 			"Импортировано: 12 000, объединено: 300, отклонено: 45",
 			"Отклонённые строки:",
-			"  строка 7: Телефон: «12345» — неверный номер телефона: укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+			"  строка 7: Телефон: «12345» — неверный номер телефона (слишком мало цифр): укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
 			"Предупреждения:",
 			"  строка 1: столбец «Skype» не распознан и пропущен",
 		),
@@ -286,6 +286,80 @@ func TestReportFormat(t *testing.T) {
 		// The Russian locale groups thousands with a no-break space.
 		if got := strings.ReplaceAll(buf.String(), "\u00a0", " "); got != want {
 			t.Errorf("Format(%s):\n%s\nwant:\n%s", lang, got, want)
+		}
+	}
+}
+
+func TestInvalidPhoneCarriesReason(t *testing.T) {
+	parsed := parseText(t, joinLines(
+		"Фамилия;Телефон;E-mail",
+		"Короткий;12345;a@example.ru",
+		"Безцифр;не знаю;b@example.ru",
+		"Безкода;123-45-67;c@example.ru",
+		"Страна;+999 123 456 789;d@example.ru",
+		"Длинный;1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7-8;e@example.ru",
+		"Скрытый;anonymous;f@example.ru",
+	))
+	want := []phone.Reason{
+		phone.ReasonTooShort, phone.ReasonNoDigits, phone.ReasonNoAreaCode,
+		phone.ReasonUnknownCountryCode, phone.ReasonTooLong, phone.ReasonWithheld,
+	}
+	if len(parsed.warnings) != len(want) {
+		t.Fatalf("%d warnings %+v, want %d", len(parsed.warnings), parsed.warnings, len(want))
+	}
+	for i, issue := range parsed.warnings {
+		if issue.Code != CodeInvalidPhone || issue.PhoneReason != want[i] {
+			t.Errorf("line %d: %s with reason %q, want invalid_phone with %q", issue.Line, issue.Code, issue.PhoneReason, want[i])
+		}
+	}
+
+	// A rejected row names the reason too.
+	rejected := parseText(t, joinLines("Фамилия;Телефон", "Иванов;123-45-67"))
+	checkIssues(t, "rejections", rejected.rejections, "2:invalid_phone")
+	cases := map[string]string{
+		"en": `line 2: Телефон: "123-45-67" is not a valid phone number (no area code): write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
+		"ru": "строка 2: Телефон: «123-45-67» — неверный номер телефона (нет кода города): укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+	}
+	for lang, wantMessage := range cases {
+		if got := rejected.rejections[0].Message(lang); got != wantMessage {
+			t.Errorf("Message(%s) = %q, want %q", lang, got, wantMessage)
+		}
+	}
+}
+
+func TestInvalidPhoneMessageWithoutReason(t *testing.T) {
+	for _, reason := range []phone.Reason{"", "reason_added_later"} {
+		issue := Issue{Line: 4, Code: CodeInvalidPhone, Column: "Phone", Value: "x", PhoneReason: reason}
+		want := map[string]string{
+			"en": `line 4: Phone: "x" is not a valid phone number: write it with the country or area code, for example +7 495 123-45-67 or 8 (495) 123-45-67`,
+			"ru": "строка 4: Phone: «x» — неверный номер телефона: укажите номер с кодом страны или города, например +7 495 123-45-67 или 8 (495) 123-45-67",
+		}
+		for lang, wantMessage := range want {
+			if got := issue.Message(lang); got != wantMessage {
+				t.Errorf("reason %q: Message(%s) = %q, want %q", reason, lang, got, wantMessage)
+			}
+		}
+	}
+}
+
+func TestEveryPhoneReasonHasBothTranslations(t *testing.T) {
+	reasons := []phone.Reason{
+		phone.ReasonWithheld, phone.ReasonInputTooLong, phone.ReasonNoDigits, phone.ReasonNotANumber,
+		phone.ReasonUnknownCountryCode, phone.ReasonTooShort, phone.ReasonTooLong, phone.ReasonNoAreaCode,
+		phone.ReasonInvalidLength, phone.ReasonUnstable,
+	}
+	for _, reason := range reasons {
+		text, ok := translations[phoneReasonKey(reason)]
+		if !ok || text.en == "" || text.ru == "" {
+			t.Errorf("phone reason %s lacks a translation", reason)
+			continue
+		}
+		issue := Issue{Line: 3, Code: CodeInvalidPhone, Column: "Телефон", Value: "x", PhoneReason: reason}
+		for _, lang := range []string{"en", "ru"} {
+			message := issue.Message(lang)
+			if strings.Contains(message, "%!") || strings.Contains(message, "phone_reason.") || strings.Contains(message, "()") {
+				t.Errorf("reason %s renders badly in %s: %q", reason, lang, message)
+			}
 		}
 	}
 }

@@ -82,7 +82,7 @@ func (i Issue) Message(lang string) string {
 }
 
 func formatIssue(p *message.Printer, issue Issue) string {
-	text := p.Sprintf(messageKey(issue.Code), issueArgs(issue)...)
+	text := p.Sprintf(issueMessageKey(issue), issueArgs(p, issue)...)
 	if issue.Line > 0 {
 		// Line numbers are passed as text so they are not grouped like amounts ("1 234").
 		text = p.Sprintf(keyAtLine, strconv.Itoa(issue.Line), text)

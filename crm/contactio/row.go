@@ -119,7 +119,12 @@ func parseRow(record []string, line int, h header, normalizer *phone.Normalizer)
 			for _, raw := range splitPhones(value) {
 				number, err := normalizer.Parse(raw)
 				if err != nil {
-					invalidPhones = append(invalidPhones, Issue{Code: CodeInvalidPhone, Column: col.header, Value: displayValue(raw)})
+					// Normalizer.Parse always returns a *phone.ParseError. Should that
+					// change, the reason is empty and the message gives none.
+					reason, _ := phone.ReasonOf(err)
+					invalidPhones = append(invalidPhones, Issue{
+						Code: CodeInvalidPhone, Column: col.header, Value: displayValue(raw), PhoneReason: reason,
+					})
 					continue
 				}
 				if len(number.Extension) > maxExtensionDigits {
