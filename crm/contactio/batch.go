@@ -3,6 +3,7 @@ package contactio
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -13,9 +14,10 @@ import (
 )
 
 // importBatchRows is the number of records validated, and then written, as one
-// batch. While one batch is written, the next is validated on the other cores.
-// Smaller batches overlap the two more but cost more round trips: eight
-// statements and four COPYs each.
+// batch. While one batch is written, the next is validated. Smaller batches
+// overlap the two more but cost more round trips: eight statements and four
+// COPYs each. The first batches are smaller, because nothing is written while
+// the first one is validated.
 const importBatchRows = 8192
 
 // batchRange is the records [start, end) of a file.
@@ -36,11 +38,15 @@ func importRecords(ctx context.Context, db *pgxpool.Pool, file sourceFile, norma
 	// parseErr is written by the producer before it closes validated and read
 	// here only after validated is closed.
 	var parseErr error
+	// The writing goroutine and the database server's process are the
+	// slower side of the pipeline, so validation leaves them a core when
+	// there are two or more.
+	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	producer.Go(func() {
 		defer close(validated)
-		for start := 0; start < records; start += batchRows {
-			batch := batchRange{start, min(start+batchRows, records)}
-			if err := parseRows(ctx, file, normalizer, results, batch.start, batch.end); err != nil {
+		for start, size := 0, max(1, batchRows/4); start < records; start, size = start+size, min(2*size, batchRows) {
+			batch := batchRange{start, min(start+size, records)}
+			if err := parseRows(ctx, file, normalizer, results, batch.start, batch.end, workers); err != nil {
 				parseErr = err
 				return
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -201,7 +202,7 @@ func parseFile(ctx context.Context, data []byte, encoding string, delimiter rune
 		return parsedFile{}, err
 	}
 	results := make([]rowResult, len(file.records.Rows))
-	if err := parseRows(ctx, file, normalizer, results, 0, len(results)); err != nil {
+	if err := parseRows(ctx, file, normalizer, results, 0, len(results), runtime.GOMAXPROCS(0)); err != nil {
 		return parsedFile{}, err
 	}
 	parsed := newParsedFile(file)

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,9 +83,9 @@ func (p *parsedFile) add(res rowResult) {
 const parseChunkSize = 1024
 
 // parseRows validates the records [from, to) of file into results[from:to] on
-// all cores.
-func parseRows(ctx context.Context, file sourceFile, normalizer *phone.Normalizer, results []rowResult, from, to int) error {
-	return forEachChunk(ctx, from, to, func(i int) {
+// workers goroutines.
+func parseRows(ctx context.Context, file sourceFile, normalizer *phone.Normalizer, results []rowResult, from, to, workers int) error {
+	return forEachChunk(ctx, from, to, workers, func(i int) {
 		record := file.records.Rows[i]
 		results[i] = parseRow(record.Cells, record.Line, file.header, normalizer)
 	})
@@ -109,13 +108,13 @@ func stripSeparatorLine(text string) (string, rune) {
 	return text[len(line):], declared
 }
 
-// forEachChunk calls fn for every index in [from, to) on GOMAXPROCS goroutines
+// forEachChunk calls fn for every index in [from, to) on workers goroutines
 // and waits for all of them. It stops early and returns the context's error when
 // ctx is cancelled.
-func forEachChunk(ctx context.Context, from, to int, fn func(i int)) error {
+func forEachChunk(ctx context.Context, from, to, workers int, fn func(i int)) error {
 	chunks := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range max(workers, 1) {
 		wg.Go(func() {
 			for start := range chunks {
 				for i := start; i < min(start+parseChunkSize, to); i++ {
