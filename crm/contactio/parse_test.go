@@ -150,11 +150,58 @@ func TestSplitFullName(t *testing.T) {
 		full                string
 		last, first, middle string
 	}{
+		// Three Cyrillic words with a patronymic last: Фамилия Имя Отчество.
 		{"Иванов Иван Иванович", "Иванов", "Иван", "Иванович"},
-		{"  Петрова   Анна ", "Петрова", "Анна", ""},
+		{"Петрова Анна Сергеевна", "Петрова", "Анна", "Сергеевна"},
+		{"Ёлкин Фёдор Ильич", "Ёлкин", "Фёдор", "Ильич"},
+		{"Ильина Ольга Никитична", "Ильина", "Ольга", "Никитична"},
 		{"Мамедов Рашид Гейдар оглы", "Мамедов", "Рашид", "Гейдар оглы"},
+		{"Алиева Лейла Рашид кызы", "Алиева", "Лейла", "Рашид кызы"},
+		{"Шостакович Дмитрий Дмитриевич", "Шостакович", "Дмитрий", "Дмитриевич"},
+		// A patronymic second: Имя Отчество Фамилия.
+		{"Иван Петрович Сидоров", "Сидоров", "Иван", "Петрович"},
+		{"Анна Сергеевна Петрова", "Петрова", "Анна", "Сергеевна"},
+		// Both look like patronymics: a known first name in front decides.
+		{"Дмитрий Дмитриевич Шостакович", "Шостакович", "Дмитрий", "Дмитриевич"},
+		{"Абрамович Роман Аркадьевич", "Абрамович", "Роман", "Аркадьевич"},
+		// No patronymic at all: the Russian order stays.
+		{"Иванов Иван Петров", "Иванов", "Иван", "Петров"},
+
+		// Two Cyrillic words.
+		{"  Петрова   Анна ", "Петрова", "Анна", ""},
+		{"Мария Иванова", "Иванова", "Мария", ""},
+		{"Иван Иванов", "Иванов", "Иван", ""},
+		{"Иванов Иван", "Иванов", "Иван", ""},
+		{"Марина Ильина", "Ильина", "Марина", ""},
+		{"Ильина Марина", "Ильина", "Марина", ""},
+		{"Виктор Цой", "Цой", "Виктор", ""},
+		{"Цой Виктор", "Цой", "Виктор", ""},
+		{"Роман Романов", "Романов", "Роман", ""},
+		{"Дмитрий Шостакович", "Шостакович", "Дмитрий", ""},
+		{"Лейла Алиева", "Алиева", "Лейла", ""},
+		{"Армен Петросян", "Петросян", "Армен", ""},
+		{"Ёлкина Алёна", "Ёлкина", "Алёна", ""},
+		{"Анна Петровна", "", "Анна", "Петровна"},
+		{"Смирнов А.В.", "Смирнов", "А.В.", ""},
+		{"А.В. Смирнов", "Смирнов", "А.В.", ""},
+		// Neither word gives a hint: the Russian order.
+		{"Цой Ким", "Цой", "Ким", ""},
+
+		// Latin script: First Middle Last.
 		{"John Smith", "Smith", "John", ""},
+		{"Maria Ivanova", "Ivanova", "Maria", ""},
 		{"John Ronald Reuel Tolkien", "Tolkien", "John", "Ronald Reuel"},
+		{"John Paul Jankovich", "Jankovich", "John", "Paul"},
+		{"Roman Arkadyevich Abramovich", "Abramovich", "Roman", "Arkadyevich"},
+		{"Smith J.", "Smith", "J.", ""},
+		// A transliterated Russian name in the Russian order.
+		{"Ivanov Ivan Ivanovich", "Ivanov", "Ivan", "Ivanovich"},
+		{"Kim Anna Sergeevna", "Kim", "Anna", "Sergeevna"},
+
+		// A comma after the surname.
+		{"Smith, John", "Smith", "John", ""},
+		{"Иванов, Иван Иванович", "Иванов", "Иван", "Иванович"},
+
 		{"Мадонна", "", "Мадонна", ""},
 		{"", "", "", ""},
 	}
@@ -163,6 +210,22 @@ func TestSplitFullName(t *testing.T) {
 		if last != tc.last || first != tc.first || middle != tc.middle {
 			t.Errorf("splitFullName(%q) = %q %q %q, want %q %q %q", tc.full, last, first, middle, tc.last, tc.first, tc.middle)
 		}
+	}
+}
+
+func TestImportedFullNameColumn(t *testing.T) {
+	parsed := parseText(t, joinLines(
+		"ФИО;Телефон",
+		"Мария Иванова;+7 495 100-00-01",
+		"Сидоров Пётр Ильич;+7 495 100-00-02",
+		"John Smith;+7 495 100-00-03",
+	))
+	var got []string
+	for _, row := range parsed.rows {
+		got = append(got, row.lastName+"|"+row.firstName+"|"+row.middleName)
+	}
+	if want := []string{"Иванова|Мария|", "Сидоров|Пётр|Ильич", "Smith|John|"}; !slices.Equal(got, want) {
+		t.Errorf("names %q, want %q", got, want)
 	}
 }
 

@@ -369,25 +369,221 @@ func parseYesNo(value string) (yes, ok bool) {
 	return false, false
 }
 
-// splitFullName splits a full name into last, first and middle names. Cyrillic
-// names follow the Russian order "Фамилия Имя Отчество", and words past the
-// third stay with the patronymic ("Мамедов Рашид Гейдар оглы"). Latin names
-// follow the English order "First Middle Last". A single word is taken as the
-// first name, because that is what an agent addresses the caller by.
+// splitFullName splits a full name into last, first and middle names.
+//
+//   - A single comma after a single word puts the surname first, as Outlook
+//     writes "Smith, John" and "Иванов, Иван Иванович". Other commas stay in
+//     the words, so "Иванов Иван, директор" is not read as a surname of two words.
+//   - Three or more Cyrillic words are "Фамилия Имя Отчество" (words past the
+//     third stay with the patronymic, as in "Мамедов Рашид Гейдар оглы"), unless
+//     only the second word is a patronymic: "Иван Петрович Сидоров" is
+//     "Имя Отчество Фамилия". When both the second and the last word look like
+//     patronymics ("Роман Аркадьевич Абрамович"), a known first name in front
+//     decides.
+//   - Two Cyrillic words have no fixed order (see splitTwoCyrillicWords).
+//   - Latin names follow the English order "First Middle Last", except a
+//     transliterated "Ivanov Ivan Ivanovich" whose last word is a patronymic.
+//   - A single word is taken as the first name, because that is what an agent
+//     addresses the caller by.
 func splitFullName(full string) (last, first, middle string) {
+	if before, after, found := strings.Cut(full, ","); found && !strings.Contains(after, ",") {
+		surname, givenNames := strings.Fields(before), strings.Fields(after)
+		if len(surname) == 1 && len(givenNames) > 0 {
+			return surname[0], givenNames[0], strings.Join(givenNames[1:], " ")
+		}
+	}
+
 	words := strings.Fields(full)
 	switch {
 	case len(words) == 0:
 		return "", "", ""
 	case len(words) == 1:
 		return "", words[0], ""
-	case isCyrillic(full):
-		last, first = words[0], words[1]
-		return last, first, strings.Join(words[2:], " ")
-	default:
-		first, last = words[0], words[len(words)-1]
-		return last, first, strings.Join(words[1:len(words)-1], " ")
+	case len(words) == 2:
+		if isCyrillic(full) {
+			return splitTwoCyrillicWords(words[0], words[1])
+		}
+		if isInitials(words[1]) && !isInitials(words[0]) {
+			return words[0], words[1], ""
+		}
+		return words[1], words[0], ""
 	}
+
+	if !isCyrillic(full) {
+		return splitLatinWords(words)
+	}
+	secondIsPatronymic := len(words) == 3 && isPatronymic(words[1])
+	lastIsPatronymic := isPatronymic(words[len(words)-1])
+	if secondIsPatronymic && (!lastIsPatronymic || isKnownFirstName(words[0])) {
+		return words[2], words[0], words[1]
+	}
+	return words[0], words[1], strings.Join(words[2:], " ")
+}
+
+// splitLatinWords splits a Latin name of three or more words as "First Middle
+// Last", unless it is a Russian name transliterated in the Russian order. Such
+// a name ends in a female patronymic ("Petrova Anna Sergeevna"), or in a male
+// one after a first word with a surname ending ("Ivanov Ivan Ivanovich"). A
+// lone "-vich" is not enough, because it also ends surnames ("John Paul
+// Jankovich").
+func splitLatinWords(words []string) (last, first, middle string) {
+	final := words[len(words)-1]
+	if isPatronymic(final) && (isFemalePatronymic(final) || hasSurnameEnding(words[0])) {
+		return words[0], words[1], strings.Join(words[2:], " ")
+	}
+	return final, words[0], strings.Join(words[1:len(words)-1], " ")
+}
+
+// splitTwoCyrillicWords splits a name of two Cyrillic words. Russian lists write
+// "Иванов Иван", while people also type "Мария Иванова" in the spoken order, so
+// the words themselves decide, strongest evidence first:
+//   - a female patronymic second ("Анна Петровна") makes first and middle names;
+//   - initials ("Смирнов А.В.", "А.В. Смирнов") are the first name;
+//   - a common first name on one side only is the first name;
+//   - a surname ending (-ов, -ева, -ин, -ский, ...) on one side only is the
+//     surname.
+//
+// Anything else keeps the Russian order. A male patronymic second is not
+// trusted, because "-вич" also ends surnames ("Дмитрий Шостакович").
+func splitTwoCyrillicWords(a, b string) (last, first, middle string) {
+	firstLast := func() (string, string, string) { return b, a, "" }
+	lastFirst := func() (string, string, string) { return a, b, "" }
+
+	switch {
+	case isFemalePatronymic(b):
+		return "", a, b
+	case isInitials(b) != isInitials(a):
+		if isInitials(a) {
+			return firstLast()
+		}
+		return lastFirst()
+	case isKnownFirstName(a) != isKnownFirstName(b):
+		if isKnownFirstName(a) {
+			return firstLast()
+		}
+		return lastFirst()
+	case hasSurnameEnding(a) != hasSurnameEnding(b):
+		if hasSurnameEnding(b) {
+			return firstLast()
+		}
+		return lastFirst()
+	}
+	return lastFirst()
+}
+
+// foldName lowercases a name and writes ё as е, as most lists spell it.
+func foldName(word string) string {
+	return strings.ReplaceAll(strings.ToLower(word), "ё", "е")
+}
+
+// patronymicSuffixes end Russian patronymics and their usual Latin
+// transliterations: -ович/-евич/-ич (Ильич), -овна/-евна, -ична/-инична
+// (Никитична, Ильинична).
+var patronymicSuffixes = []string{"ич", "вна", "ична", "vich", "vna", "ichna"}
+
+// patronymicMarkers are the Turkic words that follow the father's name instead
+// of a suffix ("Гейдар оглы" is "son of Гейдар"), or end it as one word
+// ("Гейдароглы").
+var patronymicMarkers = []string{"оглы", "кызы", "улы", "гызы", "ogly", "kyzy", "uly", "gyzy"}
+
+// isPatronymic reports whether word looks like a patronymic or ends one.
+func isPatronymic(word string) bool {
+	folded := foldName(word)
+	for _, marker := range patronymicMarkers {
+		if strings.HasSuffix(folded, marker) {
+			return true
+		}
+	}
+	return hasSuffixWithStem(folded, patronymicSuffixes, 2)
+}
+
+// isFemalePatronymic reports whether word ends like a woman's patronymic
+// (-вна, -ична). Russian surnames practically never end so, unlike -вич.
+func isFemalePatronymic(word string) bool {
+	return hasSuffixWithStem(foldName(word), []string{"вна", "ична", "vna", "ichna"}, 2)
+}
+
+// surnameSuffixes end most Russian, Ukrainian, Belarusian, Armenian and
+// Georgian surnames, in Cyrillic and in the usual transliteration. Women's
+// first names such as Марина and Ирина end in -ина too, which is why
+// isKnownFirstName is checked before hasSurnameEnding. The Latin list leaves out
+// -in and -ina, which end English first names (Kevin, Justin, Christina).
+var surnameSuffixes = []string{
+	"ов", "ова", "ев", "ева", "ин", "ина", "ын", "ына",
+	"ский", "ская", "цкий", "цкая", "ской", "цкой",
+	"ых", "их", "енко", "ук", "юк", "ян", "янц", "дзе", "швили",
+	"ov", "ova", "ev", "eva", "sky", "skaya", "skiy", "skii", "enko", "yan", "dze", "shvili",
+}
+
+// hasSurnameEnding reports whether word ends like a surname after a stem of at
+// least two letters, so that "Лев" or "Ян" does not count.
+func hasSurnameEnding(word string) bool {
+	return hasSuffixWithStem(foldName(word), surnameSuffixes, 2)
+}
+
+func hasSuffixWithStem(folded string, suffixes []string, minStem int) bool {
+	for _, suffix := range suffixes {
+		if strings.HasSuffix(folded, suffix) && utf8.RuneCountInString(folded)-utf8.RuneCountInString(suffix) >= minStem {
+			return true
+		}
+	}
+	return false
+}
+
+// isInitials reports whether word is one or more initials, each a letter and a
+// dot: "А.", "А.В.", "J.".
+func isInitials(word string) bool {
+	if word == "" {
+		return false
+	}
+	for rest := word; rest != ""; {
+		r, size := utf8.DecodeRuneInString(rest)
+		if !unicode.IsLetter(r) || !strings.HasPrefix(rest[size:], ".") {
+			return false
+		}
+		rest = rest[size+1:]
+	}
+	return true
+}
+
+// isKnownFirstName reports whether word is a common first name in Russia, in
+// the full or the everyday short form.
+func isKnownFirstName(word string) bool {
+	_, ok := commonFirstNames[foldName(word)]
+	return ok
+}
+
+// commonFirstNames contains the first names that most Russian contact lists
+// are made of, folded by foldName. It does not need to be complete: a name
+// missing here is still placed by its surname ending or by the Russian order.
+var commonFirstNames = makeNameSet(
+	// Men.
+	"александр", "алексей", "анатолий", "андрей", "антон", "аркадий", "арсений", "артем", "артур",
+	"богдан", "борис", "вадим", "валентин", "валерий", "василий", "виктор", "виталий", "владимир",
+	"владислав", "всеволод", "вячеслав", "геннадий", "георгий", "герман", "глеб", "григорий", "давид",
+	"даниил", "данил", "денис", "дмитрий", "евгений", "егор", "захар", "иван", "игорь", "илья",
+	"кирилл", "константин", "лев", "леонид", "макар", "максим", "марат", "марк", "матвей", "михаил",
+	"никита", "николай", "олег", "павел", "петр", "платон", "родион", "роман", "руслан", "рустам",
+	"савелий", "святослав", "семен", "сергей", "станислав", "степан", "тимофей", "тимур", "федор",
+	"филипп", "эдуард", "юрий", "ярослав", "ильдар", "ринат", "рашид", "айдар", "азат", "камиль",
+	"саша", "дима", "миша", "сережа", "коля", "леша", "вова", "женя", "паша", "костя", "слава", "ваня",
+	// Women.
+	"александра", "алена", "алина", "алла", "альбина", "анастасия", "ангелина", "анна", "антонина",
+	"арина", "валентина", "валерия", "варвара", "вера", "вероника", "виктория", "галина", "дарья",
+	"диана", "дина", "ева", "евгения", "екатерина", "елена", "елизавета", "жанна", "зарина", "злата",
+	"зоя", "инна", "ирина", "карина", "кира", "кристина", "ксения", "лариса", "лидия", "лилия",
+	"любовь", "людмила", "маргарита", "марина", "мария", "милана", "надежда", "наталья", "наталия",
+	"нина", "оксана", "олеся", "ольга", "полина", "регина", "римма", "светлана", "софия", "софья",
+	"таисия", "тамара", "татьяна", "ульяна", "эвелина", "эльвира", "юлия", "яна", "гульнара",
+	"маша", "катя", "лена", "оля", "таня", "света", "юля", "настя", "наташа", "ира", "аня", "даша",
+)
+
+func makeNameSet(names ...string) map[string]struct{} {
+	set := make(map[string]struct{}, len(names))
+	for _, name := range names {
+		set[name] = struct{}{}
+	}
+	return set
 }
 
 func isCyrillic(s string) bool {
