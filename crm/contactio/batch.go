@@ -38,14 +38,19 @@ func importRecords(ctx context.Context, db *pgxpool.Pool, file sourceFile, norma
 	// parseErr is written by the producer before it closes validated and read
 	// here only after validated is closed.
 	var parseErr error
-	// The writing goroutine and the database server's process are the
-	// slower side of the pipeline, so validation leaves them a core when
-	// there are two or more.
-	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	producer.Go(func() {
 		defer close(validated)
 		for start, size := 0, max(1, batchRows/4); start < records; start, size = start+size, min(2*size, batchRows) {
 			batch := batchRange{start, min(start+size, records)}
+			// While a validated batch waits in the channel, the writer is
+			// busy, and it and the database server's process are the slower
+			// side of the pipeline: validation leaves them a core. An empty
+			// channel means the writer waits for validation, which then takes
+			// every core.
+			workers := runtime.GOMAXPROCS(0)
+			if len(validated) > 0 {
+				workers = max(1, workers-1)
+			}
 			if err := parseRows(ctx, file, normalizer, results, batch.start, batch.end, workers); err != nil {
 				parseErr = err
 				return
