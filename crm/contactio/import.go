@@ -52,11 +52,11 @@ type ImportOptions struct {
 // The whole file and its parsed rows are held in memory. Parsing the 13 MB,
 // 100,000-row file of BenchmarkParse100k peaks at about 360 MB resident.
 //
-// Rows are validated in batches on all cores while the batch before is
-// written, so the database works while phones are being parsed. A batch writes
-// the rows that start a new contact; rows that turn out to belong to an earlier
-// row's contact or to a stored contact are merged when the whole file has been
-// read, with the same result as merging the whole file first.
+// Rows are validated in batches while the batch before is written, so the
+// database works while phones are being parsed. A batch writes the rows that
+// start a new contact. Rows that belong to an earlier row's contact or to a
+// stored contact are merged once the whole file has been read. The result is
+// the same as merging the whole file first.
 func Import(ctx context.Context, db *pgxpool.Pool, r io.Reader, opts ImportOptions) (Report, error) {
 	return importBatched(ctx, db, r, opts, importBatchRows)
 }

@@ -79,7 +79,7 @@ func (p *parsedFile) add(res rowResult) {
 
 // parseChunkSize is the number of rows a worker validates between checks of
 // the context. Phone parsing dominates the cost (several microseconds a
-// number), so rows are validated on all cores.
+// number), so rows are validated on several goroutines.
 const parseChunkSize = 1024
 
 // parseRows validates the records [from, to) of file into results[from:to] on
