@@ -26,4 +26,7 @@ var (
 	// ErrInvalidCredentials means the login and password do not match an enabled user.
 	// It does not say which part was wrong.
 	ErrInvalidCredentials = errors.New("invalid login or password")
+	// ErrUnavailable means the store could not be reached or refused the connection for
+	// now (down, restarting, out of connections); the same request may succeed later.
+	ErrUnavailable = errors.New("store unavailable")
 )

@@ -264,6 +264,8 @@ func apiError(err error) error {
 		return fmt.Errorf("%w: %v", api.ErrConflict, err)
 	case errors.Is(err, crm.ErrInvalid), errors.Is(err, phone.ErrInvalid):
 		return fmt.Errorf("%w: %v", api.ErrInvalid, err)
+	case errors.Is(err, crm.ErrUnavailable):
+		return fmt.Errorf("%w: %v", api.ErrUnavailable, err)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -57,6 +58,12 @@ const (
 	pgCheckViolation      = "23514"
 	pgNotNullViolation    = "23502"
 	pgDataExceptionClass  = "22"
+
+	pgConnectionExceptionClass = "08"
+	pgAdminShutdown            = "57P01"
+	pgCrashShutdown            = "57P02"
+	pgCannotConnectNow         = "57P03"
+	pgTooManyConnections       = "53300"
 )
 
 // dbError wraps err from an operation named op. Constraint violations become
@@ -68,6 +75,10 @@ func dbError(op string, err error) error {
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("%s: %w", op, crm.ErrNotFound)
+	}
+
+	if unreachable(err) {
+		return fmt.Errorf("%s: %w: %w", op, crm.ErrUnavailable, err)
 	}
 
 	var pgErr *pgconn.PgError
@@ -84,6 +95,34 @@ func dbError(op string, err error) error {
 		}
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// unreachable reports whether err means the server could not be reached or would not take
+// the request for now, rather than that the request was wrong: no connection, a broken
+// one, or the server shutting down, starting up or out of connections.
+func unreachable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
+	// context.DeadlineExceeded satisfies net.Error too, but a request that ran out of
+	// time is the caller's deadline, not an unreachable server.
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case pgAdminShutdown, pgCrashShutdown, pgCannotConnectNow, pgTooManyConnections:
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, pgConnectionExceptionClass)
 }
 
 // constraintSubject names the duplicated thing from a unique constraint's name.
