@@ -98,8 +98,8 @@ func dbError(op string, err error) error {
 }
 
 // unreachable reports whether err means the server could not be reached or would not take
-// the request for now, rather than that the request was wrong: no connection, a broken
-// one, or the server shutting down, starting up or out of connections.
+// the request for now, rather than that the request was wrong. That is no connection, a
+// broken one, or a server shutting down, starting up or out of connections.
 func unreachable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	if errors.As(err, &connectErr) {

@@ -40,7 +40,7 @@ func TestDBErrorUnavailable(t *testing.T) {
 	}
 }
 
-// A server nobody listens on gives ErrUnavailable through the repository code, which the
+// A port without a server gives ErrUnavailable through the repository code, which the
 // HTTP layer answers with 503 instead of 500.
 func TestAuthenticateWithServerDown(t *testing.T) {
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
