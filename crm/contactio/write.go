@@ -173,9 +173,14 @@ type mergePlan struct {
 // another contact or to a stored one. It groups all valid rows as if the whole
 // file had been read first, so the result does not depend on the batch size.
 func (w *batchWriter) finish(ctx context.Context, rows []contactRow, rejected int, opts ImportOptions) (writeResult, error) {
-	plan, err := w.plan(groupRows(rows))
-	if err != nil {
-		return writeResult{}, err
+	// When the batches wrote every row, no row shares a key with another or
+	// with a stored contact, so every row is a contact of its own already.
+	plan := mergePlan{created: len(rows)}
+	if len(w.written) < len(rows) {
+		var err error
+		if plan, err = w.plan(groupRows(rows)); err != nil {
+			return writeResult{}, err
+		}
 	}
 	if len(plan.deleteIDs) > 0 {
 		if _, err := w.tx.Exec(ctx, "DELETE FROM contacts WHERE id = ANY($1)", plan.deleteIDs); err != nil {
