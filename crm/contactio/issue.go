@@ -50,6 +50,11 @@ const (
 	// holds UTF-8 text, which Value (the code page read) turns into nonsense
 	// such as "РЈС‚".
 	CodeMixedEncoding Code = "mixed_encoding"
+	// CodeLenientQuotes: a file-level warning. Count values contain a double
+	// quote but do not start with one, such as ООО "Ромашка", so the quotes
+	// were read as part of the values. Value is the first of them, and Line
+	// is where its record starts.
+	CodeLenientQuotes Code = "lenient_quotes"
 )
 
 // Codes of file errors: the file as a whole cannot be read, and nothing was imported.

@@ -133,6 +133,10 @@ var translations = map[string]translation{
 		en: "this line is in UTF-8 while the file was read as %[2]s, so its letters were imported garbled: save the whole file in one encoding (UTF-8 is best) and import it again",
 		ru: "эта строка в UTF-8, а файл прочитан как %[2]s, поэтому её буквы импортированы искажёнными: сохраните весь файл в одной кодировке (лучше UTF-8) и импортируйте его снова",
 	},
+	messageKey(CodeLenientQuotes): {
+		en: "values with double quotes that are not enclosed in quotes were imported with the quotes as written (%[3]d in all, the first: %[2]s): check them, and to import without this warning enclose each such value in double quotes and double every quote inside it",
+		ru: "значения с двойными кавычками, не заключённые в кавычки, импортированы с кавычками как есть (всего: %[3]d, первое: %[2]s): проверьте их, а чтобы импортировать без этого предупреждения, заключите каждое такое значение в двойные кавычки и удвойте каждую кавычку внутри",
+	},
 	messageKey(CodeValueTooLong): {
 		en: "%[1]s: the value is longer than %[3]d characters: shorten it",
 		ru: "%[1]s: значение длиннее %[3]d символов: сократите его",

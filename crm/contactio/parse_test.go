@@ -434,7 +434,7 @@ func TestEveryCodeHasBothTranslations(t *testing.T) {
 		CodeEmptyFile, CodeZipFile, CodeUTF16, CodeBinary, CodeInvalidUTF8, CodeUndefinedByte, CodeBOMMismatch,
 		CodeBareQuote, CodeUnclosedQuote, CodeTextAfterQuote, CodeNoHeader, CodeNoPhoneColumn, CodeNoNameColumn,
 		CodeUnknownEncoding, CodeInvalidDelimiter, CodeUnknownRegion,
-		CodeEncodingUncertain, CodeFieldTooLarge, CodeRecordTooLarge,
+		CodeEncodingUncertain, CodeFieldTooLarge, CodeRecordTooLarge, CodeLenientQuotes,
 	}
 	for _, code := range codes {
 		text, ok := translations[messageKey(code)]

@@ -34,9 +34,10 @@ type Report struct {
 	// rejected for several reasons has one entry for each.
 	Rejections []Issue
 	// Warnings lists problems that did not stop a row from being imported
-	// (an invalid second phone, an unknown column), ordered by line. A warning
-	// about the whole file, such as an uncertain encoding, has line 0 and
-	// comes first.
+	// (an invalid second phone, an unknown column), ordered by line. Warnings
+	// about the whole file come first: an uncertain encoding has line 0, while
+	// a UTF-8 line in a code-page file and values with unenclosed quotes name
+	// the first line concerned.
 	Warnings []Issue
 }
 
