@@ -127,6 +127,11 @@ almost always comes from a quote that is never closed or from missing line break
 With --encoding auto, a file that is not UTF-8 is read as Windows-1251 or KOI8-R, whichever
 its Russian letters fit better. When the file has too few letters to tell, it is read as
 Windows-1251 and the report warns. Set --encoding koi8-r if the names come out garbled.
+
+A value written without enclosing quotes but with quotes inside, such as ООО "Ромашка", is
+read as written when its row still has as many cells as the header; the report warns. A full
+name in one column (ФИО, Full Name) is split into last, first and middle name by its words:
+docs/import.md gives the rules.
 `,
 		"export": `Usage: switchboard export contacts FILE
 
@@ -277,6 +282,11 @@ shutdown.grace_period на завершение.
 того, какой кодировке лучше соответствуют его русские буквы. Если букв слишком мало, чтобы
 решить, файл читается как Windows-1251, а отчёт выводит предупреждение; если имена искажены,
 укажите --encoding koi8-r.
+
+Значение без обрамляющих кавычек, но с кавычками внутри, например ООО "Ромашка", читается как
+написано, если в его строке столько же ячеек, сколько в заголовке; отчёт предупреждает об этом.
+ФИО в одном столбце (ФИО, Full Name) делится на фамилию, имя и отчество по словам: правила — в
+docs/import.ru.md.
 `,
 		"export": `Использование: switchboard export contacts ФАЙЛ
 
