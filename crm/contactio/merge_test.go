@@ -6,9 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -196,4 +198,44 @@ func importWithBatches(t *testing.T, db *pgxpool.Pool, data []byte, source strin
 		t.Fatalf("import %s in batches of %d: %v", source, batchRows, err)
 	}
 	return report
+}
+
+// A database error in a later batch, while the next batches are still being
+// validated, rolls everything back and stops the validating goroutine.
+func TestImportFailingBatchStopsValidation(t *testing.T) {
+	db := pgtest.New(t)
+	_, err := db.Exec(testContext(t), `
+CREATE FUNCTION test_reject_contact() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.last_name = 'Новый0700' THEN RAISE EXCEPTION 'contact rejected by test'; END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER test_reject_contact BEFORE INSERT ON contacts
+    FOR EACH ROW EXECUTE FUNCTION test_reject_contact();`)
+	if err != nil {
+		t.Fatalf("install failing trigger: %v", err)
+	}
+	before := snapshotTables(t, db)
+	goroutines := runtime.NumGoroutine()
+
+	data := mergeFile(3, 3000, 1_000_000, "Новый")
+	_, err = importBatched(testContext(t), db, bytes.NewReader(data), ImportOptions{Source: "big.csv"}, 64)
+	if err == nil || !strings.Contains(err.Error(), "contact rejected by test") {
+		t.Fatalf("import error %v, want the trigger's error", err)
+	}
+
+	after := snapshotTables(t, db)
+	delete(before, "contacts_id_seq")
+	delete(after, "contacts_id_seq")
+	if !mapsEqual(before, after) {
+		t.Errorf("database changed:\nbefore %v\nafter  %v", before, after)
+	}
+	// The pool may still be closing the failed connection, so allow it a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > goroutines {
+		t.Errorf("%d goroutines after the failed import, %d before", n, goroutines)
+	}
 }
