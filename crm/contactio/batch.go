@@ -15,7 +15,7 @@ import (
 
 // importBatchRows is the number of records validated, and then written, as one
 // batch. While one batch is written, the next is validated. Smaller batches
-// overlap the two more but cost more round trips: eight statements and four
+// overlap the two more but cost more round trips: about ten statements and four
 // COPYs each. The first batches are smaller, because nothing is written while
 // the first one is validated.
 const importBatchRows = 8192
