@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -132,9 +133,11 @@ type batchWriter struct {
 	// written holds every id in contactIDs, to tell the contacts of this
 	// import from stored ones.
 	written map[int64]bool
-	// storedMatches lists, by valid row, the stored contacts that have a key
-	// first read in that row.
-	storedMatches map[int][]int64
+	// storedMatch holds, by valid row, a stored contact that has a key first
+	// read in that row, or 0. moreStoredMatches lists the other ones for the
+	// few rows whose keys belong to several stored contacts.
+	storedMatch       []int64
+	moreStoredMatches map[int][]int64
 
 	// companyIDs and tagIDs map every spelling read so far to the id of its
 	// company or tag.
@@ -155,7 +158,7 @@ func beginImport(ctx context.Context, db *pgxpool.Pool) (*batchWriter, error) {
 		tx:            tx,
 		firstRowOf:    map[string]int{},
 		written:       map[int64]bool{},
-		storedMatches: map[int][]int64{},
+		moreStoredMatches: map[int][]int64{},
 		companyIDs:    map[string]int64{},
 		tagIDs:        map[string]int64{},
 	}
@@ -213,6 +216,7 @@ FROM by_email f JOIN contacts c ON c.id = f.contact_id AND c.deleted_at IS NULL`
 // that start a contact of their own into the CRM tables.
 func (w *batchWriter) writeBatch(ctx context.Context, rows []contactRow, from int) error {
 	w.contactIDs = append(w.contactIDs, make([]int64, len(rows)-from)...)
+	w.storedMatch = append(w.storedMatch, make([]int64, len(rows)-from)...)
 
 	// A row whose key an earlier row has already belongs to that row's
 	// contact. The keys read here for the first time are looked up among the
@@ -248,7 +252,7 @@ func (w *batchWriter) writeBatch(ctx context.Context, rows []contactRow, from in
 
 	var starts []int
 	for i := from; i < len(rows); i++ {
-		if !joined[i-from] && len(w.storedMatches[i]) == 0 {
+		if !joined[i-from] && w.storedMatch[i] == 0 {
 			starts = append(starts, i)
 		}
 	}
@@ -305,7 +309,7 @@ func (w *batchWriter) matchStored(ctx context.Context, numbers, addresses []stri
 			if !ok {
 				continue
 			}
-			w.storedMatches[row] = append(w.storedMatches[row], contactID)
+			w.addStoredMatch(row, contactID)
 		}
 		return found.Err()
 	})
@@ -316,6 +320,15 @@ func (w *batchWriter) matchStored(ctx context.Context, numbers, addresses []stri
 		return fmt.Errorf("match imported contacts with stored ones: %w", err)
 	}
 	return nil
+}
+
+func (w *batchWriter) addStoredMatch(row int, contactID int64) {
+	switch first := w.storedMatch[row]; {
+	case first == 0:
+		w.storedMatch[row] = contactID
+	case first != contactID && !slices.Contains(w.moreStoredMatches[row], contactID):
+		w.moreStoredMatches[row] = append(w.moreStoredMatches[row], contactID)
+	}
 }
 
 // allocateContactIDs takes ids for the contacts of rows from the identity

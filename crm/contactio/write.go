@@ -155,7 +155,8 @@ type stagedContact struct {
 	contactID int64
 	apply     bool
 	own       bool
-	contact   contactRow
+	// contact points into the groups plan was given.
+	contact *contactRow
 }
 
 // mergePlan is what finish changes.
@@ -213,10 +214,15 @@ func (w *batchWriter) finish(ctx context.Context, rows []contactRow, rejected in
 func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 	var plan mergePlan
 	firstStagedOf := map[int64]int{}
-	for _, g := range groups {
-		var stored []int64
+	var stored []int64
+	for i := range groups {
+		g := &groups[i]
+		stored = stored[:0]
 		for _, m := range g.members {
-			for _, id := range w.storedMatches[m] {
+			if first := w.storedMatch[m]; first != 0 && !slices.Contains(stored, first) {
+				stored = append(stored, first)
+			}
+			for _, id := range w.moreStoredMatches[m] {
 				if !slices.Contains(stored, id) {
 					stored = append(stored, id)
 				}
@@ -233,7 +239,7 @@ func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 				return mergePlan{}, fmt.Errorf("%w: line %d", errFirstRowNotWritten, g.contact.line)
 			}
 			plan.deleteIDs = appendWritten(plan.deleteIDs, w.contactIDs, g.members[1:])
-			plan.staged = append(plan.staged, stagedContact{contactID: first, apply: true, own: true, contact: g.contact})
+			plan.staged = append(plan.staged, stagedContact{contactID: first, apply: true, own: true, contact: &g.contact})
 			continue
 		}
 
@@ -243,12 +249,12 @@ func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 			plan.warnings = append(plan.warnings, Issue{Line: g.contact.line, Code: CodeSeveralContacts, Count: len(stored)})
 		}
 		if first, ok := firstStagedOf[target]; ok {
-			mergeInto(&plan.staged[first].contact, g.contact)
-			plan.staged = append(plan.staged, stagedContact{contactID: target, contact: g.contact})
+			mergeInto(plan.staged[first].contact, g.contact)
+			plan.staged = append(plan.staged, stagedContact{contactID: target, contact: &g.contact})
 			continue
 		}
 		firstStagedOf[target] = len(plan.staged)
-		plan.staged = append(plan.staged, stagedContact{contactID: target, apply: true, contact: g.contact})
+		plan.staged = append(plan.staged, stagedContact{contactID: target, apply: true, contact: &g.contact})
 	}
 	return plan, nil
 }
