@@ -40,6 +40,10 @@ const (
 	// CodeSeveralContacts: the row's phones belong to Count existing contacts;
 	// it was merged into the oldest one.
 	CodeSeveralContacts Code = "several_contacts"
+	// CodeNameDiffers: the row was merged into the stored contact named Value
+	// by a shared phone (or e-mail), but the row names someone else: the number
+	// may have changed hands. The contact keeps its name.
+	CodeNameDiffers Code = "name_differs"
 	// CodeValueTooLong: Value in Column is longer than Count characters.
 	CodeValueTooLong Code = "value_too_long"
 	// CodeEncodingUncertain: a file-level warning. The file is not UTF-8, and

@@ -121,6 +121,10 @@ var translations = map[string]translation{
 		en: `column "%[1]s" repeats an earlier column and was ignored`,
 		ru: "столбец «%[1]s» повторяет один из предыдущих и пропущен",
 	},
+	messageKey(CodeNameDiffers): {
+		en: `the row's phone or e-mail belongs to the stored contact "%[2]s", who has another name: the row was merged into that contact, and the contact keeps its name; check whether the number has changed hands`,
+		ru: "телефон или e-mail строки принадлежит сохранённому контакту «%[2]s» с другим именем: строка объединена с этим контактом, имя контакта не изменено; проверьте, не сменил ли номер владельца",
+	},
 	messageKey(CodeSeveralContacts): {
 		en: "the phones belong to %[3]d existing contacts, so the row was merged into the oldest of them",
 		ru: "телефоны принадлежат нескольким существующим контактам (%[3]d), поэтому строка объединена с самым старым из них",

@@ -430,7 +430,7 @@ func TestEveryPhoneReasonHasBothTranslations(t *testing.T) {
 func TestEveryCodeHasBothTranslations(t *testing.T) {
 	codes := []Code{
 		CodeNoName, CodeNoContact, CodeInvalidPhone, CodeExtensionTooLong, CodeInvalidEmail, CodeExtraCells, CodeInvalidVIP,
-		CodeUnknownColumn, CodeDuplicateColumn, CodeSeveralContacts, CodeValueTooLong,
+		CodeUnknownColumn, CodeDuplicateColumn, CodeSeveralContacts, CodeNameDiffers, CodeValueTooLong,
 		CodeEmptyFile, CodeZipFile, CodeUTF16, CodeBinary, CodeInvalidUTF8, CodeUndefinedByte, CodeBOMMismatch,
 		CodeBareQuote, CodeUnclosedQuote, CodeTextAfterQuote, CodeNoHeader, CodeNoPhoneColumn, CodeNoNameColumn,
 		CodeUnknownEncoding, CodeInvalidDelimiter, CodeUnknownRegion,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -189,6 +190,13 @@ func (w *batchWriter) finish(ctx context.Context, rows []contactRow, rejected in
 		}
 	}
 	if len(plan.staged) > 0 {
+		warnings, err := w.compareNames(ctx, plan.staged)
+		if err != nil {
+			return writeResult{}, err
+		}
+		plan.warnings = append(plan.warnings, warnings...)
+		slices.SortStableFunc(plan.warnings, func(a, b Issue) int { return a.Line - b.Line })
+
 		if err := w.mergeStaged(ctx, plan.staged); err != nil {
 			return writeResult{}, err
 		}
@@ -257,6 +265,63 @@ func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 		plan.staged = append(plan.staged, stagedContact{contactID: target, apply: true, contact: &g.contact})
 	}
 	return plan, nil
+}
+
+// compareNames warns about every group merged into a stored contact whose
+// name says it is someone else: the last names, or the first names, are both
+// given and differ (case and ё against е aside). A number that has changed
+// hands is the usual cause, and the merge would give the new owner's phones,
+// e-mails and notes to the old one.
+func (w *batchWriter) compareNames(ctx context.Context, staged []stagedContact) ([]Issue, error) {
+	var ids []int64
+	for _, s := range staged {
+		if !s.own {
+			ids = append(ids, s.contactID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := w.tx.Query(ctx, `SELECT id, last_name, first_name, middle_name FROM contacts WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read the names of matched contacts: %w", err)
+	}
+	type name struct{ last, first, middle string }
+	names := make(map[int64]name, len(ids))
+	for rows.Next() {
+		var id int64
+		var n name
+		if err := rows.Scan(&id, &n.last, &n.first, &n.middle); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read the names of matched contacts: %w", err)
+		}
+		names[id] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the names of matched contacts: %w", err)
+	}
+
+	var warnings []Issue
+	for _, s := range staged {
+		stored, ok := names[s.contactID]
+		if s.own || !ok {
+			continue
+		}
+		if namesDiffer(stored.last, s.contact.lastName) || namesDiffer(stored.first, s.contact.firstName) {
+			full := strings.Join(strings.Fields(stored.last+" "+stored.first+" "+stored.middle), " ")
+			warnings = append(warnings, Issue{Line: s.contact.line, Code: CodeNameDiffers, Value: full})
+		}
+	}
+	return warnings, nil
+}
+
+// namesDiffer reports whether two name parts are both given and differ other
+// than in case or in ё written as е.
+func namesDiffer(a, b string) bool {
+	fold := strings.NewReplacer("ё", "е", "Ё", "е")
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	return a != "" && b != "" && !strings.EqualFold(fold.Replace(a), fold.Replace(b))
 }
 
 // errFirstRowNotWritten means a group that matches no stored contact has no
