@@ -33,6 +33,10 @@ const contactColumns = `c.id, c.first_name, c.last_name, c.middle_name, c.compan
 // Queries must spell it exactly as the index does, or the planner cannot use the index.
 const nameWordsExpr = `to_tsvector('simple', translate(c.last_name || ' ' || c.first_name || ' ' || c.middle_name, 'Ёё', 'Ее'))`
 
+// companyWordsExpr is the expression the full-text index companies_name_words_idx
+// covers. Like nameWordsExpr, it must match the index's expression exactly.
+const companyWordsExpr = `to_tsvector('simple', translate(co.name, 'Ёё', 'Ее'))`
+
 func scanContact(row pgx.Row) (crm.Contact, error) {
 	var (
 		c         crm.Contact
@@ -189,9 +193,9 @@ func (s *Contacts) Purge(ctx context.Context, id int64) error {
 
 // ContactFilter selects contacts for List.
 type ContactFilter struct {
-	// Query matches contacts whose name has a word starting with each word of Query (any
-	// case, any order, ё the same as е), or who have the phone number Query in any textual
-	// form. Empty matches all.
+	// Query matches contacts whose name, or whose company's name, has a word starting
+	// with each word of Query (any case, any order, ё the same as е). It also matches
+	// contacts who have the phone number Query in any textual form. Empty matches all.
 	Query string
 	// Tag keeps contacts with this tag (any case); empty keeps all.
 	Tag string
@@ -202,8 +206,11 @@ type ContactFilter struct {
 	Page
 }
 
-// List returns the contacts f selects, ordered by last and first name, with their
-// phones, e-mails and tags.
+// List returns the contacts f selects, with their phones, e-mails and tags, ordered by
+// last and first name. With a Query, whole-word matches come first: contacts whose name,
+// or company name, has a word equal to each word of Query, or who have the phone number
+// Query. So "Иванов Пётр" lists "Иванов Пётр Сергеевич" before the many "Иванов
+// Александр Петрович", whose patronymic only starts with "Пётр".
 func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, error) {
 	var (
 		where []string
@@ -222,21 +229,13 @@ func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, er
 	}
 	where = append(where, live)
 
-	// A search collects the matching ids first. PostgreSQL estimates every prefix
-	// query to match at least 2 % of the rows, so left to itself it walks
-	// contacts_list_idx in name order and tests each row, which for a rare name
-	// reads the whole table. Materialising the matches makes it use the word index
-	// and the phone index, and sort only what they found.
+	from := "contacts c"
+	order := "c.last_name, c.first_name, c.id"
 	var matched string
 	if q := strings.TrimSpace(f.Query); q != "" {
-		matched = `WITH matched AS MATERIALIZED (
-			SELECT c.id FROM contacts c WHERE ` + live + ` AND ` + nameWordsExpr +
-			` @@ to_tsquery('simple', ` + arg(wordPrefixQuery(q)) + `)`
-		if num, err := s.numbers.Parse(q); err == nil {
-			matched += ` UNION SELECT p.contact_id FROM phones p WHERE p.e164 = ` + arg(num.E164)
-		}
-		matched += `) `
-		where = append(where, "c.id IN (SELECT id FROM matched)")
+		matched = s.matchedCTE(q, live, arg)
+		from = "contacts c JOIN matched m ON m.id = c.id"
+		order = "m.whole DESC, " + order
 	}
 	if f.CompanyID != 0 {
 		where = append(where, "c.company_id = "+arg(f.CompanyID))
@@ -246,8 +245,8 @@ func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, er
 			WHERE lower(t.name) = lower(`+arg(f.Tag)+`))`)
 	}
 
-	sql := matched + `SELECT ` + contactColumns + ` FROM contacts c WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY c.last_name, c.first_name, c.id LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset())
+	sql := matched + `SELECT ` + contactColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset())
 	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, dbError("list contacts", err)
@@ -262,6 +261,34 @@ func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, er
 		return nil, fmt.Errorf("list contacts: %w", err)
 	}
 	return contacts, nil
+}
+
+// matchedCTE returns the WITH clause of a search for q: the table matched(id, whole)
+// of every contact that q matches, once each, with whole true for a whole-word or phone
+// match. arg binds a parameter and returns its placeholder.
+//
+// The matches are collected first, through indexes only. PostgreSQL estimates every
+// prefix query to match at least 2 % of the rows, so left to itself it walks
+// contacts_list_idx in name order and tests each row, which for a rare name reads the
+// whole table. Materialising the matches makes it use the name word index, the company
+// name word index with contacts_company_idx, and the phone index, and sort only what
+// they found. Whole-word equality is tested on the matched rows alone, so its cost grows
+// with the matches and not with the table.
+func (s *Contacts) matchedCTE(q, live string, arg func(any) string) string {
+	prefix, whole := arg(wordPrefixQuery(q)), arg(wholeWordQuery(q))
+	branches := []string{
+		`SELECT c.id, ` + nameWordsExpr + ` @@ to_tsquery('simple', ` + whole + `) AS whole
+			FROM contacts c WHERE ` + live + ` AND ` + nameWordsExpr + ` @@ to_tsquery('simple', ` + prefix + `)`,
+		`SELECT c.id, ` + companyWordsExpr + ` @@ to_tsquery('simple', ` + whole + `)
+			FROM companies co JOIN contacts c ON c.company_id = co.id
+			WHERE ` + live + ` AND ` + companyWordsExpr + ` @@ to_tsquery('simple', ` + prefix + `)`,
+	}
+	if num, err := s.numbers.Parse(q); err == nil {
+		branches = append(branches, `SELECT p.contact_id, true FROM phones p WHERE p.e164 = `+arg(num.E164))
+	}
+	// A contact can match in several branches: its best match counts.
+	return `WITH found AS MATERIALIZED (` + strings.Join(branches, " UNION ALL ") + `),
+		matched AS (SELECT id, bool_or(whole) AS whole FROM found GROUP BY id) `
 }
 
 // touch marks the contact as changed, because a phone, e-mail or tag change is a change
@@ -282,10 +309,19 @@ func touch(ctx context.Context, db DBTX, contactID int64) (time.Time, error) {
 // to_tsquery still splits a quoted word at punctuation, the same way the index
 // split the names. ё becomes е as in the index.
 func wordPrefixQuery(text string) string {
+	return tsQuery(text, ":*")
+}
+
+// wholeWordQuery is wordPrefixQuery for words that must equal a word of the name.
+func wholeWordQuery(text string) string {
+	return tsQuery(text, "")
+}
+
+func tsQuery(text, suffix string) string {
 	quote := strings.NewReplacer(`\`, `\\`, `'`, `''`, "ё", "е", "Ё", "Е")
 	words := strings.Fields(text)
 	for i, w := range words {
-		words[i] = "'" + quote.Replace(w) + "':*"
+		words[i] = "'" + quote.Replace(w) + "'" + suffix
 	}
 	return strings.Join(words, " & ")
 }

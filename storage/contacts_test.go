@@ -221,6 +221,123 @@ func TestContactsList(t *testing.T) {
 	}
 }
 
+func TestContactsSearchRanksWholeWords(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := testContext(t)
+	contacts := storage.NewContacts(pool, nil)
+
+	// More prefix-only matches than a page holds, all sorting before the exact contact:
+	// "Пётр" starts the patronymic "Петрович", and "Александр" sorts before "Пётр".
+	if _, err := pool.Exec(ctx, `INSERT INTO contacts (last_name, first_name, middle_name)
+		SELECT 'Иванов', 'Александр', 'Петрович' FROM generate_series(1, $1)`, storage.DefaultPageSize+10); err != nil {
+		t.Fatal(err)
+	}
+	exact := mustContact(t, contacts, crm.Contact{LastName: "Иванов", FirstName: "Пётр", MiddleName: "Сергеевич"})
+
+	for _, query := range []string{"Иванов Пётр", "Иванов Петр", "Пётр Иванов", "ИВАНОВ пётр"} {
+		got, err := contacts.List(ctx, storage.ContactFilter{Query: query})
+		if err != nil {
+			t.Fatalf("List(%q): %v", query, err)
+		}
+		if len(got) != storage.DefaultPageSize {
+			t.Errorf("List(%q) returned %d contacts, want a full page of %d", query, len(got), storage.DefaultPageSize)
+		}
+		if len(got) == 0 || got[0].ID != exact.ID {
+			t.Errorf("List(%q) starts with %v, want the whole-word match %q first", query, names(got, 2), exact.FullName())
+		}
+	}
+
+	// When every contact matches in the same way, name order alone applies: "Иванов" is
+	// a whole word of each, and "Пет" only a prefix.
+	for _, query := range []string{"Иванов", "Иванов Пет"} {
+		got, err := contacts.List(ctx, storage.ContactFilter{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || got[0].FirstName != "Александр" {
+			t.Errorf("List(%q) starts with %v, want name order (Александр first)", query, names(got, 2))
+		}
+	}
+
+	// Past the whole-word matches, the next page continues with the prefix matches.
+	got, err := contacts.List(ctx, storage.ContactFilter{Query: "Пётр Иванов", Page: storage.Page{Limit: 2, Offset: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID == exact.ID || got[1].ID == exact.ID {
+		t.Errorf("second page of List(Пётр Иванов) = %v, want two prefix matches", names(got, 2))
+	}
+}
+
+func TestContactsSearchByCompany(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	ctx := testContext(t)
+	contacts := storage.NewContacts(pool, nil)
+	companies := storage.NewCompanies(pool)
+	horns, err := companies.Create(ctx, crm.Company{Name: "«Рога и копыта»"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slingshot, err := companies.Create(ctx, crm.Company{Name: "ООО Рогатка"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	bender := mustContact(t, contacts, crm.Contact{LastName: "Бендер", FirstName: "Остап", CompanyID: horns.ID})
+	balaganov := mustContact(t, contacts, crm.Contact{LastName: "Балаганов", FirstName: "Шура", CompanyID: horns.ID})
+	deleted := mustContact(t, contacts, crm.Contact{LastName: "Паниковский", FirstName: "Михаил", CompanyID: horns.ID})
+	if err := contacts.Delete(ctx, deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Prefix-only matches of "рога", by name and by company, that come first in name order.
+	rogatov := mustContact(t, contacts, crm.Contact{LastName: "Рогатов", FirstName: "Иван"})
+	clerk := mustContact(t, contacts, crm.Contact{LastName: "Алексеев", FirstName: "Пётр", CompanyID: slingshot.ID})
+	mustContact(t, contacts, crm.Contact{LastName: "Корейко", FirstName: "Александр"})
+
+	ids := func(cs []crm.Contact) []int64 {
+		out := []int64{}
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name   string
+		filter storage.ContactFilter
+		want   []int64
+	}{
+		{"company word, whole words first", storage.ContactFilter{Query: "Рога"}, []int64{balaganov.ID, bender.ID, clerk.ID, rogatov.ID}},
+		{"company word any case", storage.ContactFilter{Query: "КОПЫТА"}, []int64{balaganov.ID, bender.ID}},
+		{"company word beginnings", storage.ContactFilter{Query: "коп ро"}, []int64{balaganov.ID, bender.ID}},
+		{"company name in quotes", storage.ContactFilter{Query: "«Рога»"}, []int64{balaganov.ID, bender.ID, clerk.ID, rogatov.ID}},
+		{"soft-deleted contacts stay hidden", storage.ContactFilter{Query: "копыта"}, []int64{balaganov.ID, bender.ID}},
+		{"recycle bin by company", storage.ContactFilter{Query: "копыта", Deleted: true}, []int64{deleted.ID}},
+		{"name and company words do not mix", storage.ContactFilter{Query: "Остап Рога"}, []int64{}},
+		{"name match of a company's contact once", storage.ContactFilter{Query: "Бендер"}, []int64{bender.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := contacts.List(ctx, tc.filter)
+			if err != nil {
+				t.Fatalf("List: %v", err)
+			}
+			if !reflect.DeepEqual(ids(got), tc.want) {
+				t.Errorf("List(%+v) = %v, want %v", tc.filter, ids(got), tc.want)
+			}
+		})
+	}
+}
+
+// names returns the full names of the first n contacts, for failure messages.
+func names(cs []crm.Contact, n int) []string {
+	out := []string{}
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.FullName())
+	}
+	return out
+}
+
 func TestContactsParts(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
@@ -308,22 +425,32 @@ func TestContactsDefaultKinds(t *testing.T) {
 	}
 }
 
-// TestContactsNameSearchUsesIndex guards the name expression of List against drifting
-// from the one contacts_name_words_idx covers, which would turn every search into a scan
-// of all contacts.
+// TestContactsNameSearchUsesIndex guards the name expressions of List against drifting
+// from the ones contacts_name_words_idx and companies_name_words_idx cover, which would
+// turn every search into a scan of all contacts.
 func TestContactsNameSearchUsesIndex(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
 	ctx := testContext(t)
 
 	// Enough rows that a selective search is cheaper through the index than by reading
-	// the table, as in production.
-	if _, err := pool.Exec(ctx, `INSERT INTO contacts (first_name, last_name)
-		SELECT 'Имя' || i, 'Фамилия' || i FROM generate_series(1, 20000) AS i`); err != nil {
+	// the table, as in production. Every hundredth contact works for one of 200 companies.
+	if _, err := pool.Exec(ctx, `INSERT INTO companies (name)
+		SELECT 'Компания ' || i FROM generate_series(1, 200) AS i`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO contacts (first_name, last_name, company_id)
+		SELECT 'Имя' || i, 'Фамилия' || i, CASE WHEN i % 100 = 0 THEN (SELECT min(id) FROM companies) + i / 100 % 200 END
+		FROM generate_series(1, 20000) AS i`); err != nil {
+		t.Fatal(err)
+	}
+	company, err := storage.NewCompanies(pool).Create(ctx, crm.Company{Name: "Рога и копыта"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	mustContact(t, storage.NewContacts(pool, nil), crm.Contact{LastName: "Иванов", FirstName: "Пётр"})
-	if _, err := pool.Exec(ctx, `ANALYZE contacts`); err != nil {
+	mustContact(t, storage.NewContacts(pool, nil), crm.Contact{LastName: "Бендер", FirstName: "Остап", CompanyID: company.ID})
+	if _, err := pool.Exec(ctx, `ANALYZE contacts, companies`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -334,29 +461,48 @@ func TestContactsNameSearchUsesIndex(t *testing.T) {
 	defer conn.Release()
 	// At 20,000 rows the planner still prices the GIN index above reading the table; at
 	// a few hundred thousand it no longer does. Pricing sequential scans out gives the
-	// plan of that larger size.
+	// plan of that larger size, and a sequential scan that remains has no index to use.
 	if _, err := conn.Exec(ctx, `SET enable_seqscan = off`); err != nil {
 		t.Fatal(err)
 	}
-	scans := func() int64 {
+	type counters struct{ nameIndex, companyIndex, contactsSeq int64 }
+	scans := func() counters {
 		t.Helper()
 		// Statistics reach the views only after the backend flushes them.
 		if _, err := conn.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
 			t.Fatal(err)
 		}
-		var n int64
-		if err := conn.QueryRow(ctx, `SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'contacts_name_words_idx'`).Scan(&n); err != nil {
+		var c counters
+		if err := conn.QueryRow(ctx, `SELECT
+				(SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'contacts_name_words_idx'),
+				(SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'companies_name_words_idx'),
+				(SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'contacts')`).
+			Scan(&c.nameIndex, &c.companyIndex, &c.contactsSeq); err != nil {
 			t.Fatal(err)
 		}
-		return n
+		return c
 	}
 
-	before := scans()
-	got, err := storage.NewContacts(conn, nil).List(ctx, storage.ContactFilter{Query: "иванов"})
-	if err != nil || len(got) != 1 || got[0].LastName != "Иванов" {
-		t.Fatalf("List(иванов) = %+v, %v", got, err)
-	}
-	if after := scans(); after <= before {
-		t.Errorf("contacts_name_words_idx scans %d before and %d after a name search; the search does not use the index", before, after)
+	for _, tc := range []struct{ query, want string }{
+		{"иванов", "Иванов"},
+		{"копыта", "Бендер"},
+	} {
+		before := scans()
+		got, err := storage.NewContacts(conn, nil).List(ctx, storage.ContactFilter{Query: tc.query})
+		if err != nil || len(got) != 1 || got[0].LastName != tc.want {
+			t.Fatalf("List(%s) = %+v, %v; want %s", tc.query, got, err, tc.want)
+		}
+		after := scans()
+		if after.nameIndex <= before.nameIndex {
+			t.Errorf("List(%s): contacts_name_words_idx scans %d before and %d after; the search does not use the index",
+				tc.query, before.nameIndex, after.nameIndex)
+		}
+		if after.companyIndex <= before.companyIndex {
+			t.Errorf("List(%s): companies_name_words_idx scans %d before and %d after; the search does not use the index",
+				tc.query, before.companyIndex, after.companyIndex)
+		}
+		if after.contactsSeq != before.contactsSeq {
+			t.Errorf("List(%s) read the contacts table sequentially %d times", tc.query, after.contactsSeq-before.contactsSeq)
+		}
 	}
 }
