@@ -310,6 +310,26 @@ func assertNear(t testing.TB, what string, got, want, tolerance time.Duration) {
 	}
 }
 
+func TestWithheldCallerOffer(t *testing.T) {
+	n := startNode(t, nodeOptions{})
+	n.addAgent("kozlova", "Ирина Козлова", "PJSIP/1006")
+	d := n.signIn("kozlova")
+	d.available()
+
+	callID := n.arrive("anonymous", "anonymous", "support")
+	offer := decode[protocol.CallOffered](t, d.expect(protocol.TypeCallOffered, callIs(callID)))
+	if !offer.Withheld {
+		t.Errorf("screen-pop for caller id %q: withheld = false, want true", offer.Caller.Number)
+	}
+	if !offer.Unknown || offer.Contact != nil {
+		t.Errorf("screen-pop for a withheld number shows a contact: %+v", offer.Contact)
+	}
+	if err := n.sim.Hangup(callID, 16); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "withheld caller's channel ended", 5*time.Second, func() bool { return len(n.sim.Channels()) == 0 })
+}
+
 func TestUnknownCallerBecomesContact(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
@@ -329,6 +349,9 @@ func TestUnknownCallerBecomesContact(t *testing.T) {
 			offer := decode[protocol.CallOffered](t, d.expect(protocol.TypeCallOffered, callIs(callID)))
 			if !offer.Unknown || offer.Contact != nil {
 				t.Fatalf("screen-pop for an unknown number shows a contact: %+v", offer.Contact)
+			}
+			if offer.Withheld {
+				t.Errorf("screen-pop for %q: withheld = true, want false", tc.callerPhone)
 			}
 			d.command(protocol.TypeCallAnswer, protocol.CallRef{CallID: callID})
 			d.expect(protocol.TypeCallAnswered, callIs(callID))

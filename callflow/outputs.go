@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cc/switchboard/api"
 	"github.com/switchboard-cc/switchboard/api/protocol"
+	"github.com/switchboard-cc/switchboard/crm/phone"
 	"github.com/switchboard-cc/switchboard/cti"
 	"github.com/switchboard-cc/switchboard/routing"
 )
@@ -317,7 +318,7 @@ func (f *Flow) callOffered(o routing.CallOffered) {
 	offer := protocol.CallOffered{
 		CallID: c.id, Queue: o.Queue, Caller: c.caller,
 		WaitSeconds: o.At.Sub(c.arrived).Seconds(), OfferedAt: o.At,
-		Unknown: c.card == nil, Contact: c.card, Campaign: campaignOffer(c),
+		Unknown: c.card == nil, Withheld: phone.IsWithheld(c.caller.Number), Contact: c.card, Campaign: campaignOffer(c),
 	}
 	if c.leg != nil && c.leg.agentID == o.AgentID {
 		offer.RingTimeoutSeconds = c.leg.ringTimeout.Seconds()

@@ -12,7 +12,7 @@ export const ru = {
   onCall: "Идёт разговор", ended: "Вызов завершён", hangup: "Завершить", history: "История обращений",
   wrapupTitle: "Итог вызова", save: "Сохранить", saved: "Итог сохранён",
   lunch: "Пауза: Обед", hold: "Удержание", unhold: "Снять с удержания", transfer: "Перевести",
-  transferTarget: "Оператор или очередь", unknown: "Неизвестный абонент",
+  transferTarget: "Оператор или очередь", unknown: "Неизвестный абонент", withheld: "Номер скрыт",
   createContact: "Создать контакт", saveContact: "Сохранить контакт", contactSaved: "Контакт сохранён",
   firstName: "Имя", lastName: "Фамилия", logout: "Выйти",
   loginFailed: "Неверный логин или пароль", missed: "Пауза: Пропущенный вызов",
@@ -240,6 +240,52 @@ export async function runUnknownCaller({ page, arisim, number, frames, resultsDi
   await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the second call");
 
   return { callID: offer.call_id, callerChannel, code, note, firstName, lastName, callbackAt };
+}
+
+// runWithheldCaller takes a call whose caller id is "anonymous", as a network sends it for a
+// withheld number: the desk must show that the number is withheld, show neither the marker nor a
+// way to create a contact, and let the agent answer and save an outcome as for any call.
+export async function runWithheldCaller({ page, arisim, frames }) {
+  const byTestId = (id) => page.getByTestId(id);
+  const offersBefore = frames.offers.length;
+
+  const callerChannel = await arisim.placeCall({
+    callerNumber: "anonymous",
+    callerName: "anonymous",
+    dialed: "100",
+    app: "switchboard",
+    args: ["inbound", "support"],
+  });
+  await hasText(byTestId("withheld-card"), ru.withheld, "the withheld-number card");
+  await hasText(byTestId("caller"), ru.withheld, "the call panel naming the caller as withheld");
+  await until(() => frames.offers.length > offersBefore, "a call.offered frame for the withheld caller",
+    async () => "none");
+  const offer = frames.offers.at(-1);
+  equal(offer.withheld, true, "call.offered withheld for caller id anonymous");
+
+  const checkNoMarker = async (when) => {
+    const panel = await byTestId("call-panel").innerText();
+    ok(!/anonymous/i.test(panel), `expected no "anonymous" in the call panel ${when}, it shows: ${panel}`);
+    const buttons = await page.getByRole("button", { name: ru.createContact, exact: true }).count();
+    equal(buttons, 0, `the number of create-contact buttons for a withheld caller ${when}`);
+  };
+  await checkNoMarker("while ringing");
+
+  await page.getByRole("button", { name: ru.answer, exact: true }).click();
+  await hasText(byTestId("call-panel"), ru.onCall, "the live call with the withheld caller");
+  await checkNoMarker("during the call");
+
+  await arisim.hangup(callerChannel, 16);
+  await hasText(byTestId("wrapup-form"), ru.wrapupTitle, "the disposition form after the withheld caller hung up");
+  const codes = await byTestId("disposition").locator("option").evaluateAll(
+    (options) => options.map((o) => o.value).filter((v) => v !== ""));
+  const code = codes.includes("resolved") ? "resolved" : codes[0];
+  await byTestId("disposition").selectOption(code);
+  await page.getByRole("button", { name: ru.save, exact: true }).click();
+  await hasText(byTestId("message"), ru.saved, "the outcome message after the withheld caller's call");
+  await hasAttribute(byTestId("agent-state"), "data-state", "available", "the agent available after the withheld caller's call");
+
+  return { callID: offer.call_id, code };
 }
 
 // serverLocale returns the locale the server stores for the signed-in user.

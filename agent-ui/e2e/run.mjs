@@ -4,9 +4,9 @@
 //   make test-ui        (or, after `make build` and with SWITCHBOARD_TEST_PG_URL set: npm run test:e2e)
 //
 // The scenarios run in order in one server and browser: a known caller's call (inbound-call.mjs),
-// an unknown caller's call with a new contact and a callback, a campaign call that names its
-// lead from the call list (campaign-call.mjs), a transfer to a queue between two
-// agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
+// an unknown caller's call with a new contact and a callback, a call from a withheld number,
+// a campaign call that names its lead from the call list (campaign-call.mjs), a transfer to a
+// queue between two agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
 // call, a supervisor follows a call on the wallboard in a browser context of its own
 // (wallboard.mjs). After each call, the call record, contact and callback task are checked
 // in PostgreSQL. Before the logout, the agent and the supervisor find contacts on the contacts page
@@ -31,7 +31,7 @@ import { Processes } from "./harness/processes.mjs";
 import { runCampaignCall } from "./campaign-call.mjs";
 import { runConsole } from "./console.mjs";
 import { runContacts } from "./contacts.mjs";
-import { runInboundCall, runLogout, runMissedCall, runUnknownCaller } from "./inbound-call.mjs";
+import { runInboundCall, runLogout, runMissedCall, runUnknownCaller, runWithheldCaller } from "./inbound-call.mjs";
 import { runSupervise } from "./supervise.mjs";
 import { runTransfer } from "./transfer.mjs";
 import { runWallboard } from "./wallboard.mjs";
@@ -109,6 +109,9 @@ async function main() {
   await checkCallback(pg, database, unknown, { agent, contactID: created[0].id, number });
   await (await import("./callbacks.mjs")).runCallbacks({ page, pg, database, agent, unknown, resultsDir });
   console.log(`e2e: call ${unknown.callID} from an unknown caller answered, contact ${created[0].id} created, disposition ${unknown.code} saved`);
+
+  const withheld = await runWithheldCaller({ page, arisim, frames });
+  console.log(`e2e: call ${withheld.callID} from a withheld number answered, disposition ${withheld.code} saved`);
 
   await runCampaignCall({ page, pg, database, number: await unknownNumber(pg, database), frames, runID });
   console.log("e2e: a campaign call rang the desk with the lead's name from the call list");

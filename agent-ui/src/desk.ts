@@ -294,12 +294,15 @@ export class Desk {
 
     const offer = call.offer;
     const callID = offer.call_id;
-    // A campaign call's person is named by the contact's card, else by the call list.
-    const caller = offer.contact?.name || offer.caller.name || offer.campaign?.lead_name || offer.caller.number;
-    this.callPanel.append(
-      h("h2", {}, this.phaseTitle(call.phase, offer.campaign !== undefined)),
-      h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number)),
-    );
+    // A campaign call's person is named by the contact's card, else by the call list. A
+    // withheld caller's name and number are markers such as "anonymous", so neither is shown.
+    const caller = offer.withheld
+      ? t("call.withheld")
+      : offer.contact?.name || offer.caller.name || offer.campaign?.lead_name || offer.caller.number;
+    const callerLine = offer.withheld
+      ? h("p", { "data-testid": "caller" }, caller)
+      : h("p", { "data-testid": "caller" }, caller, " ", h("span", {}, offer.caller.number));
+    this.callPanel.append(h("h2", {}, this.phaseTitle(call.phase, offer.campaign !== undefined)), callerLine);
     if (offer.campaign) {
       this.callPanel.append(h("p", { "data-testid": "campaign" }, t("call.campaign", { campaign: offer.campaign.campaign })));
     }
@@ -446,6 +449,14 @@ export class Desk {
     const offer = this.call?.offer;
     this.cardPanel.hidden = !offer;
     if (!offer) return;
+    if (offer.withheld && !offer.contact) {
+      // No number to look up or to store: the agent can only learn who calls by asking.
+      this.cardPanel.append(h("div", { "data-testid": "withheld-card" },
+        h("h2", {}, t("card.withheld")),
+        h("p", {}, t("card.withheld_hint")),
+      ));
+      return;
+    }
     if (offer.unknown || !offer.contact) {
       this.cardPanel.append(this.unknownCard(offer));
       return;

@@ -64,6 +64,9 @@ export interface CallOffered {
   contact?: Card;
   // campaign is set for a call an outbound campaign placed; caller.number is then the number dialed.
   campaign?: CampaignCall;
+  // withheld is set when the network withheld the caller's number: caller.number is then a
+  // marker such as "anonymous" or empty, not a number.
+  withheld?: boolean;
 }
 
 export interface CampaignCall {

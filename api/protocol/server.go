@@ -136,6 +136,10 @@ type CallOffered struct {
 	Unknown            bool          `json:"unknown"`
 	Contact            *Card         `json:"contact,omitempty"`
 	Campaign           *CampaignCall `json:"campaign,omitempty"`
+	// Withheld is true when the network withheld the caller's number: Caller.Number is then
+	// a marker such as "anonymous", "Restricted" or empty (crm/phone.IsWithheld), not a
+	// number, and the desk offers no new contact for it.
+	Withheld bool `json:"withheld,omitempty"`
 }
 
 // CampaignCall names the outbound campaign that placed a call and the lead it dialed, so
