@@ -10,8 +10,8 @@ import (
 	"github.com/switchboard-cc/switchboard/storage"
 )
 
-// Search returns one page of the live contacts that q selects, in the store's order (last
-// name, first name, id). It requests one contact more than the page holds from storage, so
+// Search returns one page of the live contacts that q selects, in the store's order: with a
+// query, whole-word matches first, then by last name, first name and id. It requests one contact more than the page holds from storage, so
 // that More needs no second count query.
 func (d *Directory) Search(ctx context.Context, q protocol.SearchContacts) (protocol.ContactList, error) {
 	limit := q.Limit

@@ -212,10 +212,7 @@ type ContactFilter struct {
 // Query. So "Иванов Пётр" lists "Иванов Пётр Сергеевич" before the many "Иванов
 // Александр Петрович", whose patronymic only starts with "Пётр".
 func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, error) {
-	var (
-		where []string
-		args  []any
-	)
+	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
@@ -227,26 +224,26 @@ func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, er
 	if f.Deleted {
 		live = "c.deleted_at IS NOT NULL"
 	}
-	where = append(where, live)
 
-	from := "contacts c"
-	order := "c.last_name, c.first_name, c.id"
-	var matched string
+	var sql string
 	if q := strings.TrimSpace(f.Query); q != "" {
-		matched = s.matchedCTE(q, live, arg)
-		from = "contacts c JOIN matched m ON m.id = c.id"
-		order = "m.whole DESC, " + order
-	}
-	if f.CompanyID != 0 {
-		where = append(where, "c.company_id = "+arg(f.CompanyID))
-	}
-	if f.Tag != "" {
-		where = append(where, `c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
-			WHERE lower(t.name) = lower(`+arg(f.Tag)+`))`)
+		// The page is chosen among the matches alone, on the names they carry, and only
+		// its rows are read from contacts again. Reading every match again by its id took
+		// 80 of 240 ms in EXPLAIN ANALYZE of a search with 42,000 matches among 1,000,000
+		// contacts (PostgreSQL 15).
+		where := append([]string{"true"}, filterConditions(f, "m", arg)...)
+		sql = s.matchedCTE(q, live, arg) + `SELECT ` + contactColumns + ` FROM contacts c JOIN (
+				SELECT m.id, m.whole FROM matched m WHERE ` + strings.Join(where, " AND ") + `
+				ORDER BY m.whole DESC, m.last_name, m.first_name, m.id
+				LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset()) + `
+			) page ON page.id = c.id
+			ORDER BY page.whole DESC, c.last_name, c.first_name, c.id`
+	} else {
+		where := append([]string{live}, filterConditions(f, "c", arg)...)
+		sql = `SELECT ` + contactColumns + ` FROM contacts c WHERE ` + strings.Join(where, " AND ") +
+			` ORDER BY c.last_name, c.first_name, c.id LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset())
 	}
 
-	sql := matched + `SELECT ` + contactColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + ` LIMIT ` + arg(f.limit()) + ` OFFSET ` + arg(f.offset())
 	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, dbError("list contacts", err)
@@ -263,32 +260,57 @@ func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, er
 	return contacts, nil
 }
 
-// matchedCTE returns the WITH clause of a search for q: the table matched(id, whole)
-// of every contact that q matches, once each, with whole true for a whole-word or phone
-// match. arg binds a parameter and returns its placeholder.
+// filterConditions returns the SQL conditions of f's company and tag filters on the rows
+// named alias, which have the columns id and company_id.
+func filterConditions(f ContactFilter, alias string, arg func(any) string) []string {
+	var where []string
+	if f.CompanyID != 0 {
+		where = append(where, alias+".company_id = "+arg(f.CompanyID))
+	}
+	if f.Tag != "" {
+		where = append(where, alias+`.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+			WHERE lower(t.name) = lower(`+arg(f.Tag)+`))`)
+	}
+	return where
+}
+
+// matchedCTE returns the WITH clause of a search for q: the table matched(id, last_name,
+// first_name, company_id, whole) of every contact that q matches and live selects, once
+// each, with whole true for a whole-word or phone match. arg binds a parameter and returns
+// its placeholder.
 //
 // The matches are collected first, through indexes only. PostgreSQL estimates every
 // prefix query to match at least 2 % of the rows, so left to itself it walks
 // contacts_list_idx in name order and tests each row, which for a rare name reads the
 // whole table. Materialising the matches makes it use the name word index, the company
 // name word index with contacts_company_idx, and the phone index, and sort only what
-// they found. Whole-word equality is tested on the matched rows alone, so its cost grows
-// with the matches and not with the table.
+// they found. Whole-word matches come from their own index scans too. Testing each
+// matched row with to_tsvector instead took 95 ms for 42,000 matches in the same
+// EXPLAIN ANALYZE.
 func (s *Contacts) matchedCTE(q, live string, arg func(any) string) string {
 	prefix, whole := arg(wordPrefixQuery(q)), arg(wholeWordQuery(q))
+	const columns = `c.id, c.last_name, c.first_name, c.company_id`
+	byName := func(query, isWhole string) string {
+		return `SELECT ` + columns + `, ` + isWhole + ` FROM contacts c
+			WHERE ` + live + ` AND ` + nameWordsExpr + ` @@ to_tsquery('simple', ` + query + `)`
+	}
+	byCompany := func(query, isWhole string) string {
+		return `SELECT ` + columns + `, ` + isWhole + ` FROM companies co JOIN contacts c ON c.company_id = co.id
+			WHERE ` + live + ` AND ` + companyWordsExpr + ` @@ to_tsquery('simple', ` + query + `)`
+	}
 	branches := []string{
-		`SELECT c.id, ` + nameWordsExpr + ` @@ to_tsquery('simple', ` + whole + `) AS whole
-			FROM contacts c WHERE ` + live + ` AND ` + nameWordsExpr + ` @@ to_tsquery('simple', ` + prefix + `)`,
-		`SELECT c.id, ` + companyWordsExpr + ` @@ to_tsquery('simple', ` + whole + `)
-			FROM companies co JOIN contacts c ON c.company_id = co.id
-			WHERE ` + live + ` AND ` + companyWordsExpr + ` @@ to_tsquery('simple', ` + prefix + `)`,
+		byName(whole, "true"), byName(prefix, "false"),
+		byCompany(whole, "true"), byCompany(prefix, "false"),
 	}
 	if num, err := s.numbers.Parse(q); err == nil {
-		branches = append(branches, `SELECT p.contact_id, true FROM phones p WHERE p.e164 = `+arg(num.E164))
+		branches = append(branches, `SELECT `+columns+`, true FROM phones p JOIN contacts c ON c.id = p.contact_id
+			WHERE `+live+` AND p.e164 = `+arg(num.E164))
 	}
 	// A contact can match in several branches: its best match counts.
-	return `WITH found AS MATERIALIZED (` + strings.Join(branches, " UNION ALL ") + `),
-		matched AS (SELECT id, bool_or(whole) AS whole FROM found GROUP BY id) `
+	return `WITH found (id, last_name, first_name, company_id, whole) AS MATERIALIZED (` +
+		strings.Join(branches, " UNION ALL ") + `),
+		matched AS (SELECT id, last_name, first_name, company_id, bool_or(whole) AS whole
+			FROM found GROUP BY id, last_name, first_name, company_id) `
 }
 
 // touch marks the contact as changed, because a phone, e-mail or tag change is a change
@@ -312,7 +334,7 @@ func wordPrefixQuery(text string) string {
 	return tsQuery(text, ":*")
 }
 
-// wholeWordQuery is wordPrefixQuery for words that must equal a word of the name.
+// wholeWordQuery is wordPrefixQuery for words that must equal a word, not start one.
 func wholeWordQuery(text string) string {
 	return tsQuery(text, "")
 }
