@@ -60,10 +60,14 @@ type Campaign struct {
 // campaignNameRE keeps names usable as one Stasis argument and one CLI word.
 var campaignNameRE = regexp.MustCompile(`^[\p{L}\p{N}_.-]{1,64}$`)
 
+// ValidCampaignName reports whether name is 1-64 letters, digits, '_', '.' or '-', the rule
+// that Validate applies, so that callers can reject a name in their own words.
+func ValidCampaignName(name string) bool { return campaignNameRE.MatchString(name) }
+
 // Validate checks the campaign's fields. The error wraps crm.ErrInvalid and names the value.
 func (c Campaign) Validate() error {
 	switch {
-	case !campaignNameRE.MatchString(c.Name):
+	case !ValidCampaignName(c.Name):
 		return fmt.Errorf("%w campaign: name %q must be 1-64 letters, digits, '_', '.' or '-'", crm.ErrInvalid, c.Name)
 	case strings.TrimSpace(c.Queue) == "":
 		return fmt.Errorf("%w campaign %s: queue is empty", crm.ErrInvalid, c.Name)

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +93,12 @@ func campaignCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []
 		if sub == "add" && c.Queue == "" {
 			return usageError{newCampaignError(func(m *campaignMessages) string { return m.missingQueue })}
 		}
+		if sub == "add" {
+			c.Name = args[1]
+			if err := checkCampaign(c); err != nil {
+				return usageError{err}
+			}
+		}
 
 		cfg, err := inv.loadConfig()
 		if err != nil {
@@ -107,7 +112,6 @@ func campaignCommand(fs *flag.FlagSet, inv *invocation) func(context.Context, []
 
 		switch sub {
 		case "add":
-			c.Name = args[1]
 			if queues := configuredQueueNames(cfg); !slices.Contains(queues, c.Queue) {
 				return usageError{newCampaignError(func(m *campaignMessages) string { return m.unknownQueue },
 					c.Queue, strings.Join(queues, ", "))}
@@ -183,9 +187,23 @@ func campaignStoreError(err error, name string) error {
 	case errors.Is(err, crm.ErrConflict):
 		return newCampaignError(func(m *campaignMessages) string { return m.exists }, name)
 	case errors.Is(err, crm.ErrInvalid):
-		return newCampaignError(func(m *campaignMessages) string { return m.invalid }, err)
+		// checkCampaign has already rejected every invalid value the options can produce,
+		// so only a rule that storage gains later gets here. Its reason exists only in English.
+		return &userError{en: fmt.Sprintf(englishCampaign.invalid, err), ru: russianCampaign.invalid}
 	}
 	return err
+}
+
+// checkCampaign rejects the values that storage.Campaign.Validate would reject and that the
+// option parsers let through, so that the message comes in the user's language.
+func checkCampaign(c storage.Campaign) *userError {
+	if !storage.ValidCampaignName(c.Name) {
+		return newCampaignError(func(m *campaignMessages) string { return m.badName }, c.Name)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
+		return newCampaignError(func(m *campaignMessages) string { return m.badTimeZone }, c.TimeZone)
+	}
+	return nil
 }
 
 func addCampaign(ctx context.Context, inv *invocation, pool *pgxpool.Pool, c storage.Campaign) error {
@@ -215,7 +233,41 @@ func setCampaignStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool,
 	}
 	text := campaignText(inv.lang)
 	fmt.Fprintf(inv.env.stdout, text.statusSet, c.Name, text.state(string(c.Status)))
+	if status == storage.CampaignRunning {
+		return noticeIdleStart(ctx, inv, pool, c, time.Now())
+	}
 	return nil
+}
+
+// noticeIdleStart prints a notice when a campaign that has just started cannot dial yet,
+// because its calling window is closed at now or because it has no leads at all.
+func noticeIdleStart(ctx context.Context, inv *invocation, pool *pgxpool.Pool, c storage.Campaign, now time.Time) error {
+	text := campaignText(inv.lang)
+	if !c.InWindow(now) {
+		fmt.Fprintf(inv.env.stdout, text.startedOutsideWindow, formatWindow(c), c.TimeZone, clockIn(now, c.TimeZone))
+	}
+	counts, err := storage.NewLeads(pool).Counts(ctx, c.ID)
+	if err != nil {
+		return campaignStoreError(err, c.Name)
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total == 0 {
+		fmt.Fprintf(inv.env.stdout, text.startedNoLeads, c.Name)
+	}
+	return nil
+}
+
+// clockIn returns now as HH:MM in the IANA time zone, or in UTC when the zone is unknown.
+func clockIn(now time.Time, zone string) string {
+	if loc, err := time.LoadLocation(zone); err == nil {
+		now = now.In(loc)
+	} else {
+		now = now.UTC()
+	}
+	return now.Format("15:04")
 }
 
 func formatWindow(c storage.Campaign) string {
@@ -259,6 +311,12 @@ func campaignStatus(ctx context.Context, inv *invocation, pool *pgxpool.Pool, na
 
 	out := inv.env.stdout
 	fmt.Fprintf(out, text.statusHead, c.Name, text.state(string(c.Status)), c.Queue, c.Policy)
+	windowState := text.windowClosed
+	if c.InWindow(time.Now()) {
+		windowState = text.windowOpen
+	}
+	fmt.Fprintf(out, text.statusWindow, formatWindow(c), c.TimeZone, windowState)
+	fmt.Fprintln(out, text.leadsHead)
 	for _, s := range storage.LeadStatuses() {
 		fmt.Fprintf(out, text.statusLine, text.leadState(string(s)), counts[s])
 	}
@@ -278,9 +336,9 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 	if err != nil {
 		return campaignStoreError(err, name)
 	}
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
-		return newUserError(func(m *messages) string { return m.cannotOpen }, path, err)
+		return err
 	}
 	defer f.Close()
 	list, err := leads.Parse(f, numbers, path)
@@ -332,7 +390,8 @@ func loadLeads(ctx context.Context, inv *invocation, pool *pgxpool.Pool, numbers
 	invalid := len(list.Problems) - countKind(list.Problems, leads.DuplicateInFile)
 
 	out := inv.env.stdout
-	fmt.Fprintf(out, text.leadsReport, imported, duplicates, invalid, dnc, list.Encoding, list.Delimiter)
+	printer := numberPrinter(inv.lang)
+	fmt.Fprint(out, printer.Sprintf(text.leadsReport, imported, duplicates, invalid, dnc, list.Encoding, delimiterLabel(list.Delimiter)))
 	for _, w := range list.Warnings {
 		fmt.Fprintln(out, w.Message(inv.lang))
 	}

@@ -6,7 +6,8 @@ import (
 	"github.com/switchboard-cc/switchboard/crm/phone"
 )
 
-// campaignMessages is the text of the campaign and dnc commands in one language.
+// campaignMessages is the text of the campaign and dnc commands in one language. The
+// Russian texts quote values as «%s» where the English ones use %q, as the import report does.
 type campaignMessages struct {
 	// states and leadStates name the campaign and lead statuses the storage spells.
 	states, leadStates map[string]string
@@ -18,6 +19,8 @@ type campaignMessages struct {
 	badPolicy         string // %q value
 	badWindow         string // %q value
 	badNumber         string // %q value, %s option
+	badName           string // %q name
+	badTimeZone       string // %q zone
 	badPhone          string // %q value, %s reason from phoneReasons
 	missingQueue      string
 	unknownQueue      string // %q queue, %s configured queues
@@ -25,7 +28,7 @@ type campaignMessages struct {
 	exists            string // %q campaign
 	invalid           string // %v reason
 	isDone            string
-	notStarted        string // %q campaign // %q campaign
+	notStarted        string // %q campaign
 	noTables          string
 
 	created     string // %s name, %s queue
@@ -33,11 +36,21 @@ type campaignMessages struct {
 	noCampaigns string
 	columns     []string
 	statusHead  string // %s name, %s status, %s queue, %s policy
+	leadsHead   string
 	statusLine  string // %-10s status, %d count
-	abandonment string // %d abandoned, %d live, %.1f percent, %g target
-	noLive      string
+	// statusWindow takes the window, the time zone and windowOpen or windowClosed.
+	statusWindow string
+	windowOpen   string
+	windowClosed string
+	// startedOutsideWindow takes the window, the time zone and the clock time there.
+	startedOutsideWindow string
+	startedNoLeads       string // %s campaign
+	abandonment          string // %d abandoned, %d live, %.1f percent, %g target
+	noLive               string
 
-	leadsReport   string // %d imported, %d duplicates, %d invalid, %d dnc, %s encoding, %q delimiter
+	// leadsReport takes the imported, duplicate, invalid and do-not-call counts, the encoding
+	// and the delimiter. It is printed through a message.Printer, which groups the digits.
+	leadsReport   string
 	leadProblem   string // %d line, %s reason
 	leadDuplicate string // %d line, %s number
 	leadDNC       string // %d line, %s number
@@ -68,6 +81,8 @@ var englishCampaign = campaignMessages{
 	badPolicy:         "invalid policy %q: use progressive or predictive",
 	badWindow:         "invalid calling window %q: use HH:MM-HH:MM, such as 09:00-21:00",
 	badNumber:         "invalid value %q for %s",
+	badName:           "invalid campaign name %q: use 1-64 letters, digits, '_', '.' or '-', without spaces",
+	badTimeZone:       "unknown time zone %q: use an IANA name such as Europe/Moscow or Asia/Yekaterinburg",
 	badPhone:          "invalid phone number %q: %s; write it with the country code, for example +7 495 123-45-67",
 	missingQueue:      "campaign add needs --queue: name the queue whose agents take the calls",
 	unknownQueue:      "queue %q is not configured, so no agent would take the campaign's calls: use one of %s, or add a [[queue]] table",
@@ -82,12 +97,19 @@ var englishCampaign = campaignMessages{
 	statusSet:   "Campaign %s is now %s.\n",
 	noCampaigns: "No campaigns.\n",
 	columns:     []string{"NAME", "STATUS", "QUEUE", "POLICY", "LINES", "WINDOW", "TIME ZONE"},
-	statusHead:  "Campaign %s: %s, queue %s, policy %s\nLeads:\n",
+	statusHead:  "Campaign %s: %s, queue %s, policy %s\n",
+	leadsHead:   "Leads:",
 	statusLine:  "  %-15s %d\n",
 	abandonment: "Abandoned: %d of %d answered calls (%.1f%%; target %g%%)\n",
 	noLive:      "Abandoned: no answered calls yet\n",
 
-	leadsReport:   "Imported %d leads; %d duplicates, %d invalid rows, %d on the do-not-call list (file read as %s, delimiter %q).\n",
+	statusWindow:         "Calling window: %s, time zone %s (%s)\n",
+	windowOpen:           "open now",
+	windowClosed:         "closed now",
+	startedOutsideWindow: "Nothing is dialed until the calling window %s opens (time zone %s, %s there now).\n",
+	startedNoLeads:       "The campaign has no leads, so nothing is dialed: load them with switchboard campaign leads %s FILE.\n",
+
+	leadsReport:   "Leads imported: %d; duplicates: %d, invalid rows: %d, on the do-not-call list: %d (file read as %s, delimiter \"%s\").\n",
 	leadProblem:   "  line %d: %s\n",
 	leadDuplicate: "  line %d: %s is already in the campaign\n",
 	leadDNC:       "  line %d: %s is on the do-not-call list and will not be dialed\n",
@@ -130,30 +152,39 @@ var russianCampaign = campaignMessages{
 	flagRetryDelay:    "пауза перед повторным набором, например 30m (по умолчанию 30m)",
 	flagReason:        "почему номеру нельзя звонить",
 
-	unknownSubcommand: "неизвестная подкоманда %q команды %s",
-	badPolicy:         "недопустимая политика %q: укажите progressive или predictive",
-	badWindow:         "недопустимое окно обзвона %q: укажите ЧЧ:ММ-ЧЧ:ММ, например 09:00-21:00",
-	badNumber:         "недопустимое значение %q для %s",
-	badPhone:          "недопустимый номер телефона %q: %s; запишите его с кодом страны, например +7 495 123-45-67",
+	unknownSubcommand: "неизвестная подкоманда «%s» команды %s",
+	badPolicy:         "недопустимая политика «%s»: укажите progressive или predictive",
+	badWindow:         "недопустимое окно обзвона «%s»: укажите ЧЧ:ММ-ЧЧ:ММ, например 09:00-21:00",
+	badNumber:         "недопустимое значение «%s» для %s",
+	badName:           "недопустимое имя кампании «%s»: используйте от 1 до 64 букв, цифр, '_', '.' или '-' без пробелов",
+	badTimeZone:       "неизвестный часовой пояс «%s»: укажите имя IANA, например Europe/Moscow или Asia/Yekaterinburg",
+	badPhone:          "недопустимый номер телефона «%s»: %s; запишите его с кодом страны, например +7 495 123-45-67",
 	missingQueue:      "для campaign add нужен --queue: укажите очередь, операторы которой принимают звонки",
-	unknownQueue:      "очередь %q не настроена, и звонки кампании никто не примет: укажите одну из %s или добавьте таблицу [[queue]]",
-	notFound:          "кампания %q не найдена: см. switchboard campaign list",
-	exists:            "кампания %q уже существует: выберите другое имя",
-	invalid:           "недопустимая кампания: %v",
-	isDone:            "кампания %q завершена и не может быть запущена снова: создайте новую кампанию",
-	notStarted:        "кампания %q ещё не запущена, приостанавливать нечего: запустите её командой switchboard campaign start",
+	unknownQueue:      "очередь «%s» не настроена, и звонки кампании никто не примет: укажите одну из %s или добавьте таблицу [[queue]]",
+	notFound:          "кампания «%s» не найдена: см. switchboard campaign list",
+	exists:            "кампания «%s» уже существует: выберите другое имя",
+	invalid:           "недопустимые параметры кампании: проверьте их по switchboard help campaign",
+	isDone:            "кампания «%s» завершена и не может быть запущена снова: создайте новую кампанию",
+	notStarted:        "кампания «%s» ещё не запущена, приостанавливать нечего: запустите её командой switchboard campaign start",
 	noTables:          "таблиц кампаний нет: выполните switchboard migrate up",
 
 	created:     "Кампания %s для очереди %s создана (черновик). Загрузите номера командой switchboard campaign leads и запустите её.\n",
 	statusSet:   "Кампания %s: %s.\n",
 	noCampaigns: "Кампаний нет.\n",
 	columns:     []string{"ИМЯ", "СОСТОЯНИЕ", "ОЧЕРЕДЬ", "ПОЛИТИКА", "ЛИНИИ", "ОКНО", "ЧАСОВОЙ ПОЯС"},
-	statusHead:  "Кампания %s: %s, очередь %s, политика %s\nНомера:\n",
+	statusHead:  "Кампания %s: %s, очередь %s, политика %s\n",
+	leadsHead:   "Номера:",
 	statusLine:  "  %-15s %d\n",
 	abandonment: "Брошено: %d из %d отвеченных звонков (%.1f%%; цель %g%%)\n",
 	noLive:      "Брошено: отвеченных звонков ещё нет\n",
 
-	leadsReport:   "Загружено номеров: %d; дубликатов: %d, недопустимых строк: %d, в списке запрета звонков: %d (файл прочитан как %s, разделитель %q).\n",
+	statusWindow:         "Окно обзвона: %s, часовой пояс %s (%s)\n",
+	windowOpen:           "сейчас открыто",
+	windowClosed:         "сейчас закрыто",
+	startedOutsideWindow: "Номера не набираются, пока не откроется окно обзвона %s (часовой пояс %s, там сейчас %s).\n",
+	startedNoLeads:       "В кампании нет номеров, поэтому набирать некого: загрузите их командой switchboard campaign leads %s ФАЙЛ.\n",
+
+	leadsReport:   "Загружено номеров: %d; дубликатов: %d, недопустимых строк: %d, в списке запрета звонков: %d (файл прочитан как %s, разделитель «%s»).\n",
 	leadProblem:   "  строка %d: %s\n",
 	leadDuplicate: "  строка %d: %s уже есть в кампании\n",
 	leadDNC:       "  строка %d: %s в списке запрета звонков и набираться не будет\n",
@@ -183,6 +214,14 @@ var russianCampaign = campaignMessages{
 	dncRemoved: "Номер %s удалён из списка запрета звонков.\n",
 	dncEmpty:   "Список запрета звонков пуст.\n",
 	dncMissing: "номера %s нет в списке запрета звонков",
+}
+
+// delimiterLabel returns the delimiter for the leads report, with tab written as \t.
+func delimiterLabel(delimiter rune) string {
+	if delimiter == '\t' {
+		return `\t`
+	}
+	return string(delimiter)
 }
 
 func campaignText(lang string) *campaignMessages {

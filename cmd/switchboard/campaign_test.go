@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cc/switchboard/storage"
 )
@@ -38,7 +40,7 @@ func TestCampaignCommandsLifecycle(t *testing.T) {
 	}
 	out = cli.mustRun("", "campaign", "leads", "spring", file)
 	for _, want := range []string{
-		"Imported 1 leads; 1 duplicates, 1 invalid rows, 1 on the do-not-call list",
+		"Leads imported: 1; duplicates: 1, invalid rows: 1, on the do-not-call list: 1",
 		"line 3: invalid phone number \"чепуха\"", "line 4: +74950000003 is on the do-not-call list", "line 5: +74950000001 repeats the number of line 2",
 	} {
 		if !strings.Contains(out, want) {
@@ -47,7 +49,7 @@ func TestCampaignCommandsLifecycle(t *testing.T) {
 	}
 	// Loading the same file again imports nothing new.
 	out = cli.mustRun("", "campaign", "leads", "spring", file)
-	if !strings.Contains(out, "Imported 0 leads; 3 duplicates") || !strings.Contains(out, "line 2: +74950000001 is already in the campaign") {
+	if !strings.Contains(out, "Leads imported: 0; duplicates: 3") || !strings.Contains(out, "line 2: +74950000001 is already in the campaign") {
 		t.Errorf("second load report:\n%s", out)
 	}
 
@@ -86,8 +88,8 @@ func TestCampaignCommandsRejectBadInput(t *testing.T) {
 		{[]string{"campaign", "add", "x", "--queue", "sales", "--window", "9-21"}, exitUsage, `invalid calling window "9-21"`},
 		{[]string{"campaign", "add", "x", "--queue", "sales", "--policy", "greedy"}, exitUsage, `invalid policy "greedy"`},
 		{[]string{"campaign", "add", "x", "--queue", "sales", "--max-lines", "0"}, exitUsage, `invalid value "0" for --max-lines`},
-		{[]string{"campaign", "add", "a,b", "--queue", "sales"}, exitError, "invalid campaign"},
-		{[]string{"campaign", "add", "x", "--queue", "sales", "--time-zone", "Mars/Base"}, exitError, "time zone \"Mars/Base\" is unknown"},
+		{[]string{"campaign", "add", "a,b", "--queue", "sales"}, exitUsage, `invalid campaign name "a,b"`},
+		{[]string{"campaign", "add", "x", "--queue", "sales", "--time-zone", "Mars/Base"}, exitUsage, `unknown time zone "Mars/Base"`},
 		{[]string{"campaign", "start", "missing"}, exitError, `campaign "missing" not found`},
 		{[]string{"campaign", "pause", "draft-only"}, exitError, `campaign "draft-only" has not started`},
 		{[]string{"campaign", "start", "x", "--queue", "sales"}, exitUsage, "--queue"},
@@ -104,7 +106,7 @@ func TestCampaignCommandsRejectBadInput(t *testing.T) {
 
 	// Messages follow --lang.
 	code, _, stderr := cli.run("", "--lang", "ru", "campaign", "start", "missing")
-	if code != exitError || !strings.Contains(stderr, `кампания "missing" не найдена`) {
+	if code != exitError || !strings.Contains(stderr, "кампания «missing» не найдена") {
 		t.Errorf("Russian error: exit %d, stderr %q", code, stderr)
 	}
 	if code, out, _ := cli.run("", "--lang", "ru", "help", "campaign"); code != exitOK || !strings.Contains(out, "Исходящие кампании") {
@@ -124,10 +126,10 @@ func TestCampaignLeadsReportInRussian(t *testing.T) {
 	out := cli.mustRun("", "--lang", "ru", "campaign", "leads", "autumn", file)
 	for _, want := range []string{
 		"Загружено номеров: 1; дубликатов: 0, недопустимых строк: 4",
-		`строка 3: недопустимый номер телефона "+7 495 12": номер слишком короткий; запишите его с кодом страны`,
-		`строка 4: недопустимый номер телефона "чепуха": в нём нет цифр`,
-		`строка 5: недопустимый номер телефона "+999 1234567": код страны неизвестен`,
-		`строка 6: недопустимый номер телефона "anonymous": это обозначение скрытого номера, а не номер`,
+		"строка 3: недопустимый номер телефона «+7 495 12»: номер слишком короткий; запишите его с кодом страны",
+		"строка 4: недопустимый номер телефона «чепуха»: в нём нет цифр",
+		"строка 5: недопустимый номер телефона «+999 1234567»: код страны неизвестен",
+		"строка 6: недопустимый номер телефона «anonymous»: это обозначение скрытого номера, а не номер",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Russian leads report lacks %q:\n%s", want, out)
@@ -141,11 +143,102 @@ func TestCampaignLeadsReportInRussian(t *testing.T) {
 	}
 
 	code, _, stderr := cli.run("", "--lang", "ru", "dnc", "add", "12")
-	if code != exitError || stderr != "switchboard: недопустимый номер телефона \"12\": номер слишком короткий; запишите его с кодом страны, например +7 495 123-45-67\n" {
+	if code != exitError || stderr != "switchboard: недопустимый номер телефона «12»: номер слишком короткий; запишите его с кодом страны, например +7 495 123-45-67\n" {
 		t.Errorf("Russian dnc add of a short number: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = cli.run("", "dnc", "add", "12")
 	if code != exitError || stderr != "switchboard: invalid phone number \"12\": it is too short; write it with the country code, for example +7 495 123-45-67\n" {
 		t.Errorf("English dnc add of a short number: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestCampaignErrorsInRussian checks that every campaign validation error comes out wholly
+// in Russian, with values in «» as in the contact import report.
+func TestCampaignErrorsInRussian(t *testing.T) {
+	cli := newUserCLI(t)
+	cli.mustRun("", "campaign", "add", "taken", "--queue", "sales")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--time-zone", "Mars/Base"}, "неизвестный часовой пояс «Mars/Base»"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--time-zone", ""}, "неизвестный часовой пояс «»"},
+		{[]string{"campaign", "add", "a,b", "--queue", "sales"}, "недопустимое имя кампании «a,b»"},
+		{[]string{"campaign", "add", strings.Repeat("x", 65), "--queue", "sales"}, "недопустимое имя кампании «"},
+		{[]string{"campaign", "add", "trial5", "--queue", "nosuchq"}, "очередь «nosuchq» не настроена"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--window", "9-21"}, "недопустимое окно обзвона «9-21»"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--policy", "greedy"}, "недопустимая политика «greedy»"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--abandon-target", "0"}, "недопустимое значение «0» для --abandon-target"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--max-lines", "1001"}, "недопустимое значение «1001» для --max-lines"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--max-attempts", "21"}, "недопустимое значение «21» для --max-attempts"},
+		{[]string{"campaign", "add", "trial5", "--queue", "sales", "--retry-delay", "-1m"}, "недопустимое значение «-1m» для --retry-delay"},
+		{[]string{"campaign", "add", "taken", "--queue", "sales"}, "кампания «taken» уже существует"},
+		{[]string{"campaign", "pause", "taken"}, "кампания «taken» ещё не запущена"},
+		{[]string{"campaign", "launch", "x"}, "неизвестная подкоманда «launch» команды campaign"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := cli.run("", append([]string{"--lang", "ru"}, tc.args...)...)
+		if code == exitOK || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want an error with %q", tc.args, code, stderr, tc.want)
+		}
+		// The first line is the error; the second is the usual pointer to the help.
+		message, _, _ := strings.Cut(stderr, "\n")
+		for _, english := range []string{"invalid", "unknown", "campaign trial5", "must", "use an IANA", `"`} {
+			if strings.Contains(message, english) {
+				t.Errorf("%v: Russian error contains %q: %s", tc.args, english, message)
+			}
+		}
+	}
+}
+
+// closedWindow returns a one-hour calling window in UTC that starts two hours after now,
+// so the window is closed at now.
+func closedWindow(now time.Time) string {
+	start := (now.UTC().Hour() + 2) % 24
+	return fmt.Sprintf("%02d:00-%02d:00", start, start+1)
+}
+
+func TestCampaignStartNotices(t *testing.T) {
+	cli := newUserCLI(t)
+	window := closedWindow(time.Now())
+	cli.mustRun("", "campaign", "add", "night", "--queue", "sales", "--window", window, "--time-zone", "UTC")
+
+	out := cli.mustRun("", "campaign", "start", "night")
+	for _, want := range []string{
+		"Campaign night is now running.",
+		"Nothing is dialed until the calling window " + window + " opens (time zone UTC",
+		"The campaign has no leads, so nothing is dialed: load them with switchboard campaign leads night FILE.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("start output lacks %q:\n%s", want, out)
+		}
+	}
+	out = cli.mustRun("", "--lang", "ru", "campaign", "start", "night")
+	for _, want := range []string{"Номера не набираются, пока не откроется окно обзвона " + window, "В кампании нет номеров"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Russian start output lacks %q:\n%s", want, out)
+		}
+	}
+	out = cli.mustRun("", "campaign", "status", "night")
+	if want := "Calling window: " + window + ", time zone UTC (closed now)"; !strings.Contains(out, want) {
+		t.Errorf("status lacks %q:\n%s", want, out)
+	}
+	out = cli.mustRun("", "--lang", "ru", "campaign", "status", "night")
+	if want := "Окно обзвона: " + window + ", часовой пояс UTC (сейчас закрыто)"; !strings.Contains(out, want) {
+		t.Errorf("Russian status lacks %q:\n%s", want, out)
+	}
+
+	// Equal start and end mean all day, so a campaign with leads starts without a notice.
+	cli.mustRun("", "campaign", "add", "allday", "--queue", "sales", "--window", "00:00-00:00")
+	file := filepath.Join(t.TempDir(), "leads.csv")
+	if err := os.WriteFile(file, []byte("Телефон\n+7 495 000-00-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.mustRun("", "campaign", "leads", "allday", file)
+	if out := cli.mustRun("", "campaign", "start", "allday"); out != "Campaign allday is now running.\n" {
+		t.Errorf("start inside the window with leads = %q, want only the status line", out)
+	}
+	if out := cli.mustRun("", "campaign", "status", "allday"); !strings.Contains(out, "Calling window: 00:00-00:00, time zone Europe/Moscow (open now)") {
+		t.Errorf("status of an all-day campaign:\n%s", out)
 	}
 }

@@ -63,6 +63,10 @@ func TestRunHelpLanguages(t *testing.T) {
 		{"flag english overrides LANG", []string{"help", "import", "--lang", "en"}, []string{"LANG=ru_RU.UTF-8"}, "Usage: switchboard import contacts"},
 		{"dash h", []string{"serve", "-h"}, nil, "Usage: switchboard serve"},
 		{"dash help russian", []string{"--lang", "ru", "import", "--help"}, nil, "Использование: switchboard import contacts"},
+		{"user line names queues", []string{"help"}, nil, "roles, phone, skills, queues, password"},
+		{"user line names queues russian", []string{"help", "--lang", "ru"}, nil, "роли, телефон, навыки, очереди, пароль"},
+		{"import usage lists tab", []string{"help", "import"}, nil, "[--delimiter auto|,|;|tab]"},
+		{"import usage lists tab russian", []string{"help", "import", "--lang", "ru"}, nil, "[--delimiter auto|,|;|tab]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,7 +246,7 @@ func TestRunImportMissingFile(t *testing.T) {
 	if code := run([]string{"import", "contacts", missing}, env); code != exitError {
 		t.Fatalf("exit code %d, want %d", code, exitError)
 	}
-	if want := "не удалось открыть " + missing + ": no such file or directory"; !strings.Contains(stderr.String(), want) {
+	if want := "не удалось открыть " + missing + ": нет такого файла или папки"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr %q does not contain %q", stderr.String(), want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/switchboard-cc/switchboard/crm/contactio"
 )
@@ -91,9 +92,9 @@ func importContacts(ctx context.Context, inv *invocation, file string, opts impo
 		source = filepath.Base(file)
 	}
 
-	f, err := os.Open(file)
+	f, err := openInput(file)
 	if err != nil {
-		return newUserError(func(m *messages) string { return m.cannotOpen }, file, errorReason(err))
+		return err
 	}
 	defer f.Close()
 
@@ -123,6 +124,10 @@ func errorReason(err error) string {
 	if errors.As(err, &pathErr) {
 		return pathErr.Err.Error()
 	}
+	var linkErr *os.LinkError
+	if errors.As(err, &linkErr) {
+		return linkErr.Err.Error()
+	}
 	return err.Error()
 }
 
@@ -146,13 +151,19 @@ func exportContacts(ctx context.Context, inv *invocation, file string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(inv.env.stderr, inv.msg.exported, count, file)
+		fmt.Fprint(inv.env.stderr, numberPrinter(inv.lang).Sprintf(inv.msg.exported, count, file))
 		return nil
 	}
 
+	cannotWrite := func(m *messages) string { return m.cannotWrite }
+	// Checked first, because renaming a file over a folder fails only after the whole
+	// export, with an error that names the temporary file.
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return newFileError(cannotWrite, file, syscall.EISDIR)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
 	if err != nil {
-		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+		return newFileError(cannotWrite, file, err)
 	}
 	defer os.Remove(tmp.Name())
 
@@ -162,16 +173,16 @@ func exportContacts(ctx context.Context, inv *invocation, file string) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+		return newFileError(cannotWrite, file, err)
 	}
 	// CreateTemp makes the file 0600; an export is an ordinary document.
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+		return newFileError(cannotWrite, file, err)
 	}
 	if err := os.Rename(tmp.Name(), file); err != nil {
-		return newUserError(func(m *messages) string { return m.cannotWrite }, file, errorReason(err))
+		return newFileError(cannotWrite, file, err)
 	}
 
-	fmt.Fprintf(inv.env.stdout, inv.msg.exported, count, file)
+	fmt.Fprint(inv.env.stdout, numberPrinter(inv.lang).Sprintf(inv.msg.exported, count, file))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/switchboard-cc/switchboard/storage"
 	"github.com/switchboard-cc/switchboard/storage/pgtest"
 )
 
@@ -51,5 +52,70 @@ func TestImportKOI8REncodingFlag(t *testing.T) {
 	}
 	if name != "ЦОЙ" {
 		t.Errorf("stored last name %q, want ЦОЙ", name)
+	}
+}
+
+// TestImportKOI8RAdviceWorks follows the report's advice for a KOI8-R file read as
+// Windows-1251: a plain re-import keeps the garbled name, while deleting the contact and
+// importing with --encoding koi8-r stores the right one.
+func TestImportKOI8RAdviceWorks(t *testing.T) {
+	t.Parallel()
+	encoded, err := charmap.KOI8R.NewEncoder().String("Last name;Phone\r\nЦОЙ;+7 495 123-45-67\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := filepath.Join(t.TempDir(), "short.csv")
+	if err := os.WriteFile(input, []byte(encoded), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool := pgtest.New(t)
+	importFile := func(lang string, args ...string) string {
+		t.Helper()
+		env, stdout, stderr := testEnv("SWITCHBOARD_DATABASE_URL="+pool.Config().ConnString(), "LANG="+lang)
+		if code := run(append([]string{"import", "contacts", input}, args...), env); code != exitOK {
+			t.Fatalf("import %v: exit code %d; stderr %s", args, code, stderr.String())
+		}
+		return stdout.String()
+	}
+	liveName := func() (int64, string) {
+		t.Helper()
+		var id int64
+		var name string
+		if err := pool.QueryRow(t.Context(), `SELECT id, last_name FROM contacts WHERE deleted_at IS NULL`).Scan(&id, &name); err != nil {
+			t.Fatal(err)
+		}
+		return id, name
+	}
+
+	report := importFile("en_US.UTF-8")
+	if want := "delete the contacts created from this file and import it again with the encoding set to koi8-r"; !strings.Contains(report, want) {
+		t.Errorf("English report lacks %q:\n%s", want, report)
+	}
+	id, garbled := liveName()
+	if garbled == "ЦОЙ" {
+		t.Fatalf("the guessed encoding read the name right, so the file does not test the advice")
+	}
+
+	// A re-import merges by phone and keeps the stored name, so it cannot be the advice.
+	importFile("en_US.UTF-8", "--encoding", "koi8-r")
+	if _, name := liveName(); name != garbled {
+		t.Errorf("re-import changed the stored name to %q; the advice can be simpler", name)
+	}
+
+	if err := storage.NewContacts(pool, nil).Delete(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	importFile("ru_RU.UTF-8", "--encoding", "koi8-r")
+	if _, name := liveName(); name != "ЦОЙ" {
+		t.Errorf("after delete and import with koi8-r the name is %q, want ЦОЙ", name)
+	}
+
+	pool2 := pgtest.New(t)
+	env, stdout, _ := testEnv("SWITCHBOARD_DATABASE_URL="+pool2.Config().ConnString(), "LANG=ru_RU.UTF-8")
+	if code := run([]string{"import", "contacts", input}, env); code != exitOK {
+		t.Fatalf("Russian import: exit code %d", code)
+	}
+	if want := "удалите созданные из этого файла контакты и импортируйте его снова с кодировкой koi8-r"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("Russian report lacks %q:\n%s", want, stdout.String())
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +122,48 @@ func TestImportMalformedFileChangesNothing(t *testing.T) {
 	}
 	if contacts != 0 {
 		t.Errorf("a malformed file stored %d contacts", contacts)
+	}
+}
+
+// TestExportCountMatchesImportReport checks that the export summary groups the digits of
+// its count as the import report does, in both languages.
+func TestExportCountMatchesImportReport(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	database := "SWITCHBOARD_DATABASE_URL=" + pool.Config().ConnString()
+	dir := t.TempDir()
+
+	var csv strings.Builder
+	csv.WriteString("Фамилия;Телефон\n")
+	for i := range 1001 {
+		fmt.Fprintf(&csv, "Иванов;+7 495 %03d-%02d-%02d\n", 100+i/10000, (i/100)%100, i%100)
+	}
+	input := filepath.Join(dir, "many.csv")
+	if err := os.WriteFile(input, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env, stdout, stderr := testEnv(database, "LANG=en_US.UTF-8")
+	if code := run([]string{"import", "contacts", input}, env); code != exitOK {
+		t.Fatalf("import exit code %d; stderr %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "Imported: 1,001") {
+		t.Fatalf("import report does not count 1,001 contacts:\n%s", stdout.String())
+	}
+
+	output := filepath.Join(dir, "out.csv")
+	env, stdout, stderr = testEnv(database, "LANG=en_US.UTF-8")
+	if code := run([]string{"export", "contacts", output}, env); code != exitOK {
+		t.Fatalf("export exit code %d; stderr %s", code, stderr.String())
+	}
+	if want := "Exported contacts: 1,001, file " + output + "\n"; stdout.String() != want {
+		t.Errorf("export summary = %q, want %q", stdout.String(), want)
+	}
+
+	env, stdout, stderr = testEnv(database, "LANG=ru_RU.UTF-8")
+	if code := run([]string{"export", "contacts", "-"}, env); code != exitOK {
+		t.Fatalf("Russian export exit code %d; stderr %s", code, stderr.String())
+	}
+	if want := numberPrinter("ru").Sprintf("Выгружено контактов: %d, файл -\n", 1001); stderr.String() != want || !strings.Contains(want, "1\u00a0001") {
+		t.Errorf("Russian export summary = %q, want %q with a no-break space between thousands", stderr.String(), want)
 	}
 }

@@ -51,6 +51,9 @@ func runDemo(ctx context.Context, inv *invocation, loginsPath string) error {
 		for _, l := range logins {
 			fmt.Fprintf(inv.env.stdout, inv.msg.demoLogin, l.Role, l.Login, l.Password)
 		}
+		// The hint names the command that prints the URL, because the URL holds the
+		// database password, which stays out of the terminal's scrollback.
+		fmt.Fprint(inv.env.stdout, inv.msg.demoCLIHint)
 		fmt.Fprintln(inv.env.stdout)
 
 		if err := startDemoTraffic(ctx, inv.env, cfg, sim); err != nil {

@@ -78,6 +78,9 @@ func TestDemoServesAndKeepsLogins(t *testing.T) {
 	if !strings.Contains(out, "Demo data loaded: 320 contacts") || !strings.Contains(out, "http://"+addr+"/") {
 		t.Errorf("first demo output lacks the seeding summary or the URL:\n%s", out)
 	}
+	if !strings.Contains(out, "export SWITCHBOARD_DATABASE_URL=$(scripts/services/postgres.sh url)") {
+		t.Errorf("first demo output lacks the command that points other commands at its database:\n%s", out)
+	}
 
 	info, err := os.Stat(loginsPath)
 	if err != nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // messages is the text Switchboard shows people on the command line, in one language.
@@ -56,13 +59,14 @@ type messages struct {
 	migrateNoConfirmation  string
 	servePendingMigrations string
 
-	exported string // %d count, %s file
+	exported string // %d count, %s file; printed through numberPrinter
 
 	demoSeeded   string // %d contacts, %d companies, %d interactions
 	demoExisting string
 	demoReissued string
 	demoReady    string // %s URL, %s logins file
 	demoLogin    string // %-12s role, %s login, %s password
+	demoCLIHint  string
 	demoNotEmpty string
 
 	user userMessages
@@ -78,10 +82,10 @@ Commands:
   serve                    run the HTTP server until SIGINT or SIGTERM
   migrate up|down|down-all|status
                            apply or roll back database migrations, or show whether any are pending
-  import contacts FILE     import contacts from a CSV file (UTF-8, Windows-1251 or KOI8-R, comma or semicolon)
+  import contacts FILE     import contacts from a CSV file (UTF-8, Windows-1251 or KOI8-R; comma, semicolon or tab)
   export contacts FILE     export contacts to a CSV file that Excel opens in a Russian locale
   demo                     migrate, load demo data once, print the demo logins and serve
-  user add|list|passwd|set create, list and change users: roles, phone, skills, password, disabled
+  user add|list|passwd|set create, list and change users: roles, phone, skills, queues, password, disabled
   campaign add|leads|start|pause|stop|list|status
                            outbound campaigns: create, load a call list, run and watch them
   dnc add|remove|list      the do-not-call list that every campaign obeys
@@ -116,7 +120,7 @@ while serve runs.
 Because down and down-all delete data, they need confirmation: --yes, or on a terminal the
 database name typed at the prompt. Without either they change nothing and exit with 2.
 `,
-		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source NAME] [--region CODE]
+		"import": `Usage: switchboard import contacts FILE [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;|tab] [--source NAME] [--region CODE]
 
 Imports contacts from a CSV file with Russian or English headers. Rows sharing a phone number
 with a stored contact are merged into it. The report lists rows imported, merged and rejected,
@@ -126,7 +130,8 @@ almost always comes from a quote that is never closed or from missing line break
 
 With --encoding auto, a file that is not UTF-8 is read as Windows-1251 or KOI8-R, whichever
 its Russian letters fit better. When the file has too few letters to tell, it is read as
-Windows-1251 and the report warns. Set --encoding koi8-r if the names come out garbled.
+Windows-1251 and the report warns. If the names come out garbled, delete the contacts created
+from the file and import it again with --encoding koi8-r: an import never replaces a stored name.
 
 A value written without enclosing quotes but with quotes inside, such as ООО "Ромашка", is
 read as written when its row still has as many cells as the header; the report warns. A full
@@ -170,7 +175,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	flagLang:         "message language: en or ru",
 	flagLogins:       "`FILE` that receives the demo logins and passwords",
 	flagEncoding:     "file encoding: auto, utf-8, windows-1251 or koi8-r",
-	flagDelimiter:    "field delimiter: auto, comma (,) or semicolon (;)",
+	flagDelimiter:    "field delimiter: auto, comma (,), semicolon (;) or tab",
 	flagSource:       "source `NAME` recorded with the imported contacts (default: the file name)",
 	flagRegion:       "region `CODE` for numbers without a country code (default: phone.default_region)",
 	flagYes:          "confirm that migrate down or down-all may delete data",
@@ -207,13 +212,16 @@ Prints the version, the commit and the Go version the binary was built with.
 	migrateNoConfirmation:  `no confirmation received, so nothing was rolled back; type the database name, or add --yes to "migrate %s" in scripts`,
 	servePendingMigrations: `the database schema is behind this version of Switchboard; run "switchboard migrate up" with the same configuration, then start serve again`,
 
-	exported: "exported %d contacts to %s\n",
+	exported: "Exported contacts: %d, file %s\n",
 
 	demoSeeded:   "Demo data loaded: %d contacts, %d companies, %d calls.\n",
 	demoExisting: "Demo data is already loaded; keeping it.\n",
 	demoReissued: "The demo users already existed but their passwords were not on file here, so new passwords were set.\n",
 	demoReady:    "\nSwitchboard demo is running at %s\nLogins (also in %s):\n",
 	demoLogin:    "  %-12s %-12s %s\n",
+	demoCLIHint: "\nOther commands, such as bin/switchboard user list, import and campaign, need the same database.\n" +
+		"For the database of make demo, run this in the project folder of another terminal:\n" +
+		"  export SWITCHBOARD_DATABASE_URL=$(scripts/services/postgres.sh url)\n",
 	demoNotEmpty: "the database already holds users or contacts that the demo did not create; the demo loads only an empty database, so point SWITCHBOARD_DATABASE_URL at a new database",
 
 	user: englishUser,
@@ -229,10 +237,10 @@ var russian = messages{
   serve                    запустить HTTP-сервер до SIGINT или SIGTERM
   migrate up|down|down-all|status
                            применить или откатить миграции базы данных либо показать, есть ли неприменённые
-  import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8, Windows-1251 или KOI8-R, запятая или точка с запятой)
+  import contacts ФАЙЛ     импортировать контакты из CSV (UTF-8, Windows-1251 или KOI8-R; запятая, точка с запятой или табуляция)
   export contacts ФАЙЛ     выгрузить контакты в CSV, который Excel открывает в русской локали
   demo                     применить миграции, один раз загрузить демо-данные, вывести демо-логины и запустить сервер
-  user add|list|passwd|set создать, перечислить и изменить пользователей: роли, телефон, навыки, пароль, отключение
+  user add|list|passwd|set создать, перечислить и изменить пользователей: роли, телефон, навыки, очереди, пароль, отключение
   campaign add|leads|start|pause|stop|list|status
                            исходящие кампании: создать, загрузить список обзвона, запустить и следить
   dnc add|remove|list      список запрета звонков, который соблюдает каждая кампания
@@ -269,7 +277,7 @@ shutdown.grace_period на завершение.
 имя базы данных, введённое в ответ на запрос. Без подтверждения они ничего не меняют и
 завершаются с кодом 2.
 `,
-		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;] [--source ИМЯ] [--region КОД]
+		"import": `Использование: switchboard import contacts ФАЙЛ [--encoding auto|utf-8|windows-1251|koi8-r] [--delimiter auto|,|;|tab] [--source ИМЯ] [--region КОД]
 
 Импортирует контакты из CSV-файла с русскими или английскими заголовками. Строки, у которых
 телефон совпадает с сохранённым контактом, объединяются с ним. Отчёт перечисляет
@@ -280,8 +288,9 @@ shutdown.grace_period на завершение.
 
 При --encoding auto файл не в UTF-8 читается как Windows-1251 или KOI8-R — в зависимости от
 того, какой кодировке лучше соответствуют его русские буквы. Если букв слишком мало, чтобы
-решить, файл читается как Windows-1251, а отчёт выводит предупреждение; если имена искажены,
-укажите --encoding koi8-r.
+решить, файл читается как Windows-1251, а отчёт выводит предупреждение. Если имена искажены,
+удалите созданные из файла контакты и импортируйте его снова с --encoding koi8-r: импорт не
+заменяет сохранённые имена.
 
 Значение без обрамляющих кавычек, но с кавычками внутри, например ООО "Ромашка", читается как
 написано, если в его строке столько же ячеек, сколько в заголовке; отчёт предупреждает об этом.
@@ -325,7 +334,7 @@ contacts". Заголовки столбцов — на языке сообще�
 	flagLang:         "язык сообщений: en или ru",
 	flagLogins:       "`ФАЙЛ`, в который записываются демо-логины и пароли",
 	flagEncoding:     "кодировка файла: auto, utf-8, windows-1251 или koi8-r",
-	flagDelimiter:    "разделитель полей: auto, запятая (,) или точка с запятой (;)",
+	flagDelimiter:    "разделитель полей: auto, запятая (,), точка с запятой (;) или tab (табуляция)",
 	flagSource:       "`ИМЯ` источника, сохраняемое с контактами (по умолчанию имя файла)",
 	flagRegion:       "`КОД` региона для номеров без кода страны (по умолчанию phone.default_region)",
 	flagYes:          "подтвердить, что migrate down или down-all может удалить данные",
@@ -362,13 +371,16 @@ contacts". Заголовки столбцов — на языке сообще�
 	migrateNoConfirmation:  `подтверждение не получено, поэтому ничего не откачено; введите имя базы данных или в скриптах добавьте --yes к "migrate %s"`,
 	servePendingMigrations: `схема базы данных отстаёт от этой версии Switchboard; выполните "switchboard migrate up" с той же конфигурацией и снова запустите serve`,
 
-	exported: "выгружено контактов: %d, файл %s\n",
+	exported: "Выгружено контактов: %d, файл %s\n",
 
 	demoSeeded:   "Демо-данные загружены: контактов %d, компаний %d, звонков %d.\n",
 	demoExisting: "Демо-данные уже загружены и сохранены без изменений.\n",
 	demoReissued: "Демо-пользователи уже были, но их паролей здесь не было, поэтому заданы новые пароли.\n",
 	demoReady:    "\nДемо Switchboard работает по адресу %s\nЛогины (также в %s):\n",
 	demoLogin:    "  %-12s %-12s %s\n",
+	demoCLIHint: "\nДругим командам, например bin/switchboard user list, import и campaign, нужна та же база данных.\n" +
+		"Для базы make demo выполните в папке проекта в другом терминале:\n" +
+		"  export SWITCHBOARD_DATABASE_URL=$(scripts/services/postgres.sh url)\n",
 	demoNotEmpty: "в базе данных уже есть пользователи или контакты, созданные не демо; демо загружается только в пустую базу, поэтому укажите в SWITCHBOARD_DATABASE_URL новую базу",
 
 	user: russianUser,
@@ -380,6 +392,15 @@ func messagesFor(lang string) *messages {
 		return &russian
 	}
 	return &english
+}
+
+// numberPrinter returns a printer that groups the digits of counts as the language does
+// (20,000 and 20 000), like the contact import report.
+func numberPrinter(lang string) *message.Printer {
+	if lang == "ru" {
+		return message.NewPrinter(language.Russian)
+	}
+	return message.NewPrinter(language.English)
 }
 
 // detectLanguage picks the message language: an explicit --lang in args, otherwise the

@@ -92,10 +92,10 @@ func TestUserRejectsUnknownQueue(t *testing.T) {
 	}{
 		{"add", []string{"user", "add", "vera", "--name", "Вера", "--role", "agent", "--queue", "support,vip"},
 			`queue "vip" is not configured: use one of support, sales, or add a [[queue]] table with that name to the configuration`,
-			`очередь "vip" не настроена: укажите одну из support, sales или добавьте в конфигурацию таблицу [[queue]] с этим именем`},
+			`очередь «vip» не настроена: укажите одну из support, sales или добавьте в конфигурацию таблицу [[queue]] с этим именем`},
 		{"set", []string{"user", "set", "olga", "--queue", "Sales"},
 			`queue "Sales" is not configured: use one of support, sales`,
-			`очередь "Sales" не настроена: укажите одну из support, sales`},
+			`очередь «Sales» не настроена: укажите одну из support, sales`},
 	}
 	for _, tt := range tests {
 		for lang, want := range map[string]string{"en": tt.en, "ru": tt.ru} {

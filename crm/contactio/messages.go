@@ -130,8 +130,8 @@ var translations = map[string]translation{
 		ru: "телефоны принадлежат нескольким существующим контактам (%[3]d), поэтому строка объединена с самым старым из них",
 	},
 	messageKey(CodeEncodingUncertain): {
-		en: "the file is not UTF-8, and it reads about equally well as windows-1251 and as koi8-r, so it was read as %[2]s: if the names look garbled, import it again with the encoding set to koi8-r, and set windows-1251 to keep this reading without the warning",
-		ru: "файл не в UTF-8 и примерно одинаково читается как windows-1251 и как koi8-r, поэтому он прочитан как %[2]s: если имена искажены, импортируйте его снова с кодировкой koi8-r, а чтобы оставить это прочтение без предупреждения, укажите windows-1251",
+		en: "the file is not UTF-8 and reads about equally well as windows-1251 and as koi8-r, so it was read as %[2]s. If the imported names look garbled, delete the contacts created from this file and import it again with the encoding set to koi8-r: a repeated import never replaces a stored name. To keep this reading without the warning, set windows-1251",
+		ru: "файл не в UTF-8 и примерно одинаково читается как windows-1251 и как koi8-r, поэтому он прочитан как %[2]s. Если импортированные имена искажены, удалите созданные из этого файла контакты и импортируйте его снова с кодировкой koi8-r: повторный импорт не заменяет сохранённые имена. Чтобы оставить это прочтение без предупреждения, укажите windows-1251",
 	},
 	messageKey(CodeMixedEncoding): {
 		en: "this line is in UTF-8 while the file was read as %[2]s, so its letters were imported garbled: save the whole file in one encoding (UTF-8 is best) and import it again",
