@@ -11,12 +11,12 @@ import { ru, screenshot } from "./inbound-call.mjs";
 // Labels of the contacts page and card, copied from src/locales like the desk's labels.
 const labels = {
   ru: {
-    nav: "Контакты", title: "Switchboard — контакты", placeholder: "Имя или номер телефона",
+    nav: "Контакты", title: "Switchboard — контакты", placeholder: "Имя, компания или номер телефона",
     hint: "Введите хотя бы две буквы имени", none: "Контакты не найдены", choose: "Выберите контакт",
     history: "История обращений", phones: "Телефоны", desk: "Рабочее место", wallboard: "Табло",
   },
   en: {
-    title: "Switchboard — contacts", placeholder: "Name or phone number", history: "Interaction history",
+    title: "Switchboard — contacts", placeholder: "Name, company or phone number", history: "Interaction history",
     phones: "Phones", tickets: "Open tickets", desk: "Desk",
   },
 };
@@ -61,7 +61,7 @@ export async function runContacts({ browser, baseURL, agent, supervisor, pg, dat
     const results = byTestId("contact-result");
     const firstPage = Math.min(byName.length, pageSize);
     await until(async () => (await results.count()) === firstPage,
-      `${firstPage} results for "ива" (the demo has ${byName.length} contacts with a name word starting with "ива")`,
+      `${firstPage} results for "ива" (the demo has ${byName.length} contacts with a name or company word starting with "ива")`,
       async () => JSON.stringify(await results.allInnerTexts()));
     const names = await results.locator(".result-name").allInnerTexts();
     equal(JSON.stringify(names.map(stripVIP)), JSON.stringify(byName.slice(0, firstPage).map((c) => c.name)),
@@ -197,17 +197,25 @@ async function runSupervisorContacts({ browser, baseURL, supervisor, contact }) 
   }
 }
 
-// namePrefixMatches returns the live contacts with a name word starting with prefix, in the
-// order the search lists them. It matches by a regular expression, independently of the
-// full-text index the server searches.
+// namePrefixMatches returns the live contacts with a word of their name, or of their
+// company's name, starting with prefix, in the order the search lists them: contacts with a
+// word equal to prefix first, then by name. It matches by regular expressions, independently
+// of the full-text indexes the server searches.
 async function namePrefixMatches(pg, database, prefix) {
   const rows = await pg.rows(database, `
-    SELECT concat_ws(' ', nullif(c.last_name, ''), nullif(c.first_name, ''), nullif(c.middle_name, '')) AS name
-    FROM contacts c
-    WHERE c.deleted_at IS NULL
-      AND translate(lower(c.last_name || ' ' || c.first_name || ' ' || c.middle_name), 'ё', 'е') ~ ('(^|[^[:alnum:]])' || :'prefix')
-    ORDER BY c.last_name, c.first_name, c.id`, { prefix });
-  ok(rows.length > 0, `expected the demo data to hold contacts whose name has a word starting with "${prefix}", found none`);
+    WITH words AS (
+      SELECT c.id, c.last_name, c.first_name,
+             concat_ws(' ', nullif(c.last_name, ''), nullif(c.first_name, ''), nullif(c.middle_name, '')) AS name,
+             translate(lower(c.last_name || ' ' || c.first_name || ' ' || c.middle_name), 'ё', 'е') AS name_words,
+             translate(lower(coalesce(co.name, '')), 'ё', 'е') AS company_words
+      FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+      WHERE c.deleted_at IS NULL)
+    SELECT name FROM words
+    WHERE name_words ~ ('(^|[^[:alnum:]])' || :'prefix') OR company_words ~ ('(^|[^[:alnum:]])' || :'prefix')
+    ORDER BY name_words ~ ('(^|[^[:alnum:]])' || :'prefix' || '($|[^[:alnum:]])')
+          OR company_words ~ ('(^|[^[:alnum:]])' || :'prefix' || '($|[^[:alnum:]])') DESC,
+             last_name, first_name, id`, { prefix });
+  ok(rows.length > 0, `expected the demo data to hold contacts whose name or company has a word starting with "${prefix}", found none`);
   return rows;
 }
 
