@@ -201,7 +201,7 @@ Prints the version, the commit and the Go version the binary was built with.
 	migrateRolledBack: "rolled back %d %s (%s)\n",
 	migrateNothing:    "no migrations to run\n",
 	migrateCurrent:    "migrations are current\n",
-	migratePending:    "%d migrations are pending: run \"switchboard migrate up\"",
+	migratePending:    "pending migrations: %d; run \"switchboard migrate up\"",
 
 	migrateStateApplied: "applied  %d %s (%s UTC)\n",
 	migrateStatePending: "pending  %d %s\n",

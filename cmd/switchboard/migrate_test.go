@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,8 +29,8 @@ func TestMigrateCommands(t *testing.T) {
 	if code != exitError || total == 0 || appliedLine.MatchString(out) {
 		t.Fatalf("status on an empty database = %d:\n%s%s\nwant exit 1 and every migration pending", code, out, errOut)
 	}
-	if !strings.Contains(errOut, "migrations are pending") {
-		t.Errorf("status error %q does not say migrations are pending", errOut)
+	if want := fmt.Sprintf("pending migrations: %d;", total); !strings.Contains(errOut, want) {
+		t.Errorf("status error %q does not contain %q", errOut, want)
 	}
 
 	code, out, errOut = migrate("up")
@@ -48,8 +49,12 @@ func TestMigrateCommands(t *testing.T) {
 	if code, out, _ = migrate("down"); code != exitOK || strings.Count(out, "rolled back") != 1 {
 		t.Fatalf("down = %d %q, want one migration rolled back", code, out)
 	}
-	if code, out, _ = migrate("status"); code != exitError || len(pendingLine.FindAllString(out, -1)) != 1 {
+	if code, out, errOut = migrate("status"); code != exitError || len(pendingLine.FindAllString(out, -1)) != 1 {
 		t.Errorf("status after down = %d:\n%s\nwant exit 1 with one pending", code, out)
+	}
+	// One pending migration must not read "1 migrations are pending".
+	if !strings.Contains(errOut, "pending migrations: 1;") {
+		t.Errorf("status error after down = %q, want pending migrations: 1", errOut)
 	}
 
 	if code, out, _ = migrate("down-all"); code != exitOK || strings.Count(out, "rolled back") != total-1 {
