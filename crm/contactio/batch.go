@@ -155,12 +155,12 @@ func beginImport(ctx context.Context, db *pgxpool.Pool) (*batchWriter, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	w := &batchWriter{
-		tx:            tx,
-		firstRowOf:    map[string]int{},
-		written:       map[int64]bool{},
+		tx:                tx,
+		firstRowOf:        map[string]int{},
+		written:           map[int64]bool{},
 		moreStoredMatches: map[int][]int64{},
-		companyIDs:    map[string]int64{},
-		tagIDs:        map[string]int64{},
+		companyIDs:        map[string]int64{},
+		tagIDs:            map[string]int64{},
 	}
 	if err := w.prepare(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
