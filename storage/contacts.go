@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -212,6 +213,14 @@ type ContactFilter struct {
 // Query. So "Иванов Пётр" lists "Иванов Пётр Сергеевич" before the many "Иванов
 // Александр Петрович", whose patronymic only starts with "Пётр".
 func (s *Contacts) List(ctx context.Context, f ContactFilter) ([]crm.Contact, error) {
+	// PostgreSQL text holds neither, and its own error would not name the field.
+	for _, input := range []struct{ field, text string }{{"search text", f.Query}, {"tag", f.Tag}} {
+		if !utf8.ValidString(input.text) || strings.ContainsRune(input.text, 0) {
+			return nil, fmt.Errorf("list contacts: %w: %s %q is not valid UTF-8 or contains a NUL byte; send UTF-8 text without NUL",
+				crm.ErrInvalid, input.field, input.text)
+		}
+	}
+
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
