@@ -319,9 +319,22 @@ func (w *batchWriter) compareNames(ctx context.Context, staged []stagedContact) 
 // namesDiffer reports whether two name parts are both given and differ other
 // than in case or in ё written as е.
 func namesDiffer(a, b string) bool {
-	fold := strings.NewReplacer("ё", "е", "Ё", "е")
 	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	return a != "" && b != "" && !strings.EqualFold(fold.Replace(a), fold.Replace(b))
+	if a == "" || b == "" || strings.EqualFold(a, b) {
+		return false
+	}
+	return !strings.EqualFold(strings.Map(yoAsYe, a), strings.Map(yoAsYe, b))
+}
+
+// yoAsYe writes ё as е, as Russian text often does.
+func yoAsYe(r rune) rune {
+	switch r {
+	case 'ё':
+		return 'е'
+	case 'Ё':
+		return 'Е'
+	}
+	return r
 }
 
 // errFirstRowNotWritten means a group that matches no stored contact has no
