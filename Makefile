@@ -49,10 +49,12 @@ test-format:
 
 # test-fuzz runs every target listed in scripts/fuzz-targets.txt for FUZZTIME. Minimising a
 # new input is capped at 1 s: by default it may take a minute, which stalled targets such as
-# routing FuzzEngine at 0 execs/s for most of their FUZZTIME.
+# routing FuzzEngine at 0 execs/s for most of their FUZZTIME. Targets that query PostgreSQL
+# (storage FuzzContactSearch) get the private servers, as the unit tests do.
 FUZZTIME ?= 10s
 test-fuzz:
-	@grep -v '^\s*\(#\|$$\)' scripts/fuzz-targets.txt | while read -r pkg name; do \
+	@eval "$$($(SERVICES)/env.sh)" && \
+	grep -v '^\s*\(#\|$$\)' scripts/fuzz-targets.txt | while read -r pkg name; do \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s "./$$pkg" || exit 1; \
 	done
