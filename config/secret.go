@@ -72,6 +72,16 @@ func RedactURL(raw string) string {
 		query.Set("password", redacted)
 		parsed.RawQuery = query.Encode()
 	}
-	// A password= left in another part (a fragment, a malformed query) is redacted too.
+	// A password= left in another part (a path, a fragment, a malformed query) is redacted
+	// too. The path and fragment are redacted in their decoded form, because String
+	// escapes them again ("password =x" becomes "password%20=x", which the pattern misses).
+	if keywordPassword.MatchString(parsed.Path) {
+		parsed.Path = keywordPassword.ReplaceAllString(parsed.Path, "${1}"+redacted)
+		parsed.RawPath = ""
+	}
+	if keywordPassword.MatchString(parsed.Fragment) {
+		parsed.Fragment = keywordPassword.ReplaceAllString(parsed.Fragment, "${1}"+redacted)
+		parsed.RawFragment = ""
+	}
 	return keywordPassword.ReplaceAllString(parsed.String(), "${1}"+redacted)
 }
