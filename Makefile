@@ -47,17 +47,12 @@ test-format:
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path '*/node_modules/*' -not -path '*/testdata/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt: format these files with gofmt -w:" >&2; echo "$$unformatted" >&2; exit 1; fi
 
-# test-fuzz runs every target listed in scripts/fuzz-targets.txt for FUZZTIME. Minimising a
-# new input is capped at 1 s: by default it may take a minute, which stalled targets such as
-# routing FuzzEngine at 0 execs/s for most of their FUZZTIME. Targets that query PostgreSQL
-# (storage FuzzContactSearch) get the private servers, as the unit tests do.
+# test-fuzz runs every target listed in scripts/fuzz-targets.txt for FUZZTIME (scripts/fuzz.sh
+# says how). Targets that query PostgreSQL (storage FuzzContactSearch) get the private
+# servers, as the unit tests do.
 FUZZTIME ?= 10s
 test-fuzz:
-	@eval "$$($(SERVICES)/env.sh)" && \
-	grep -v '^\s*\(#\|$$\)' scripts/fuzz-targets.txt | while read -r pkg name; do \
-		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s "./$$pkg" || exit 1; \
-	done
+	eval "$$($(SERVICES)/env.sh)" && FUZZTIME=$(FUZZTIME) GO=$(GO) scripts/fuzz.sh
 
 # test-ui runs the browser test of the agent desk (agent-ui/e2e/run.mjs): `switchboard demo`
 # on a fresh database, driven in Debian's headless Chromium, which env.sh installs. npm ci
