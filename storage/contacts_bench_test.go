@@ -1,9 +1,7 @@
 package storage_test
 
 import (
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -25,14 +23,7 @@ const minIndexedSearchContacts = 200_000
 //
 //	SWITCHBOARD_BENCH_CONTACTS=1000000 go test -run '^$' -bench ContactSearch -benchtime 200x -timeout 30m ./storage
 func BenchmarkContactSearch(b *testing.B) {
-	n := defaultBenchContacts
-	if v := os.Getenv(EnvBenchContacts); v != "" {
-		parsed, err := strconv.Atoi(v)
-		if err != nil || parsed < 1 {
-			b.Fatalf("%s=%q: want a positive number of contacts, such as 1000000", EnvBenchContacts, v)
-		}
-		n = parsed
-	}
+	n := benchContacts(b)
 
 	pool := pgtest.New(b)
 	seedContacts(b, pool, n)

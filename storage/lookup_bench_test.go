@@ -25,18 +25,26 @@ const EnvBenchContacts = "SWITCHBOARD_BENCH_CONTACTS"
 
 const defaultBenchContacts = 10_000
 
+// benchContacts returns how many contacts a benchmark seeds: EnvBenchContacts, or
+// defaultBenchContacts when it is unset.
+func benchContacts(b *testing.B) int {
+	b.Helper()
+	v := os.Getenv(EnvBenchContacts)
+	if v == "" {
+		return defaultBenchContacts
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: want a positive number of contacts, such as 1000000", EnvBenchContacts, v)
+	}
+	return n
+}
+
 // BenchmarkFindByPhone measures caller lookup end to end (normalisation, the query, and
 // loading phones, e-mails and tags) on a database of N seeded contacts, one lookup at a
 // time, and reports the median and 99th percentile latency.
 func BenchmarkFindByPhone(b *testing.B) {
-	n := defaultBenchContacts
-	if v := os.Getenv(EnvBenchContacts); v != "" {
-		parsed, err := strconv.Atoi(v)
-		if err != nil || parsed < 1 {
-			b.Fatalf("%s=%q: want a positive number of contacts, such as 1000000", EnvBenchContacts, v)
-		}
-		n = parsed
-	}
+	n := benchContacts(b)
 
 	pool := pgtest.New(b)
 	seedContacts(b, pool, n)
