@@ -41,7 +41,7 @@ func TestDBErrorUnavailable(t *testing.T) {
 }
 
 // A port without a server gives ErrUnavailable through the repository code, which the
-// HTTP layer answers with 503 instead of 500.
+// HTTP layer turns into 503 instead of 500.
 func TestAuthenticateWithServerDown(t *testing.T) {
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

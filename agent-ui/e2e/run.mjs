@@ -3,10 +3,11 @@
 //
 //   make test-ui        (or, after `make build` and with SWITCHBOARD_TEST_PG_URL set: npm run test:e2e)
 //
-// The scenarios run in order in one server and browser: a known caller's call (inbound-call.mjs),
-// an unknown caller's call with a new contact and a callback, a call from a withheld number,
-// a campaign call that names its lead from the call list (campaign-call.mjs), a transfer to a
-// queue between two agents (transfer.mjs), and logout across two tabs. Between the unknown caller and the missed
+// The scenarios run in order in one server and browser. They are a known caller's call
+// (inbound-call.mjs), an unknown caller's call with a new contact and a callback, and a call
+// from a withheld number. Then come a campaign call that names its lead from the call list
+// (campaign-call.mjs), a transfer to a queue between two agents (transfer.mjs), and logout
+// across two tabs. Between the unknown caller and the missed
 // call, a supervisor follows a call on the wallboard in a browser context of its own
 // (wallboard.mjs). After each call, the call record, contact and callback task are checked
 // in PostgreSQL. Before the logout, the agent and the supervisor find contacts on the contacts page

@@ -156,8 +156,8 @@ func exportContacts(ctx context.Context, inv *invocation, file string) error {
 	}
 
 	cannotWrite := func(m *messages) string { return m.cannotWrite }
-	// Checked first, because renaming a file over a folder fails only after the whole
-	// export, with an error that names the temporary file.
+	// A folder is rejected before the export, because renaming the temporary file over
+	// it would fail only at the end, with an error that names the temporary file.
 	if info, err := os.Stat(file); err == nil && info.IsDir() {
 		return newFileError(cannotWrite, file, syscall.EISDIR)
 	}

@@ -21,14 +21,14 @@ import (
 // the first one is validated.
 const importBatchRows = 8192
 
-// batchRange is the records [start, end) of a file.
+// batchRange is a range of a file's records, [start, end).
 type batchRange struct{ start, end int }
 
 // importRecords validates the records of file and writes the valid ones in one
-// transaction. A producer goroutine validates batch after batch; this goroutine
-// writes each batch as soon as it is validated and merges what the batches could
-// not decide at the end (batchWriter.finish). Nothing is written when no row is
-// valid.
+// transaction. A producer goroutine validates batch after batch, and this
+// goroutine writes each batch as soon as it is validated. At the end it merges
+// what the batches could not decide (batchWriter.finish). Nothing is written
+// when no row is valid.
 func importRecords(ctx context.Context, db *pgxpool.Pool, file sourceFile, normalizer *phone.Normalizer, opts ImportOptions, batchRows int) (parsedFile, writeResult, error) {
 	records := len(file.records.Rows)
 	results := make([]rowResult, records)
@@ -43,11 +43,10 @@ func importRecords(ctx context.Context, db *pgxpool.Pool, file sourceFile, norma
 		defer close(validated)
 		for start, size := 0, max(1, batchRows/4); start < records; start, size = start+size, min(2*size, batchRows) {
 			batch := batchRange{start, min(start+size, records)}
-			// While a validated batch waits in the channel, the writer is
-			// busy, and it and the database server's process are the slower
-			// side of the pipeline: validation leaves them a core. An empty
-			// channel means the writer waits for validation, which then takes
-			// every core.
+			// A validated batch waiting in the channel means the writer and
+			// the database backend are the slower side, so validation leaves
+			// them a core. An empty channel means the writer waits for
+			// validation, which then takes every core.
 			workers := runtime.GOMAXPROCS(0)
 			if len(validated) > 0 {
 				workers = max(1, workers-1)
@@ -173,8 +172,8 @@ func (w *batchWriter) prepare(ctx context.Context) error {
 	if _, err := w.tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", importLockKey); err != nil {
 		return fmt.Errorf("lock contact import: %w", err)
 	}
-	// The joins and sorts of finish handle one row per phone of the file; with
-	// the default 4 MB a 100,000-row file spills them to disk.
+	// The joins and sorts of finish handle one row per phone of the file. With
+	// the default of 4 MB, a 100,000-row file spills them to disk.
 	if _, err := w.tx.Exec(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
 		return fmt.Errorf("set work_mem for contact import: %w", err)
 	}
@@ -197,8 +196,8 @@ func (w *batchWriter) prepare(ctx context.Context) error {
 
 // matchStoredSQL returns the live stored contacts that have one of the numbers
 // $1 or one of the lower-cased e-mail addresses $2, with the number's
-// extension. Each CTE reads only its index, whatever the planner's statistics
-// say about the tables: see batchWriter.matchStored.
+// extension. Each CTE reads only its index (batchWriter.matchStored turns the
+// other plans off).
 const matchStoredSQL = `
 WITH by_phone AS MATERIALIZED (
     SELECT e164 AS key, extension, contact_id FROM phones WHERE e164 = ANY($1::text[])
@@ -211,16 +210,16 @@ UNION ALL
 SELECT 'email', f.key, f.extension, f.contact_id
 FROM by_email f JOIN contacts c ON c.id = f.contact_id AND c.deleted_at IS NULL`
 
-// writeBatch writes the valid rows from index from on: it finds the stored
+// writeBatch writes the valid rows from index from on. It finds the stored
 // contacts they match, creates their companies and tags, and copies the rows
 // that start a contact of their own into the CRM tables.
 func (w *batchWriter) writeBatch(ctx context.Context, rows []contactRow, from int) error {
 	w.contactIDs = append(w.contactIDs, make([]int64, len(rows)-from)...)
 	w.storedMatch = append(w.storedMatch, make([]int64, len(rows)-from)...)
 
-	// A row whose key an earlier row has already belongs to that row's
-	// contact. The keys read here for the first time are looked up among the
-	// stored contacts; keys read before were looked up with their first row.
+	// A row that shares a key with an earlier row belongs to that row's
+	// contact. Only keys read here for the first time are looked up among the
+	// stored contacts, because older keys were looked up with their first row.
 	joined := make([]bool, len(rows)-from)
 	var numbers, addresses []string
 	for i := from; i < len(rows); i++ {
@@ -275,15 +274,15 @@ func (w *batchWriter) matchStored(ctx context.Context, numbers, addresses []stri
 		return nil
 	}
 	// The planner's statistics do not count the rows this import has added in
-	// its transaction. Believing the tables tiny, it scans them whole, and
-	// they grow with every batch. A lookup in the index per key is what the
-	// query needs whatever the tables hold, so sequential scans and the joins
-	// built on them are turned off for this one statement. The settings travel
-	// in the same round trip.
+	// its transaction. Taking the tables for nearly empty, it scans them whole,
+	// although they grow with every batch. An index lookup per key suits the
+	// query at any table size, so sequential scans and the joins built on them
+	// are turned off for this one statement, in the same round trip.
 	batch := &pgx.Batch{}
 	batch.Queue("SET LOCAL enable_seqscan = off")
 	batch.Queue("SET LOCAL enable_hashjoin = off")
 	batch.Queue("SET LOCAL enable_mergejoin = off")
+
 	batch.Queue(matchStoredSQL, numbers, addresses).Query(func(found pgx.Rows) error {
 		for found.Next() {
 			var kind, key, extension string
@@ -313,9 +312,11 @@ func (w *batchWriter) matchStored(ctx context.Context, numbers, addresses []stri
 		}
 		return found.Err()
 	})
+
 	batch.Queue("RESET enable_seqscan")
 	batch.Queue("RESET enable_hashjoin")
 	batch.Queue("RESET enable_mergejoin")
+
 	if err := w.tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("match imported contacts with stored ones: %w", err)
 	}
@@ -422,9 +423,9 @@ func newSpellings(known map[string]int64, rows []contactRow, names func(contactR
 }
 
 // copyContacts copies the contacts of rows starts, with their phones, e-mails
-// and tag links, straight into the CRM tables. COPY is the cheapest way in, and
-// these rows cannot conflict with stored ones: the contact ids are fresh, and
-// each row holds every phone, e-mail and tag once.
+// and tag links, straight into the CRM tables by COPY. These rows cannot
+// conflict with stored ones, because the contact ids are fresh and each row
+// contains every phone, e-mail and tag once.
 func (w *batchWriter) copyContacts(ctx context.Context, rows []contactRow, starts []int) error {
 	if len(starts) == 0 {
 		return nil

@@ -165,10 +165,10 @@ func BenchmarkReimportLean100k(b *testing.B) {
 }
 
 // benchmarkImport imports data, a file of benchmarkRows valid rows, into a
-// fresh database per run, after stored, if not nil, untimed. Besides rows per
-// second it reports the wall time of reading the file and of validating and
-// writing its rows, and the CPU time of this process and of the PostgreSQL
-// backend, which show the work itself when other jobs share the cores.
+// fresh database per run, after importing stored (when not nil) untimed.
+// Besides rows per second it reports the wall time of reading the file and of
+// validating and writing its rows. It also reports the CPU time of this process
+// and of the PostgreSQL backend, which shows the work when other jobs share the cores.
 func benchmarkImport(b *testing.B, stored, data []byte) {
 	ctx := context.Background()
 

@@ -129,6 +129,9 @@ var translations = map[string]translation{
 		en: "the phones belong to %[3]d existing contacts, so the row was merged into the oldest of them",
 		ru: "телефоны принадлежат нескольким существующим контактам (%[3]d), поэтому строка объединена с самым старым из них",
 	},
+	// NOTE: the advice to delete the contacts created from the file takes SQL for now,
+	// because neither the command line nor the API deletes contacts, and contacts do not
+	// record the file they came from.
 	messageKey(CodeEncodingUncertain): {
 		en: "the file is not UTF-8 and reads about equally well as windows-1251 and as koi8-r, so it was read as %[2]s. If the imported names look garbled, delete the contacts created from this file and import it again with the encoding set to koi8-r: a repeated import never replaces a stored name. To keep this reading without the warning, set windows-1251",
 		ru: "файл не в UTF-8 и примерно одинаково читается как windows-1251 и как koi8-r, поэтому он прочитан как %[2]s. Если импортированные имена искажены, удалите созданные из этого файла контакты и импортируйте его снова с кодировкой koi8-r: повторный импорт не заменяет сохранённые имена. Чтобы оставить это прочтение без предупреждения, укажите windows-1251",

@@ -136,8 +136,8 @@ WHERE s.own
   AND NOT EXISTS (SELECT 1 FROM emails p WHERE p.contact_id = s.contact_id AND p.is_primary)`
 
 // deleteUnusedCompaniesSQL deletes the companies of $1, created by this import,
-// that no contact is in: the batches create the company of every row, also of
-// rows that finish merges into a contact that has a company.
+// that no contact is in. The batches create the company of every row, also of
+// rows that finish merges into a contact that already has a company.
 const deleteUnusedCompaniesSQL = `
 DELETE FROM companies co
 WHERE co.id = ANY($1)
@@ -160,7 +160,7 @@ type stagedContact struct {
 	contact *contactRow
 }
 
-// mergePlan is what finish changes.
+// mergePlan lists the changes finish makes.
 type mergePlan struct {
 	// deleteIDs are contacts the batches wrote for rows that belong to another
 	// contact after all.
@@ -212,13 +212,13 @@ func (w *batchWriter) finish(ctx context.Context, rows []contactRow, rejected in
 	return writeResult{created: plan.created, warnings: plan.warnings}, nil
 }
 
-// plan decides, for every group, which contact it ends up in. A group whose
-// rows match no stored contact is one new contact, the one written for its
-// first row; the contacts written for its other rows go. A group that matches
-// stored contacts merges into the oldest of them, the one with the lowest id,
-// and every contact written for its rows goes. Groups matched to the same
-// stored contact are merged into the first of them, because one UPDATE can
-// apply only one source row to a contact.
+// plan decides, for every group, which contact it ends up in. A group that
+// matches no stored contact keeps the contact written for its first row, and
+// the contacts written for its other rows are deleted. A group that matches
+// stored contacts merges into the oldest of them (the lowest id), and every
+// contact written for its rows is deleted. Groups matched to the same stored
+// contact are merged into the first of them, because one UPDATE can apply only
+// one source row to a contact.
 func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 	var plan mergePlan
 	firstStagedOf := map[int64]int{}
@@ -267,11 +267,11 @@ func (w *batchWriter) plan(groups []contactGroup) (mergePlan, error) {
 	return plan, nil
 }
 
-// compareNames warns about every group merged into a stored contact whose
-// name says it is someone else: the last names, or the first names, are both
-// given and differ (case and ё against е aside). A number that has changed
-// hands is the usual cause, and the merge would give the new owner's phones,
-// e-mails and notes to the old one.
+// compareNames warns about every group merged into a stored contact of
+// another name: both give a last name, or both a first name, and these differ
+// beyond case and ё written as е. A number that has changed owner is the usual
+// cause, and the merge then gives the new owner's phones, e-mails and notes to
+// the old one.
 func (w *batchWriter) compareNames(ctx context.Context, staged []stagedContact) ([]Issue, error) {
 	var ids []int64
 	for _, s := range staged {
@@ -351,9 +351,9 @@ func appendWritten(ids, contactIDs []int64, members []int) []int64 {
 	return ids
 }
 
-// mergeStaged stages the planned groups and merges each into its contact: it
-// fills the contact's empty fields and adds the phones, e-mails and tags it
-// lacks.
+// mergeStaged stages the planned groups and merges each into its contact. It
+// fills the contact's empty fields and adds the phones, e-mails and tags the
+// contact lacks.
 func (w *batchWriter) mergeStaged(ctx context.Context, staged []stagedContact) error {
 	if _, err := w.tx.Exec(ctx, createStagingSQL); err != nil {
 		return fmt.Errorf("create import staging tables: %w", err)

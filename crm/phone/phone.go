@@ -85,10 +85,9 @@ func (n *Normalizer) Region() string {
 	return n.region
 }
 
-// Parse normalises raw. The error is a *ParseError, whose Reason says why raw was rejected
-// and which wraps ErrWithheld for a withheld number and ErrInvalid for text that is not a
-// possible telephone number; its message quotes raw. A nil
-// Normalizer uses DefaultRegion.
+// Parse normalises raw. The error is a *ParseError whose Reason gives why raw was rejected.
+// It wraps ErrWithheld for a withheld number and ErrInvalid for text that is not a possible
+// telephone number, and its message quotes raw. A nil Normalizer uses DefaultRegion.
 func (n *Normalizer) Parse(raw string) (Number, error) {
 	if n == nil {
 		n = defaultNormalizer
