@@ -11,7 +11,7 @@ import (
 )
 
 // The checks on phones.e164 and phones.extension test characters without a
-// regular expression; they must accept and refuse exactly what the patterns
+// regular expression. They must accept and reject exactly what the patterns
 // '^\+[1-9][0-9]{6,14}$' and '^[0-9]{0,10}$' do.
 func TestPhoneNumberChecks(t *testing.T) {
 	db := pgtest.New(t)

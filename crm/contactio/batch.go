@@ -224,24 +224,21 @@ func (w *batchWriter) writeBatch(ctx context.Context, rows []contactRow, from in
 	var numbers, addresses []string
 	for i := from; i < len(rows); i++ {
 		row := rows[i]
-		for _, key := range mergeKeys(row) {
-			if _, seen := w.firstRowOf[key]; seen {
-				joined[i-from] = true
-				continue
-			}
-			w.firstRowOf[key] = i
-		}
 		if len(row.phones) > 0 {
 			for _, p := range row.phones {
-				if w.firstRowOf[phoneMergeKey(p)] == i {
+				if w.claimKey(phoneMergeKey(p), i) {
 					numbers = append(numbers, p.number.E164)
+				} else {
+					joined[i-from] = true
 				}
 			}
 			continue
 		}
 		for _, address := range row.emails {
-			if w.firstRowOf[emailMergeKey(address)] == i {
+			if w.claimKey(emailMergeKey(address), i) {
 				addresses = append(addresses, strings.ToLower(address))
+			} else {
+				joined[i-from] = true
 			}
 		}
 	}
@@ -269,6 +266,18 @@ func (w *batchWriter) writeBatch(ctx context.Context, rows []contactRow, from in
 	return w.copyContacts(ctx, rows, starts)
 }
 
+// claimKey records row as the first row with key, unless an earlier row has it,
+// and reports whether it did. The keys are those of mergeKeys.
+func (w *batchWriter) claimKey(key string, row int) bool {
+	if _, seen := w.firstRowOf[key]; seen {
+		return false
+	}
+	w.firstRowOf[key] = row
+	return true
+}
+
+// matchStored looks numbers and addresses up among the live stored contacts and
+// records each match with the row that first read the key.
 func (w *batchWriter) matchStored(ctx context.Context, numbers, addresses []string) error {
 	if len(numbers) == 0 && len(addresses) == 0 {
 		return nil
