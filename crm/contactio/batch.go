@@ -487,23 +487,14 @@ func (w *batchWriter) copyContacts(ctx context.Context, rows []contactRow, start
 	if err != nil {
 		return err
 	}
-	tables := []struct {
-		name    string
-		columns []string
-		rows    [][]any
-	}{
+	err = copyTables(ctx, w.tx, []copyTable{
 		{"contacts", []string{"id", "last_name", "first_name", "middle_name", "company_id", "position", "vip", "note"}, contactRows},
 		{"phones", []string{"contact_id", "e164", "extension", "raw", "kind", "is_primary"}, phoneRows},
 		{"emails", []string{"contact_id", "address", "is_primary"}, emailRows},
 		{"contact_tags", []string{"contact_id", "tag_id"}, tagRows},
-	}
-	for _, t := range tables {
-		if len(t.rows) == 0 {
-			continue
-		}
-		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
-			return fmt.Errorf("copy %d rows into %s: %w", len(t.rows), t.name, err)
-		}
+	})
+	if err != nil {
+		return err
 	}
 	if !skipped {
 		return nil

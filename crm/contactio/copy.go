@@ -13,6 +13,26 @@ import (
 // concurrent delete of that row could cause.
 var errNameNotFound = errors.New("company or tag vanished during the import")
 
+// copyTable is the rows COPY writes into one table.
+type copyTable struct {
+	name    string
+	columns []string
+	rows    [][]any
+}
+
+// copyTables COPYs each table's rows in order, skipping tables without rows.
+func copyTables(ctx context.Context, tx pgx.Tx, tables []copyTable) error {
+	for _, t := range tables {
+		if len(t.rows) == 0 {
+			continue
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
+			return fmt.Errorf("copy %d rows into %s: %w", len(t.rows), t.name, err)
+		}
+	}
+	return nil
+}
+
 // selectNamedIDs adds to ids the id of the row of table whose name equals each
 // of names case-insensitively, by the spelling in names.
 func selectNamedIDs(ctx context.Context, tx pgx.Tx, table string, names []string, ids map[string]int64) error {

@@ -3,6 +3,7 @@ package contactio
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -303,7 +304,7 @@ func TestImportMalformedFileLeavesDatabaseUnchanged(t *testing.T) {
 					t.Errorf("%s message %q lacks the file name or has a formatting error", lang, message)
 				}
 			}
-			if after := snapshotTables(t, db); !mapsEqual(before, after) {
+			if after := snapshotTables(t, db); !maps.Equal(before, after) {
 				t.Errorf("database changed:\nbefore %v\nafter  %v", before, after)
 			}
 		})
@@ -368,25 +369,13 @@ func TestImportConcurrentSameFile(t *testing.T) {
 	}
 }
 
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
 func TestImportHeaderOnlyWritesNothing(t *testing.T) {
 	db := pgtest.New(t)
 	before := snapshotTables(t, db)
 
 	report := importBytes(t, db, []byte("Фамилия;Имя;Телефон\r\n;;\r\n"), ImportOptions{Source: "empty.csv"})
 	checkCounts(t, report, 0, 0, 0, 0)
-	if after := snapshotTables(t, db); !mapsEqual(before, after) {
+	if after := snapshotTables(t, db); !maps.Equal(before, after) {
 		t.Errorf("a file without data rows changed the database:\nbefore %v\nafter  %v", before, after)
 	}
 }

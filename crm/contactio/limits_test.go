@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"maps"
 	"runtime"
 	"strings"
 	"testing"
@@ -187,7 +188,7 @@ func TestImportOversizedFileLeavesDatabaseUnchanged(t *testing.T) {
 					t.Errorf("%s message %q lacks the file name or has a formatting error", lang, message)
 				}
 			}
-			if after := snapshotTables(t, db); !mapsEqual(before, after) {
+			if after := snapshotTables(t, db); !maps.Equal(before, after) {
 				t.Errorf("database changed:\nbefore %v\nafter  %v", before, after)
 			}
 		})

@@ -370,19 +370,14 @@ func (w *batchWriter) mergeStaged(ctx context.Context, staged []stagedContact) e
 			emailRows = append(emailRows, []any{int32(grp), int32(ord + 1), address})
 		}
 	}
-	tables := []struct {
-		name    string
-		columns []string
-		rows    [][]any
-	}{
+	// An empty staging table is skipped, which the statements below read as no rows.
+	err := copyTables(ctx, w.tx, []copyTable{
 		{"contactio_contacts", []string{"grp", "contact_id", "apply", "own", "last_name", "first_name", "middle_name", "company", "position", "note", "vip"}, contactRows},
 		{"contactio_phones", []string{"grp", "ord", "e164", "extension", "raw", "kind"}, phoneRows},
 		{"contactio_emails", []string{"grp", "ord", "address"}, emailRows},
-	}
-	for _, t := range tables {
-		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{t.name}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
-			return fmt.Errorf("copy %d rows into %s: %w", len(t.rows), t.name, err)
-		}
+	})
+	if err != nil {
+		return err
 	}
 
 	steps := []struct {
