@@ -76,6 +76,10 @@ func (d *fileDecoder) reject(key, displayValue string, raw any, problem, fix tex
 
 // rejectUnknown reports a key Switchboard does not know, which has no variable.
 func (d *fileDecoder) rejectUnknown(key string, raw any, fix text) {
+	// TOML allows an empty quoted key (""), which the error names in that spelling.
+	if key == "" {
+		key = `""`
+	}
 	problem := text{en: "unknown key", ru: "неизвестный ключ"}
 	if _, isTable := raw.(map[string]any); isTable && !strings.Contains(key, ".") {
 		problem = text{en: "unknown section", ru: "неизвестный раздел"}
